@@ -1,0 +1,38 @@
+// Package compute is the seam through which every matrix product of latent
+// passes, in the style of gonum's blas32: an interface, a pure-Go default, and
+// room for faster implementations (assembly kernels, OpenBLAS) that a program
+// swaps in with Use. It also holds the parallel loop that the element-wise
+// kernels share, split so that results never depend on the number of threads.
+package compute
+
+import "sync/atomic"
+
+// GEMM is a general matrix multiply on row-major float32 matrices.
+//
+// Sgemm computes C = alpha*op(A)*op(B) + beta*C where op(X) is X or its
+// transpose, op(A) is m×k, op(B) is k×n and C is m×n. lda, ldb and ldc are
+// the row strides of the stored matrices. An implementation must give the
+// same bits whatever the number of threads: each element of C is summed along
+// k in an order that depends only on the sizes.
+type GEMM interface {
+	Name() string
+	Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
+}
+
+var current atomic.Value
+
+func init() { current.Store(GEMM(Gonum{})) }
+
+// Use makes g the implementation behind Sgemm for the whole program.
+func Use(g GEMM) { current.Store(g) }
+
+// Current is the implementation in use.
+func Current() GEMM { return current.Load().(GEMM) }
+
+// Sgemm calls the implementation in use; see GEMM.
+func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	Current().Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}

@@ -1,0 +1,88 @@
+package compute_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+
+	"github.com/latent-go/latent/compute"
+	"github.com/latent-go/latent/compute/computetest"
+)
+
+func TestGonumConforms(t *testing.T) { computetest.TestSgemm(t, compute.Gonum{}) }
+
+func TestParallelForCoversOnce(t *testing.T) {
+	for _, n := range []int{0, 1, 7, 100, 1001} {
+		seen := make([]int32, n)
+		compute.ParallelFor(n, 16, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				seen[i]++
+			}
+		})
+		for i, s := range seen {
+			if s != 1 {
+				t.Fatalf("n=%d: index %d visited %d times", n, i, s)
+			}
+		}
+	}
+}
+
+func TestGonumSameBitsAnyThreadCount(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	m, n, k := 256, 200, 784
+	a := make([]float32, m*k)
+	b := make([]float32, k*n)
+	for i := range a {
+		a[i] = rng.Float32()
+	}
+	for i := range b {
+		b[i] = rng.Float32()
+	}
+	run := func(procs int) []float32 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		c := make([]float32, m*n)
+		compute.Gonum{}.Sgemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n)
+		return c
+	}
+	one := run(1)
+	for _, p := range []int{2, 8} {
+		got := run(p)
+		for i := range one {
+			if one[i] != got[i] {
+				t.Fatalf("GOMAXPROCS=%d differs at %d", p, i)
+			}
+		}
+	}
+}
+
+func BenchmarkSgemm(b *testing.B) {
+	// The shapes of one ae1 batch: forward, weight gradient, input gradient.
+	for _, s := range []struct {
+		name    string
+		ta, tb  bool
+		m, n, k int
+	}{
+		{"fwd_256x784x32", false, false, 256, 32, 784},
+		{"fwd_256x32x784", false, false, 256, 784, 32},
+		{"dW_784x32x256", true, false, 784, 32, 256},
+		{"dX_256x784x32", false, true, 256, 784, 32},
+	} {
+		b.Run(fmt.Sprint(s.name), func(b *testing.B) {
+			a := make([]float32, s.m*s.k)
+			bb := make([]float32, s.k*s.n)
+			c := make([]float32, s.m*s.n)
+			lda, ldb := s.k, s.n
+			if s.ta {
+				lda = s.m
+			}
+			if s.tb {
+				ldb = s.k
+			}
+			b.SetBytes(int64(2 * s.m * s.n * s.k)) // reported MB/s reads as MFLOP/s
+			for b.Loop() {
+				compute.Sgemm(s.ta, s.tb, s.m, s.n, s.k, 1, a, lda, bb, ldb, 0, c, s.n)
+			}
+		})
+	}
+}

@@ -1,0 +1,148 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/latent-go/latent/compute"
+)
+
+// Activation is an element-wise function applied at the end of a layer, as
+// Keras's activation= argument is.
+type Activation interface {
+	// Name is the Keras name: "relu", "sigmoid", "tanh", "softplus", "linear".
+	Name() string
+	// Apply computes y[i] = f(z[i]).
+	Apply(z, y []float32)
+	// Grad computes dz[i] = dy[i] * f'(z[i]), given z and y = f(z).
+	Grad(z, y, dy, dz []float32)
+}
+
+var activations = map[string]Activation{
+	"linear":   linear{},
+	"relu":     relu{},
+	"sigmoid":  sigmoid{},
+	"tanh":     tanhAct{},
+	"softplus": softplus{},
+}
+
+// ActivationByName returns the activation Keras knows by that name; "" and
+// "linear" are the identity.
+func ActivationByName(name string) (Activation, error) {
+	if name == "" {
+		name = "linear"
+	}
+	if a, ok := activations[name]; ok {
+		return a, nil
+	}
+	names := make([]string, 0, len(activations))
+	for n := range activations {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return nil, fmt.Errorf("unknown activation %q (known: %s)", name, strings.Join(names, ", "))
+}
+
+// elementGrain is the number of values one goroutine handles at a time in
+// element-wise kernels.
+const elementGrain = 1 << 14
+
+func mapParallel(n int, fn func(lo, hi int)) { compute.ParallelFor(n, elementGrain, fn) }
+
+type linear struct{}
+
+func (linear) Name() string { return "linear" }
+func (linear) Apply(z, y []float32) {
+	copy(y, z)
+}
+func (linear) Grad(z, y, dy, dz []float32) { copy(dz, dy) }
+
+type relu struct{}
+
+func (relu) Name() string { return "relu" }
+func (relu) Apply(z, y []float32) {
+	mapParallel(len(z), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			y[i] = max(z[i], 0)
+		}
+	})
+}
+
+// Grad follows TensorFlow's ReluGrad: the derivative is 0 at z == 0.
+func (relu) Grad(z, y, dy, dz []float32) {
+	mapParallel(len(z), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			if z[i] > 0 {
+				dz[i] = dy[i]
+			} else {
+				dz[i] = 0
+			}
+		}
+	})
+}
+
+type sigmoid struct{}
+
+func (sigmoid) Name() string { return "sigmoid" }
+func (sigmoid) Apply(z, y []float32) {
+	mapParallel(len(z), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			y[i] = Sigmoid(z[i])
+		}
+	})
+}
+func (sigmoid) Grad(z, y, dy, dz []float32) {
+	mapParallel(len(z), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			dz[i] = dy[i] * y[i] * (1 - y[i])
+		}
+	})
+}
+
+// Sigmoid is 1/(1+exp(-z)) in float32, computed without overflow.
+func Sigmoid(z float32) float32 {
+	if z >= 0 {
+		return float32(1 / (1 + math.Exp(-float64(z))))
+	}
+	e := math.Exp(float64(z))
+	return float32(e / (1 + e))
+}
+
+type tanhAct struct{}
+
+func (tanhAct) Name() string { return "tanh" }
+func (tanhAct) Apply(z, y []float32) {
+	mapParallel(len(z), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			y[i] = float32(math.Tanh(float64(z[i])))
+		}
+	})
+}
+func (tanhAct) Grad(z, y, dy, dz []float32) {
+	mapParallel(len(z), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			dz[i] = dy[i] * (1 - y[i]*y[i])
+		}
+	})
+}
+
+type softplus struct{}
+
+func (softplus) Name() string { return "softplus" }
+func (softplus) Apply(z, y []float32) {
+	mapParallel(len(z), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			x := float64(z[i])
+			y[i] = float32(math.Max(x, 0) + math.Log1p(math.Exp(-math.Abs(x))))
+		}
+	})
+}
+func (softplus) Grad(z, y, dy, dz []float32) {
+	mapParallel(len(z), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			dz[i] = dy[i] * Sigmoid(z[i])
+		}
+	})
+}

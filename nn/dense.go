@@ -1,0 +1,210 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/latent-go/latent/compute"
+	"github.com/latent-go/latent/tensor"
+)
+
+// Dense is Keras's densely connected layer: out = activation(in·kernel + bias)
+// for input [batch, in] and output [batch, units]. The kernel [in, units] is
+// initialized glorot_uniform, U[-sqrt(6/(in+units)), +sqrt(6/(in+units))),
+// and the bias is zero.
+type Dense struct {
+	name   string
+	units  int
+	act    Activation
+	reg    Regularizer
+	kernel *Param
+	bias   *Param
+}
+
+// NewDense makes an unbuilt Dense layer from its spec.
+func NewDense(s LayerSpec) (*Dense, error) {
+	if s.Units <= 0 {
+		return nil, fmt.Errorf("Dense %q: units must be positive, got %d", s.Name, s.Units)
+	}
+	act, err := ActivationByName(s.Activation)
+	if err != nil {
+		return nil, fmt.Errorf("Dense %q: %w", s.Name, err)
+	}
+	d := &Dense{name: s.Name, units: s.Units, act: act}
+	if s.ActivityRegularizer != nil {
+		if d.reg, err = NewRegularizer(*s.ActivityRegularizer); err != nil {
+			return nil, fmt.Errorf("Dense %q: %w", s.Name, err)
+		}
+	}
+	return d, nil
+}
+
+// Name implements Layer.
+func (d *Dense) Name() string { return d.name }
+
+// Class implements Layer.
+func (d *Dense) Class() string { return "Dense" }
+
+// Units is the output width.
+func (d *Dense) Units() int { return d.units }
+
+// ActivationName implements LogitLayer.
+func (d *Dense) ActivationName() string { return d.act.Name() }
+
+// ActivityRegularizer implements ActivityRegularized; nil when there is none.
+func (d *Dense) ActivityRegularizer() Regularizer { return d.reg }
+
+// Kernel is the weight matrix [in, units]; nil before Build.
+func (d *Dense) Kernel() *Param { return d.kernel }
+
+// Bias is the bias vector [units]; nil before Build.
+func (d *Dense) Bias() *Param { return d.bias }
+
+// Spec implements Layer.
+func (d *Dense) Spec() LayerSpec {
+	s := LayerSpec{Type: "Dense", Name: d.name, Units: d.units, Activation: d.act.Name()}
+	if d.reg != nil {
+		r := d.reg.Spec()
+		s.ActivityRegularizer = &r
+	}
+	return s
+}
+
+// Built implements Layer.
+func (d *Dense) Built() bool { return d.kernel != nil }
+
+// OutputShape implements Layer.
+func (d *Dense) OutputShape(in [][]int) ([]int, error) {
+	if len(in) != 1 {
+		return nil, fmt.Errorf("Dense %q takes one input, got %d", d.name, len(in))
+	}
+	if len(in[0]) != 1 {
+		return nil, fmt.Errorf("Dense %q needs a flat input like (None, 784), got %s", d.name, tensor.ShapeString(in[0]))
+	}
+	if d.kernel != nil && d.kernel.Value.Shape[0] != in[0][0] {
+		return nil, fmt.Errorf("Dense %q was built for %d inputs, got %d", d.name, d.kernel.Value.Shape[0], in[0][0])
+	}
+	return []int{d.units}, nil
+}
+
+// Build implements Layer.
+func (d *Dense) Build(in [][]int, rng *rand.Rand) ([]int, error) {
+	out, err := d.OutputShape(in)
+	if err != nil {
+		return nil, err
+	}
+	fanIn := in[0][0]
+	d.kernel = &Param{Name: "kernel", Value: tensor.New(fanIn, d.units), Grad: tensor.New(fanIn, d.units)}
+	d.bias = &Param{Name: "bias", Value: tensor.New(d.units), Grad: tensor.New(d.units)}
+	GlorotUniform(d.kernel.Value.Data, fanIn, d.units, rng)
+	return out, nil
+}
+
+// GlorotUniform fills w with U[-limit, limit), limit = sqrt(6/(fanIn+fanOut)),
+// Keras's default kernel initializer.
+func GlorotUniform(w []float32, fanIn, fanOut int, rng *rand.Rand) {
+	limit := float32(math.Sqrt(6 / float64(fanIn+fanOut)))
+	for i := range w {
+		w[i] = limit * (2*rng.Float32() - 1)
+	}
+}
+
+// Params implements Layer.
+func (d *Dense) Params() []*Param {
+	if d.kernel == nil {
+		return nil
+	}
+	return []*Param{d.kernel, d.bias}
+}
+
+type denseState struct {
+	pre  tensor.Tensor // pre-activation: in·kernel + bias
+	dPre tensor.Tensor // its gradient
+}
+
+func (d *Dense) state(c *Call) *denseState {
+	s, ok := c.State.(*denseState)
+	if !ok {
+		s = &denseState{}
+		c.State = s
+	}
+	return s
+}
+
+// Forward implements Layer.
+func (d *Dense) Forward(c *Call) {
+	x := c.In[0]
+	rows, in := x.Rows(), x.Cols()
+	s := d.state(c)
+	s.pre.Resize(rows, []int{d.units})
+	compute.Sgemm(false, false, rows, d.units, in, 1, x.Data, in, d.kernel.Value.Data, d.units, 0, s.pre.Data, d.units)
+	b := d.bias.Value.Data
+	pre, out := s.pre.Data, c.Out.Data
+	compute.ParallelFor(rows, rowGrain(d.units), func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			row := pre[r*d.units : (r+1)*d.units]
+			for j := range row {
+				row[j] += b[j]
+			}
+			d.act.Apply(row, out[r*d.units:(r+1)*d.units])
+		}
+	})
+}
+
+// Logits implements LogitLayer.
+func (d *Dense) Logits(c *Call) *tensor.Tensor { return &d.state(c).pre }
+
+// Backward implements Layer.
+func (d *Dense) Backward(c *Call) {
+	x := c.In[0]
+	rows, in := x.Rows(), x.Cols()
+	s := d.state(c)
+	dPre := preGradient(c, d.act, &s.pre, &s.dPre)
+	compute.Sgemm(true, false, in, d.units, rows, 1, x.Data, in, dPre.Data, d.units, 1, d.kernel.Grad.Data, d.units)
+	addColumnSums(d.bias.Grad.Data, dPre.Data, rows, d.units)
+	if len(c.GradIn) > 0 && c.GradIn[0] != nil {
+		compute.Sgemm(false, true, rows, in, d.units, 1, dPre.Data, d.units, d.kernel.Value.Data, d.units, 0, c.GradIn[0].Data, in)
+	}
+}
+
+// preGradient returns dLoss/dPre for a layer that ends in act: GradOut
+// through the activation's derivative, plus GradPre, whichever are set.
+func preGradient(c *Call, act Activation, pre, dPre *tensor.Tensor) *tensor.Tensor {
+	switch {
+	case c.GradPreSet && !c.GradOutSet:
+		return c.GradPre
+	case c.GradOutSet:
+		dPre.Resize(pre.Rows(), pre.Shape[1:])
+		act.Grad(pre.Data, c.Out.Data, c.GradOut.Data, dPre.Data)
+		if c.GradPreSet {
+			for i, g := range c.GradPre.Data {
+				dPre.Data[i] += g
+			}
+		}
+		return dPre
+	default:
+		dPre.Resize(pre.Rows(), pre.Shape[1:])
+		dPre.Zero()
+		return dPre
+	}
+}
+
+// addColumnSums adds the column sums of the rows×cols matrix m into sums.
+// Columns are split across goroutines and each is summed down the rows in
+// order, so the result does not depend on the thread count.
+func addColumnSums(sums, m []float32, rows, cols int) {
+	compute.ParallelFor(cols, 64, func(lo, hi int) {
+		for r := 0; r < rows; r++ {
+			row := m[r*cols : (r+1)*cols]
+			for j := lo; j < hi; j++ {
+				sums[j] += row[j]
+			}
+		}
+	})
+}
+
+// rowGrain picks how many rows of width cols one goroutine takes at a time.
+func rowGrain(cols int) int {
+	return max(1, elementGrain/max(cols, 1))
+}

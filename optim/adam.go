@@ -1,0 +1,111 @@
+// Package optim holds the optimizers, with Keras 2.15's update rules.
+package optim
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/latent-go/latent/compute"
+	"github.com/latent-go/latent/nn"
+)
+
+// Optimizer updates parameters from their gradients.
+type Optimizer interface {
+	// Step applies one update to every parameter from its Grad.
+	Step(params []*nn.Param)
+	// Config describes the optimizer for logs and files.
+	Config() Config
+}
+
+// Config names an optimizer and its settings, as a recipe writes it.
+type Config struct {
+	Name         string  `json:"name"`
+	LearningRate float32 `json:"learning_rate,omitempty"`
+	Beta1        float32 `json:"beta_1,omitempty"`
+	Beta2        float32 `json:"beta_2,omitempty"`
+	Epsilon      float32 `json:"epsilon,omitempty"`
+}
+
+// New makes the optimizer a config names; zero settings take Keras's defaults.
+func New(c Config) (Optimizer, error) {
+	switch c.Name {
+	case "adam", "Adam", "":
+		a := NewAdam()
+		if c.LearningRate != 0 {
+			a.LearningRate = c.LearningRate
+		}
+		if c.Beta1 != 0 {
+			a.Beta1 = c.Beta1
+		}
+		if c.Beta2 != 0 {
+			a.Beta2 = c.Beta2
+		}
+		if c.Epsilon != 0 {
+			a.Epsilon = c.Epsilon
+		}
+		if !(a.LearningRate > 0) || !(a.Beta1 >= 0 && a.Beta1 < 1) || !(a.Beta2 >= 0 && a.Beta2 < 1) || !(a.Epsilon > 0) {
+			return nil, fmt.Errorf("adam: need learning_rate > 0, 0 <= beta_1, beta_2 < 1 and epsilon > 0, got %+v", c)
+		}
+		return a, nil
+	}
+	return nil, fmt.Errorf("unknown optimizer %q (known: adam)", c.Name)
+}
+
+// Adam is Keras 2.15's Adam in its epsilon-hat form:
+//
+//	t      = iterations + 1
+//	alpha  = lr * sqrt(1 - beta2^t) / (1 - beta1^t)
+//	m     += (g - m) * (1 - beta1)
+//	v     += (g*g - v) * (1 - beta2)
+//	theta -= alpha * m / (sqrt(v) + epsilon)
+//
+// with defaults lr 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7.
+type Adam struct {
+	LearningRate, Beta1, Beta2, Epsilon float32
+	// Iterations is the number of steps taken so far.
+	Iterations int
+	m, v       map[*nn.Param][]float32
+}
+
+// NewAdam returns Adam with Keras's defaults.
+func NewAdam() *Adam {
+	return &Adam{LearningRate: 0.001, Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-7}
+}
+
+// Config implements Optimizer.
+func (a *Adam) Config() Config {
+	return Config{Name: "adam", LearningRate: a.LearningRate, Beta1: a.Beta1, Beta2: a.Beta2, Epsilon: a.Epsilon}
+}
+
+// Moments returns the first and second moment of p (nil before its first step).
+func (a *Adam) Moments(p *nn.Param) (m, v []float32) { return a.m[p], a.v[p] }
+
+// Step implements Optimizer.
+func (a *Adam) Step(params []*nn.Param) {
+	if a.m == nil {
+		a.m, a.v = map[*nn.Param][]float32{}, map[*nn.Param][]float32{}
+	}
+	t := float64(a.Iterations + 1)
+	b1t := float32(math.Pow(float64(a.Beta1), t))
+	b2t := float32(math.Pow(float64(a.Beta2), t))
+	alpha := a.LearningRate * float32(math.Sqrt(float64(1-b2t))) / (1 - b1t)
+	c1, c2, eps := 1-a.Beta1, 1-a.Beta2, a.Epsilon
+	for _, p := range params {
+		m, ok := a.m[p]
+		if !ok {
+			m = make([]float32, len(p.Value.Data))
+			a.m[p] = m
+			a.v[p] = make([]float32, len(p.Value.Data))
+		}
+		v, w, g := a.v[p], p.Value.Data, p.Grad.Data
+		compute.ParallelFor(len(w), 1<<14, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				gi := g[i]
+				m[i] += (gi - m[i]) * c1
+				v[i] += (gi*gi - v[i]) * c2
+				w[i] -= alpha * m[i] / (float32(math.Sqrt(float64(v[i]))) + eps)
+			}
+		})
+	}
+	a.Iterations++
+}
