@@ -1,0 +1,201 @@
+// Command latent builds, trains and inspects autoencoders; see README.md.
+//
+//	latent run RECIPE [--dataset mnist|fashion] [--epochs N] [--batch-size N] [--seed N] [--out DIR]
+//	latent summary RECIPE
+//	latent recipes
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/latent-go/latent/data"
+	"github.com/latent-go/latent/recipe"
+	"github.com/latent-go/latent/runner"
+)
+
+const usage = `latent: autoencoders in Go
+
+usage:
+  latent run RECIPE [flags]   train a recipe and write its outputs into a folder
+  latent summary RECIPE       print the Keras summaries of a recipe's models
+  latent recipes              list the built-in recipes
+  latent help                 print this text
+
+RECIPE is a built-in name (ae1, ae2, ae3, ae3b, ae3c) or a recipe file (JSON).
+Run "latent run -h" for the flags of run.
+`
+
+// errUsage marks errors caused by how the command was called (exit 2).
+var errUsage = errors.New("usage")
+
+func main() {
+	err := run(os.Args[1:], os.Stdout, os.Stderr)
+	if err == nil {
+		return
+	}
+	msg := err.Error()
+	code := 1
+	if errors.Is(err, errUsage) {
+		code = 2
+		msg = strings.TrimSuffix(strings.TrimPrefix(msg, "usage: "), ": usage")
+	}
+	fmt.Fprintf(os.Stderr, "latent: %s\n", msg)
+	os.Exit(code)
+}
+
+func usageErr(format string, args ...any) error {
+	return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), errUsage)
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return usageErr("no command given; try \"latent run ae1\"")
+	}
+	switch args[0] {
+	case "run":
+		return cmdRun(args[1:], stdout, stderr)
+	case "summary":
+		return cmdSummary(args[1:], stdout)
+	case "recipes":
+		for _, n := range recipe.Builtins() {
+			r, err := recipe.Load(n)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "%-6s %s\n", n, r.Description)
+		}
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	return usageErr("unknown command %q (commands: run, summary, recipes, help)", args[0])
+}
+
+// parse parses flags that may come before or after the one positional
+// argument, as users type them.
+func parse(fs *flag.FlagSet, args []string) (string, error) {
+	fs.SetOutput(io.Discard)
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return "", err
+			}
+			return "", usageErr("%v", err)
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if len(pos) != 1 {
+		return "", usageErr("%s needs exactly one RECIPE (a built-in name or a recipe file), got %d", fs.Name(), len(pos))
+	}
+	return pos[0], nil
+}
+
+func cmdRun(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	dataset := fs.String("dataset", "", "dataset: mnist or fashion (default: the recipe's)")
+	epochs := fs.Int("epochs", 0, "number of epochs (default: the recipe's)")
+	batch := fs.Int("batch-size", 0, "batch size (default: the recipe's)")
+	seed := fs.Int64("seed", -1, "random seed for weights and shuffling (default: the recipe's)")
+	out := fs.String("out", "", "output folder (default: the recipe's name, plus -fashion on Fashion-MNIST)")
+	dataDir := fs.String("data-dir", "", "read the four IDX files from this folder instead")
+	noDownload := fs.Bool("no-download", false, "never download datasets")
+	name, err := parse(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(stdout)
+		fmt.Fprintln(stdout, "usage: latent run RECIPE [flags]")
+		fs.PrintDefaults()
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	r, err := recipe.Load(name)
+	if err != nil {
+		return err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if set["epochs"] {
+		if *epochs <= 0 {
+			return usageErr("--epochs must be a positive number, got %d", *epochs)
+		}
+		r.Epochs = *epochs
+	}
+	if set["batch-size"] {
+		if *batch <= 0 {
+			return usageErr("--batch-size must be a positive number, got %d", *batch)
+		}
+		r.BatchSize = *batch
+	}
+	if set["seed"] {
+		if *seed < 0 {
+			return usageErr("--seed must be zero or positive, got %d", *seed)
+		}
+		r.Seed = uint64(*seed)
+	}
+	if set["dataset"] {
+		if _, ok := data.Sources[*dataset]; !ok && *dataDir == "" {
+			return usageErr("--dataset must be mnist or fashion, got %q", *dataset)
+		}
+		r.Dataset = *dataset
+	}
+	dir := *out
+	if dir == "" {
+		dir = r.Name
+		if r.Dataset != "mnist" {
+			dir += "-" + r.Dataset
+		}
+	}
+	_, err = runner.Run(r, runner.Options{
+		OutDir:   dir,
+		Stdout:   stdout,
+		Terminal: isTerminal(stdout),
+		Data:     data.Options{Dir: *dataDir, NoDownload: *noDownload, Log: stderr},
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "outputs written to %s/\n", dir)
+	return nil
+}
+
+func cmdSummary(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("summary", flag.ContinueOnError)
+	name, err := parse(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(stdout, "usage: latent summary RECIPE")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	r, err := recipe.Load(name)
+	if err != nil {
+		return err
+	}
+	a, err := r.Build()
+	if err != nil {
+		return err
+	}
+	runner.Summaries(stdout, a)
+	return nil
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}

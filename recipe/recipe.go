@@ -1,0 +1,146 @@
+// Package recipe describes a training run in a small declarative JSON
+// file: the architecture, the loss, the optimizer and the training
+// settings. The lecture's programs (ae1, ae2, ae3, ae3b, ae3c) are built-in
+// recipes in the same format, so a user can copy one and try another
+// architecture without writing Go.
+package recipe
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/latent-go/latent/ae"
+	"github.com/latent-go/latent/loss"
+	"github.com/latent-go/latent/optim"
+)
+
+// Recipe is one training run.
+type Recipe struct {
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	// Dataset is "mnist" or "fashion".
+	Dataset string `json:"dataset"`
+	ae.Spec
+	Loss      string       `json:"loss"`
+	Optimizer optim.Config `json:"optimizer"`
+	Epochs    int          `json:"epochs"`
+	BatchSize int          `json:"batch_size"`
+	Seed      uint64       `json:"seed"`
+	// PrintCodes is how many test codes to print (the lecture prints 1, or 10 for ae3c).
+	PrintCodes int `json:"print_codes,omitempty"`
+	// Grid asks for the decoded latent grid (2-d codes only).
+	Grid *Grid `json:"grid,omitempty"`
+	// Lecture holds the lecture's published numbers, for comparison.
+	Lecture *Reference `json:"lecture,omitempty"`
+}
+
+// Grid is the lecture's figure F2: N×N codes spread evenly over
+// [Min, Max]², each decoded to an image.
+type Grid struct {
+	N   int     `json:"n"`
+	Min float64 `json:"min"`
+	Max float64 `json:"max"`
+}
+
+// Reference is what the lecture printed: losses by epoch (1-based, as JSON
+// object keys) and the mean of test image 0's code.
+type Reference struct {
+	Loss     map[string]float64 `json:"loss,omitempty"`
+	ValLoss  map[string]float64 `json:"val_loss,omitempty"`
+	CodeMean float64            `json:"code_mean,omitempty"`
+}
+
+//go:embed builtin/*.json
+var builtinFS embed.FS
+
+// Builtins lists the built-in recipe names.
+func Builtins() []string {
+	entries, _ := fs.ReadDir(builtinFS, "builtin")
+	var names []string
+	for _, e := range entries {
+		names = append(names, strings.TrimSuffix(e.Name(), ".json"))
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Load returns the built-in recipe of that name, or reads the recipe file
+// at that path.
+func Load(nameOrPath string) (*Recipe, error) {
+	if b, err := builtinFS.ReadFile("builtin/" + nameOrPath + ".json"); err == nil {
+		return Parse(b)
+	}
+	b, err := os.ReadFile(nameOrPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("unknown recipe %q: not a built-in (%s) and no such file", nameOrPath, strings.Join(Builtins(), ", "))
+	}
+	if err != nil {
+		return nil, err
+	}
+	r, err := Parse(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", nameOrPath, err)
+	}
+	return r, nil
+}
+
+// Parse decodes and checks a recipe. Unknown fields are errors, so a typo
+// never passes silently.
+func Parse(b []byte) (*Recipe, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var r Recipe
+	if err := dec.Decode(&r); err != nil {
+		return nil, fmt.Errorf("bad recipe: %w", err)
+	}
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// Validate checks the settings and fills Keras's defaults: batch size 32,
+// Adam, seed 0.
+func (r *Recipe) Validate() error {
+	if r.Name == "" {
+		return fmt.Errorf("recipe has no name")
+	}
+	if r.Dataset == "" {
+		r.Dataset = "mnist"
+	}
+	if r.BatchSize == 0 {
+		r.BatchSize = 32
+	}
+	if r.Epochs <= 0 {
+		return fmt.Errorf("recipe %s: epochs must be positive, got %d", r.Name, r.Epochs)
+	}
+	if r.BatchSize < 0 {
+		return fmt.Errorf("recipe %s: batch_size must be positive, got %d", r.Name, r.BatchSize)
+	}
+	if r.Loss == "" {
+		r.Loss = "binary_crossentropy"
+	}
+	if _, err := loss.ByName(r.Loss); err != nil {
+		return fmt.Errorf("recipe %s: %w", r.Name, err)
+	}
+	if _, err := optim.New(r.Optimizer); err != nil {
+		return fmt.Errorf("recipe %s: %w", r.Name, err)
+	}
+	if r.Grid != nil && (r.Grid.N <= 0 || r.Grid.N > 100 || !(r.Grid.Max > r.Grid.Min)) {
+		return fmt.Errorf("recipe %s: grid needs 1 <= n <= 100 and max > min", r.Name)
+	}
+	if _, err := ae.Build(r.Spec, r.Seed); err != nil {
+		return fmt.Errorf("recipe %s: %w", r.Name, err)
+	}
+	return nil
+}
+
+// Build makes the recipe's autoencoder, its weights drawn from the seed.
+func (r *Recipe) Build() (*ae.Autoencoder, error) { return ae.Build(r.Spec, r.Seed) }

@@ -1,0 +1,310 @@
+// Package runner runs a recipe end to end as the lecture's programs do:
+// it prints the summaries, draws the diagrams, trains with Keras's
+// progress output, saves the model, prints the codes of the first test
+// images and draws the figures. The command line, the tests and the
+// benchmarks all call it.
+package runner
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/latent-go/latent/ae"
+	"github.com/latent-go/latent/data"
+	"github.com/latent-go/latent/diagram"
+	"github.com/latent-go/latent/figure"
+	"github.com/latent-go/latent/loss"
+	"github.com/latent-go/latent/optim"
+	"github.com/latent-go/latent/recipe"
+	"github.com/latent-go/latent/tensor"
+	"github.com/latent-go/latent/train"
+)
+
+// Options are the run's settings beyond the recipe.
+type Options struct {
+	OutDir   string       // where the files go
+	Data     data.Options // where the dataset is found
+	Stdout   io.Writer    // Keras's printed output
+	Terminal bool         // draw live progress bars
+	// Dataset, when set, replaces the recipe's.
+	Dataset string
+}
+
+// Result is what a run leaves behind besides its files.
+type Result struct {
+	Autoencoder *ae.Autoencoder
+	History     *train.History
+	// Codes are the codes of the whole test set.
+	Codes *tensor.Tensor
+	// Files lists what was written, relative to the output folder.
+	Files []string
+}
+
+// HistoryFile is the JSON written after every epoch.
+type HistoryFile struct {
+	Recipe    string    `json:"recipe"`
+	Dataset   string    `json:"dataset"`
+	Epochs    int       `json:"epochs"`
+	BatchSize int       `json:"batch_size"`
+	Seed      uint64    `json:"seed"`
+	Loss      []float64 `json:"loss"`
+	ValLoss   []float64 `json:"val_loss"`
+	Seconds   []float64 `json:"seconds"`
+}
+
+// Summaries writes the three models' summaries, autoencoder first.
+func Summaries(w io.Writer, a *ae.Autoencoder) {
+	a.Model.Summary(w)
+	a.Encoder.Summary(w)
+	a.Decoder.Summary(w)
+}
+
+// Run trains the recipe and writes everything into opt.OutDir.
+func Run(r *recipe.Recipe, opt Options) (*Result, error) {
+	if opt.Stdout == nil {
+		opt.Stdout = io.Discard
+	}
+	if opt.Dataset != "" {
+		r.Dataset = opt.Dataset
+	}
+	if err := os.MkdirAll(opt.OutDir, 0o755); err != nil {
+		return nil, err
+	}
+	res := &Result{}
+	out := func(name string) string {
+		res.Files = append(res.Files, name)
+		return filepath.Join(opt.OutDir, name)
+	}
+	a, err := r.Build()
+	if err != nil {
+		return nil, err
+	}
+	res.Autoencoder = a
+	var sb strings.Builder
+	Summaries(&sb, a)
+	fmt.Fprint(opt.Stdout, sb.String())
+	if err := os.WriteFile(out("summary.txt"), []byte(sb.String()), 0o644); err != nil {
+		return nil, err
+	}
+	if err := diagram.WritePNG(out("autoencoder.png"), a.Model); err != nil {
+		return nil, err
+	}
+	if err := diagram.WritePNG(out("encoder.png"), a.Encoder); err != nil {
+		return nil, err
+	}
+	if err := diagram.WritePNG(out("decoder.png"), a.Decoder); err != nil {
+		return nil, err
+	}
+
+	ds, err := data.Load(r.Dataset, opt.Data)
+	if err != nil {
+		return nil, err
+	}
+	if want := a.Spec.InputShape; len(want) != 1 || want[0] != ds.TrainX.Cols() {
+		return nil, fmt.Errorf("recipe %s takes inputs of shape %v but %s images have %d values", r.Name, want, ds.Name, ds.TrainX.Cols())
+	}
+	lossFn, err := loss.ByName(r.Loss)
+	if err != nil {
+		return nil, err
+	}
+	opti, err := optim.New(r.Optimizer)
+	if err != nil {
+		return nil, err
+	}
+	hf := &HistoryFile{Recipe: r.Name, Dataset: ds.Name, Epochs: r.Epochs, BatchSize: r.BatchSize, Seed: r.Seed}
+	historyPath := out("history.json")
+	saver := &historySaver{path: historyPath, file: hf}
+	t := &train.Trainer{Model: a.Model, Loss: lossFn, Optimizer: opti}
+	h, err := t.Fit(ds.TrainX, ds.TrainX, train.Config{
+		Epochs: r.Epochs, BatchSize: r.BatchSize, Seed: r.Seed,
+		ValX: ds.TestX, ValY: ds.TestX,
+		Callbacks: []train.Callback{&train.Progress{W: opt.Stdout, Terminal: opt.Terminal}, saver},
+	})
+	if err != nil {
+		return nil, err
+	}
+	if saver.err != nil {
+		return nil, saver.err
+	}
+	res.History = h
+	if err := a.Save(out("model.safetensors"), map[string]string{"recipe": r.Name, "dataset": ds.Name}); err != nil {
+		return nil, err
+	}
+
+	codes, err := a.Encoder.Predict(ds.TestX, 256)
+	if err != nil {
+		return nil, err
+	}
+	res.Codes = codes
+	var ct strings.Builder
+	for i := 0; i < max(r.PrintCodes, 1) && i < codes.Rows(); i++ {
+		fmt.Fprintf(&ct, "encoded_imgs[%d]:\n%s\n", i, FormatArray(codes.Row(i)))
+		fmt.Fprintf(&ct, "np.mean(encoded_imgs[%d]): %.4f\n", i, mean(codes.Row(i)))
+	}
+	if zeros := countZeros(codes.Row(0)); zeros > 0 {
+		fmt.Fprintf(&ct, "exact zeros in encoded_imgs[0]: %d of %d\n", zeros, codes.Cols())
+	}
+	fmt.Fprint(opt.Stdout, ct.String())
+	if err := os.WriteFile(out("codes.txt"), []byte(ct.String()), 0o644); err != nil {
+		return nil, err
+	}
+
+	recon, err := a.Decoder.Predict(codes.Slice(0, min(10, codes.Rows())), 256)
+	if err != nil {
+		return nil, err
+	}
+	var top, bottom [][]float32
+	for i := 0; i < recon.Rows(); i++ {
+		top = append(top, ds.TestX.Row(i))
+		bottom = append(bottom, recon.Row(i))
+	}
+	if err := figure.ImageRows(out("reconstructions.png"), [][][]float32{top, bottom}, ds.Height, ds.Width, 3, figure.Gray); err != nil {
+		return nil, err
+	}
+	if err := figure.LossCurves(out("loss.png"), fmt.Sprintf("%s on %s", r.Name, ds.Name), h.Loss, h.ValLoss); err != nil {
+		return nil, err
+	}
+	if codes.Cols() == 2 {
+		g := r.Grid
+		if g == nil {
+			g = &recipe.Grid{N: 15, Min: 0, Max: 4}
+		}
+		grid, err := DecodeGrid(a, g)
+		if err != nil {
+			return nil, err
+		}
+		if err := figure.Mosaic(out("grid.png"), grid, ds.Height, ds.Width, 2, figure.Greys); err != nil {
+			return nil, err
+		}
+		pts := make([][2]float32, codes.Rows())
+		for i := range pts {
+			pts[i] = [2]float32{codes.Data[2*i], codes.Data[2*i+1]}
+		}
+		if err := figure.LatentScatter(out("latent.png"), fmt.Sprintf("%s codes of the %s test set", r.Name, ds.Name), pts, ds.TestY, data.Classes[ds.Name]); err != nil {
+			return nil, err
+		}
+	}
+	if r.Lecture != nil && ds.Name == "mnist" {
+		fmt.Fprint(opt.Stdout, Compare(r, h))
+	}
+	return res, nil
+}
+
+// DecodeGrid decodes the lecture's grid of 2-d codes: row i holds
+// y = linspace(min, max, n)[i], column j holds x = linspace(...)[j], and
+// the code is (x, y), exactly as the lecture's loops build z_sample.
+func DecodeGrid(a *ae.Autoencoder, g *recipe.Grid) ([][][]float32, error) {
+	if shape := a.CodeShape(); len(shape) != 1 || shape[0] != 2 {
+		return nil, fmt.Errorf("the latent grid needs a 2-d code, this one is %v", shape)
+	}
+	lin := func(i int) float32 {
+		if g.N == 1 {
+			return float32(g.Min)
+		}
+		return float32(g.Min + (g.Max-g.Min)*float64(i)/float64(g.N-1))
+	}
+	z := tensor.New(g.N*g.N, 2)
+	for i := 0; i < g.N; i++ {
+		for j := 0; j < g.N; j++ {
+			z.Data[2*(i*g.N+j)] = lin(j)
+			z.Data[2*(i*g.N+j)+1] = lin(i)
+		}
+	}
+	imgs, err := a.Decoder.Predict(z, 256)
+	if err != nil {
+		return nil, err
+	}
+	grid := make([][][]float32, g.N)
+	for i := range grid {
+		for j := 0; j < g.N; j++ {
+			grid[i] = append(grid[i], imgs.Row(i*g.N+j))
+		}
+	}
+	return grid, nil
+}
+
+// Compare lists the run's losses beside the lecture's at the epochs the
+// lecture printed.
+func Compare(r *recipe.Recipe, h *train.History) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-7s %-10s %-10s %-10s %-10s\n", "epoch", "loss", "lecture", "val_loss", "lecture")
+	for e := 1; e <= len(h.Loss); e++ {
+		key := fmt.Sprint(e)
+		l, okL := r.Lecture.Loss[key]
+		v, okV := r.Lecture.ValLoss[key]
+		if !okL && !okV {
+			continue
+		}
+		fmt.Fprintf(&b, "%-7d %-10.4f %-10s %-10.4f %-10s\n", e, h.Loss[e-1], ref(l, okL), at(h.ValLoss, e-1), ref(v, okV))
+	}
+	return b.String()
+}
+
+func ref(v float64, ok bool) string {
+	if !ok {
+		return "-"
+	}
+	return fmt.Sprintf("%.4f", v)
+}
+
+func at(s []float64, i int) float64 {
+	if i < len(s) {
+		return s[i]
+	}
+	return math.NaN()
+}
+
+func mean(v []float32) float64 {
+	var s float64
+	for _, x := range v {
+		s += float64(x)
+	}
+	return s / float64(len(v))
+}
+
+func countZeros(v []float32) int {
+	n := 0
+	for _, x := range v {
+		if x == 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// historySaver rewrites history.json after every epoch, so a run that
+// dies keeps the epochs it finished.
+type historySaver struct {
+	train.BaseCallback
+	path string
+	file *HistoryFile
+	err  error
+}
+
+func (s *historySaver) EpochEnd(l train.EpochLogs) bool {
+	s.file.Loss = append(s.file.Loss, l.Loss)
+	s.file.ValLoss = append(s.file.ValLoss, l.ValLoss)
+	s.file.Seconds = append(s.file.Seconds, l.Seconds)
+	b, err := json.MarshalIndent(s.file, "", "  ")
+	if err == nil {
+		err = writeAtomic(s.path, append(b, '\n'))
+	}
+	if err != nil {
+		s.err = err
+		return true
+	}
+	return false
+}
+
+func writeAtomic(path string, b []byte) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
