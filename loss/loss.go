@@ -65,8 +65,16 @@ func bceLogits(c *nn.Call, z, y *tensor.Tensor, grad bool) float64 {
 	return reduce(n, func(lo, hi int) float64 {
 		var s float64
 		for i := lo; i < hi; i++ {
+			// log1p(exp(-|z|)) = -log(sigmoid(|z|)), and sigmoid(|z|) is the
+			// output already computed (or 1 minus it): one log instead of
+			// an exp and a log1p. sigmoid(|z|) >= 0.5, so the log is exact
+			// to float32 precision.
 			zi, yi := float64(z.Data[i]), float64(y.Data[i])
-			s += math.Max(zi, 0) - zi*yi + math.Log1p(math.Exp(-math.Abs(zi)))
+			q := p[i]
+			if zi < 0 {
+				q = 1 - q
+			}
+			s += math.Max(zi, 0) - zi*yi - math.Log(float64(q))
 		}
 		if grad {
 			g := c.GradPre.Data

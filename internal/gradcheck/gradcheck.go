@@ -1,0 +1,142 @@
+// Package gradcheck compares analytic gradients with central differences.
+// A new layer's gradient test is one call: gradcheck.Layer(t, layer, shapes).
+package gradcheck
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/latent-go/latent/nn"
+	"github.com/latent-go/latent/tensor"
+)
+
+// Step is the central-difference step; Tol the allowed relative error.
+const (
+	Step = 1e-2
+	Tol  = 2e-2
+)
+
+// Close reports whether an analytic and a numeric derivative agree.
+func Close(analytic, numeric float64) bool {
+	return math.Abs(analytic-numeric) <= Tol*math.Max(1e-2, math.Max(math.Abs(analytic), math.Abs(numeric)))
+}
+
+// Layer builds l for inputs of the given per-sample shapes (batch 3),
+// draws random inputs and a random linear functional L = Σ w·out, and
+// checks every parameter gradient and every input gradient of l against
+// central differences of L. When l is a LogitLayer it also checks the
+// GradPre path, the one a logits loss takes.
+func Layer(t *testing.T, l nn.Layer, in ...[]int) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(11, 12))
+	const batch = 3
+	if !l.Built() {
+		if _, err := l.Build(in, rng); err != nil {
+			t.Fatalf("build: %v", err)
+		}
+	}
+	outShape, err := l.OutputShape(in)
+	if err != nil {
+		t.Fatalf("output shape: %v", err)
+	}
+	// Biases start at zero; give them values so their gradients matter.
+	for _, p := range l.Params() {
+		for i := range p.Value.Data {
+			p.Value.Data[i] += 0.1 * float32(rng.NormFloat64())
+		}
+	}
+	c := &nn.Call{Out: &tensor.Tensor{}, GradOut: &tensor.Tensor{}, GradPre: &tensor.Tensor{}}
+	for _, s := range in {
+		x := tensor.New(append([]int{batch}, s...)...)
+		for i := range x.Data {
+			x.Data[i] = float32(rng.NormFloat64())
+		}
+		c.In = append(c.In, x)
+	}
+	w := tensor.New(append([]int{batch}, outShape...)...)
+	for i := range w.Data {
+		w.Data[i] = float32(rng.NormFloat64())
+	}
+	objective := func() float64 {
+		c.Out.Resize(batch, outShape)
+		l.Forward(c)
+		var s float64
+		for i, v := range c.Out.Data {
+			s += float64(v) * float64(w.Data[i])
+		}
+		return s
+	}
+	analytic := func(pre bool) {
+		objective()
+		for _, p := range l.Params() {
+			p.Grad.Zero()
+		}
+		c.GradIn = c.GradIn[:0]
+		for _, x := range c.In {
+			c.GradIn = append(c.GradIn, tensor.New(x.Shape...))
+		}
+		c.GradOutSet, c.GradPreSet = false, false
+		if pre {
+			// the gradient with respect to the pre-activation values is
+			// w·f'(pre); compute it by finite differences of the activation
+			// through the layer's own logits.
+			ll := l.(nn.LogitLayer)
+			act, _ := nn.ActivationByName(ll.ActivationName())
+			z := ll.Logits(c)
+			c.GradPre.Resize(batch, outShape)
+			act.Grad(z.Data, c.Out.Data, w.Data, c.GradPre.Data)
+			c.GradPreSet = true
+		} else {
+			c.GradOut.Resize(batch, outShape)
+			copy(c.GradOut.Data, w.Data)
+			c.GradOutSet = true
+		}
+		l.Backward(c)
+	}
+	for _, pre := range []bool{false, true} {
+		if _, ok := l.(nn.LogitLayer); pre && !ok {
+			continue
+		}
+		analytic(pre)
+		for _, p := range l.Params() {
+			checkValues(t, l.Name()+"/"+p.Name, p.Value.Data, p.Grad.Data, objective)
+		}
+		for i, x := range c.In {
+			checkValues(t, l.Name()+" input", x.Data, c.GradIn[i].Data, objective)
+		}
+	}
+}
+
+// checkValues perturbs up to 40 entries of values and compares dObjective
+// with grad.
+func checkValues(t *testing.T, what string, values, grad []float32, objective func() float64) {
+	t.Helper()
+	analytic := append([]float32(nil), grad...)
+	stride := max(1, len(values)/40)
+	for i := 0; i < len(values); i += stride {
+		old := values[i]
+		values[i] = old + Step
+		up := objective()
+		values[i] = old - Step
+		down := objective()
+		values[i] = old
+		numeric := (up - down) / (2 * Step)
+		if !Close(float64(analytic[i]), numeric) {
+			t.Errorf("%s[%d]: analytic gradient %.6g, numeric %.6g", what, i, analytic[i], numeric)
+		}
+	}
+	objective()
+}
+
+// Scalar checks d f(x)/dx = df(x) at the points xs by central differences.
+func Scalar(t *testing.T, name string, f, df func(float64) float64, xs []float64) {
+	t.Helper()
+	for _, x := range xs {
+		h := 1e-4
+		numeric := (f(x+h) - f(x-h)) / (2 * h)
+		if !Close(df(x), numeric) {
+			t.Errorf("%s'(%g): analytic %.6g, numeric %.6g", name, x, df(x), numeric)
+		}
+	}
+}

@@ -1,0 +1,79 @@
+package recipe_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/latent-go/latent/recipe"
+)
+
+func TestBuiltinsMatchTheLecture(t *testing.T) {
+	want := map[string]struct {
+		params, epochs int
+		code           int
+	}{
+		"ae1":  {50992, 50, 32},
+		"ae2":  {50992, 50, 32},
+		"ae3":  {222384, 100, 32},
+		"ae3b": {103410, 100, 2},
+		"ae3c": {103410, 100, 2},
+	}
+	names := recipe.Builtins()
+	if len(names) != len(want) {
+		t.Errorf("built-ins %v", names)
+	}
+	for _, n := range names {
+		r, err := recipe.Load(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := r.Build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := want[n]
+		if a.Model.CountParams() != w.params || r.Epochs != w.epochs || a.CodeShape()[0] != w.code {
+			t.Errorf("%s: %d params, %d epochs, code %v", n, a.Model.CountParams(), r.Epochs, a.CodeShape())
+		}
+		if r.BatchSize != 256 || r.Seed != 7 || r.Loss != "binary_crossentropy" || r.Optimizer.LearningRate != 0.001 {
+			t.Errorf("%s: settings %+v", n, r)
+		}
+	}
+}
+
+func TestUserRecipeFile(t *testing.T) {
+	dir := t.TempDir()
+	good := `{"name": "mine", "input_shape": [784], "epochs": 2,
+	  "encoder": [{"type": "Dense", "units": 8, "activation": "tanh"}],
+	  "decoder": [{"type": "Dense", "units": 784, "activation": "sigmoid"}],
+	  "loss": "mse", "optimizer": {"name": "adam", "learning_rate": 0.01}}`
+	p := filepath.Join(dir, "mine.json")
+	os.WriteFile(p, []byte(good), 0o644)
+	r, err := recipe.Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.BatchSize != 32 || r.Dataset != "mnist" || r.Optimizer.LearningRate != 0.01 {
+		t.Errorf("defaults not filled: %+v", r)
+	}
+	for name, bad := range map[string]string{
+		"typo":       strings.Replace(good, `"epochs"`, `"epoch"`, 1),
+		"loss":       strings.Replace(good, `"mse"`, `"hinge9"`, 1),
+		"activation": strings.Replace(good, `"tanh"`, `"tanhh"`, 1),
+		"shape":      strings.Replace(good, `"units": 784`, `"units": 700`, 1),
+		"epochs":     strings.Replace(good, `"epochs": 2`, `"epochs": 0`, 1),
+		"json":       good[:40],
+	} {
+		os.WriteFile(p, []byte(bad), 0o644)
+		if _, err := recipe.Load(p); err == nil {
+			t.Errorf("%s: accepted", name)
+		} else if !strings.Contains(err.Error(), p) {
+			t.Errorf("%s: error %q does not name the file", name, err)
+		}
+	}
+	if _, err := recipe.Load("ae9"); err == nil || !strings.Contains(err.Error(), "ae1, ae2") {
+		t.Errorf("unknown recipe error: %v", err)
+	}
+}

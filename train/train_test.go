@@ -1,0 +1,216 @@
+package train_test
+
+import (
+	"bytes"
+	"math"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/latent-go/latent/ae"
+	"github.com/latent-go/latent/data"
+	"github.com/latent-go/latent/loss"
+	"github.com/latent-go/latent/nn"
+	"github.com/latent-go/latent/optim"
+	"github.com/latent-go/latent/tensor"
+	"github.com/latent-go/latent/train"
+)
+
+var (
+	mnistOnce sync.Once
+	mnist     *data.Dataset
+	mnistErr  error
+)
+
+// subset returns the first n training and m test images of the real MNIST.
+func subset(t *testing.T, n, m int) (*tensor.Tensor, *tensor.Tensor) {
+	t.Helper()
+	mnistOnce.Do(func() { mnist, mnistErr = data.Load("mnist", data.Options{NoDownload: true}) })
+	if mnistErr != nil {
+		t.Fatal(mnistErr)
+	}
+	return mnist.TrainX.Slice(0, n).Clone(), mnist.TestX.Slice(0, m).Clone()
+}
+
+func ae1(t *testing.T, seed uint64, reg *nn.RegularizerSpec) *ae.Autoencoder {
+	t.Helper()
+	a, err := ae.Build(ae.Spec{
+		InputShape: []int{784},
+		Encoder:    []nn.LayerSpec{{Type: "Dense", Units: 32, Activation: "relu", ActivityRegularizer: reg}},
+		Decoder:    []nn.LayerSpec{{Type: "Dense", Units: 784, Activation: "sigmoid"}},
+	}, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func fit(t *testing.T, a *ae.Autoencoder, x, val *tensor.Tensor, epochs, batch int) *train.History {
+	t.Helper()
+	tr := &train.Trainer{Model: a.Model, Loss: loss.BinaryCrossentropy{}, Optimizer: optim.NewAdam()}
+	h, err := tr.Fit(x, x, train.Config{Epochs: epochs, BatchSize: batch, Seed: 7, ValX: val, ValY: val})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// TestShortRunLearns trains ae1 on 3,000 real MNIST images for 3 epochs:
+// the loss must fall every epoch, from above 0.4 (an untrained sigmoid
+// output scores about 0.69) to a val_loss under 0.32.
+func TestShortRunLearns(t *testing.T) {
+	x, val := subset(t, 3000, 500)
+	h := fit(t, ae1(t, 7, nil), x, val, 3, 256)
+	for e := 1; e < 3; e++ {
+		if !(h.Loss[e] < h.Loss[e-1]) || !(h.ValLoss[e] < h.ValLoss[e-1]) {
+			t.Errorf("loss did not fall: loss %v val_loss %v", h.Loss, h.ValLoss)
+		}
+	}
+	if h.Loss[0] < 0.4 || h.ValLoss[2] > 0.32 {
+		t.Errorf("unexpected scale: loss %v val_loss %v", h.Loss, h.ValLoss)
+	}
+	if len(h.Seconds) != 3 {
+		t.Errorf("seconds %v", h.Seconds)
+	}
+}
+
+// TestSameBitsAnyThreadCount trains with GOMAXPROCS 1, 2 and 8 and
+// requires bit-identical weights and history.
+func TestSameBitsAnyThreadCount(t *testing.T) {
+	x, val := subset(t, 1500, 300)
+	run := func(procs int) (*ae.Autoencoder, *train.History) {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		a := ae1(t, 7, &nn.RegularizerSpec{L1: 1e-4})
+		return a, fit(t, a, x, val, 2, 128)
+	}
+	a1, h1 := run(1)
+	for _, p := range []int{2, 8} {
+		ap, hp := run(p)
+		for i := range h1.Loss {
+			if h1.Loss[i] != hp.Loss[i] || h1.ValLoss[i] != hp.ValLoss[i] {
+				t.Fatalf("GOMAXPROCS=%d: history %v/%v, with 1: %v/%v", p, hp.Loss, hp.ValLoss, h1.Loss, h1.ValLoss)
+			}
+		}
+		for j, prm := range a1.Model.Params() {
+			for i, v := range prm.Value.Data {
+				if ap.Model.Params()[j].Value.Data[i] != v {
+					t.Fatalf("GOMAXPROCS=%d: weight %s[%d] differs", p, prm.Name, i)
+				}
+			}
+		}
+	}
+	// And a different seed gives different weights.
+	b := ae1(t, 8, nil)
+	if b.Model.Params()[0].Value.Data[0] == ae1(t, 7, nil).Model.Params()[0].Value.Data[0] {
+		t.Error("seeds 7 and 8 give the same first weight")
+	}
+}
+
+// TestEvaluateIncludesActivityPenalty checks Keras 2.15's val_loss:
+// mean BCE plus l1*Σ|code|/batch, batches weighted by their size.
+func TestEvaluateIncludesActivityPenalty(t *testing.T) {
+	_, val := subset(t, 10, 300)
+	a := ae1(t, 7, &nn.RegularizerSpec{L1: 0.01})
+	tr := &train.Trainer{Model: a.Model, Loss: loss.BinaryCrossentropy{}, Optimizer: optim.NewAdam()}
+	got, err := tr.Evaluate(val, val, 128) // batches of 128, 128 and 44
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := &train.Trainer{Model: a.Model, Loss: loss.BinaryCrossentropy{}}
+	recon, _ := a.Model.Predict(val, 300)
+	codes, _ := a.Encoder.Predict(val, 300)
+	var bce, l1 float64
+	for i, p := range recon.Data {
+		y := float64(val.Data[i])
+		q := math.Min(math.Max(float64(p), 1e-12), 1-1e-12)
+		bce -= y*math.Log(q) + (1-y)*math.Log(1-q)
+	}
+	for _, c := range codes.Data {
+		l1 += math.Abs(float64(c))
+	}
+	want := bce/float64(len(recon.Data)) + 0.01*l1/300
+	if math.Abs(got-want) > 2e-4 {
+		t.Errorf("evaluate = %v, want BCE+penalty = %v", got, want)
+	}
+	_ = plain
+}
+
+func TestEpochOrder(t *testing.T) {
+	a := train.EpochOrder(1000, 7, 0, true)
+	b := train.EpochOrder(1000, 7, 0, true)
+	c := train.EpochOrder(1000, 7, 1, true)
+	seen := make([]bool, 1000)
+	same := 0
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatal("same seed and epoch, different order")
+		}
+		seen[a[i]] = true
+		if a[i] == c[i] {
+			same++
+		}
+	}
+	for i, s := range seen {
+		if !s {
+			t.Fatalf("index %d missing from the permutation", i)
+		}
+	}
+	if same > 20 {
+		t.Errorf("epochs 0 and 1 share %d positions; not reshuffled", same)
+	}
+	if o := train.EpochOrder(5, 7, 0, false); o[0] != 0 || o[4] != 4 {
+		t.Errorf("unshuffled order %v", o)
+	}
+}
+
+func TestFitRejectsBadInput(t *testing.T) {
+	a := ae1(t, 1, nil)
+	tr := &train.Trainer{Model: a.Model, Loss: loss.BinaryCrossentropy{}, Optimizer: optim.NewAdam()}
+	x := tensor.New(10, 784)
+	for _, c := range []struct {
+		x, y *tensor.Tensor
+		cfg  train.Config
+	}{
+		{x, x, train.Config{Epochs: 1, BatchSize: 0}},
+		{x, x, train.Config{Epochs: 0, BatchSize: 4}},
+		{tensor.New(10, 783), tensor.New(10, 783), train.Config{Epochs: 1, BatchSize: 4}},
+		{x, tensor.New(9, 784), train.Config{Epochs: 1, BatchSize: 4}},
+		{x, x, train.Config{Epochs: 1, BatchSize: 4, ValX: x}},
+	} {
+		if _, err := tr.Fit(c.x, c.y, c.cfg); err == nil {
+			t.Errorf("fit accepted %v/%v %+v", c.x.Shape, c.y.Shape, c.cfg)
+		}
+	}
+}
+
+func TestProgressLinePerEpoch(t *testing.T) {
+	x, val := subset(t, 600, 100)
+	a := ae1(t, 7, nil)
+	var out bytes.Buffer
+	tr := &train.Trainer{Model: a.Model, Loss: loss.BinaryCrossentropy{}, Optimizer: optim.NewAdam()}
+	if _, err := tr.Fit(x, x, train.Config{Epochs: 2, BatchSize: 256, ValX: val, ValY: val,
+		Callbacks: []train.Callback{&train.Progress{W: &out}}}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "Epoch 1/2 - ") || !strings.Contains(lines[1], "ms/step - loss: 0.") || !strings.Contains(lines[1], " - val_loss: 0.") {
+		t.Errorf("progress output:\n%s", out.String())
+	}
+	var term bytes.Buffer
+	p := &train.Progress{W: &term, Terminal: true}
+	p.TrainBegin(train.Info{Epochs: 1, Steps: 3})
+	p.EpochBegin(0)
+	p.EpochEnd(train.EpochLogs{Loss: 0.5, Seconds: 1.5})
+	if !strings.Contains(term.String(), "3/3 [==============================] - 2s 500ms/step - loss: 0.5000") {
+		t.Errorf("terminal progress: %q", term.String())
+	}
+}
+
+func TestFormatValue(t *testing.T) {
+	for v, want := range map[float64]string{0.09155: "0.0916", 1.5: "1.5000", 0.0005: "5.0000e-04", 205.15923: "205.1592"} {
+		if got := train.FormatValue(v); got != want {
+			t.Errorf("FormatValue(%v) = %s, want %s", v, got, want)
+		}
+	}
+}
