@@ -1,0 +1,87 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// binary builds the command once for the tests that run it as a user would.
+func binary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "latent")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func TestSummaryAe1(t *testing.T) {
+	var out bytes.Buffer
+	if err := run([]string{"summary", "ae1"}, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"25120", "25872", "Total params: 50992 (199.19 KB)", `Model: "model_1"`, `Model: "model_2"`} {
+		if !strings.Contains(out.String(), s) {
+			t.Errorf("summary lacks %q", s)
+		}
+	}
+}
+
+// TestBadInputGivesOneLine runs the built command on bad input: each must
+// exit non-zero with one line on stderr that says what is wrong, and never
+// a panic or a stack trace.
+func TestBadInputGivesOneLine(t *testing.T) {
+	bin := binary(t)
+	corrupt := t.TempDir()
+	for _, f := range []string{"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"} {
+		os.WriteFile(filepath.Join(corrupt, f), []byte("this is not an IDX file"), 0o644)
+	}
+	badRecipe := filepath.Join(t.TempDir(), "bad.json")
+	os.WriteFile(badRecipe, []byte(`{"name": "x", "epochs": 1, "input_shape": [784], "encoder": [{"type": "Dense", "units": 4}], "decoder": [{"type": "Dense", "units": 784, "activation": "sigmoidd"}]}`), 0o644)
+	cases := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{nil, 2, "no command"},
+		{[]string{"frob"}, 2, "unknown command"},
+		{[]string{"run"}, 2, "exactly one RECIPE"},
+		{[]string{"run", "ae9"}, 1, "unknown recipe"},
+		{[]string{"run", "ae1", "--epochs", "-3"}, 2, "--epochs must be a positive number"},
+		{[]string{"run", "ae1", "--epochs", "many"}, 2, "invalid value"},
+		{[]string{"run", "ae1", "--batch-size", "0"}, 2, "--batch-size"},
+		{[]string{"run", "ae1", "--dataset", "cifar"}, 2, "--dataset must be mnist or fashion"},
+		{[]string{"run", "ae1", "--bogus"}, 2, "flag provided but not defined"},
+		{[]string{"run", "ae1", "--data-dir", "/nonexistent/dir", "--out", t.TempDir()}, 1, "/nonexistent/dir"},
+		{[]string{"run", "ae1", "--data-dir", corrupt, "--out", t.TempDir()}, 1, "magic number"},
+		{[]string{"run", badRecipe}, 1, "unknown activation"},
+		{[]string{"summary", "nope.json"}, 1, "unknown recipe"},
+	}
+	for _, c := range cases {
+		cmd := exec.Command(bin, c.args...)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		cmd.Stdout = &bytes.Buffer{}
+		err := cmd.Run()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		}
+		msg := stderr.String()
+		last := strings.TrimSpace(msg[strings.LastIndex(strings.TrimSpace(msg), "\n")+1:])
+		if code != c.code || !strings.Contains(last, c.want) || !strings.HasPrefix(last, "latent: ") {
+			t.Errorf("latent %v: exit %d, stderr %q; want exit %d and a line with %q", c.args, code, msg, c.code, c.want)
+		}
+		if strings.Contains(msg, "panic") || strings.Contains(msg, "goroutine") {
+			t.Errorf("latent %v: stack trace: %s", c.args, msg)
+		}
+		if c.args != nil && strings.Count(strings.TrimSpace(msg), "\n") > 0 {
+			t.Errorf("latent %v: more than one line on stderr: %q", c.args, msg)
+		}
+	}
+}
