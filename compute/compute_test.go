@@ -1,7 +1,6 @@
 package compute_test
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"runtime"
 	"testing"
@@ -68,21 +67,37 @@ func BenchmarkSgemm(b *testing.B) {
 		{"dW_784x32x256", true, false, 784, 32, 256},
 		{"dX_256x784x32", false, true, 256, 784, 32},
 	} {
-		b.Run(fmt.Sprint(s.name), func(b *testing.B) {
-			a := make([]float32, s.m*s.k)
-			bb := make([]float32, s.k*s.n)
-			c := make([]float32, s.m*s.n)
-			lda, ldb := s.k, s.n
-			if s.ta {
-				lda = s.m
-			}
-			if s.tb {
-				ldb = s.k
-			}
-			b.SetBytes(int64(2 * s.m * s.n * s.k)) // reported MB/s reads as MFLOP/s
-			for b.Loop() {
-				compute.Sgemm(s.ta, s.tb, s.m, s.n, s.k, 1, a, lda, bb, ldb, 0, c, s.n)
-			}
-		})
+		for _, g := range append([]compute.GEMM{compute.Gonum{}}, gemms()...) {
+			b.Run(s.name+"/"+g.Name(), func(b *testing.B) {
+				a := make([]float32, s.m*s.k)
+				bb := make([]float32, s.k*s.n)
+				c := make([]float32, s.m*s.n)
+				lda, ldb := s.k, s.n
+				if s.ta {
+					lda = s.m
+				}
+				if s.tb {
+					ldb = s.k
+				}
+				b.SetBytes(int64(2 * s.m * s.n * s.k)) // reported MB/s reads as MFLOP/s
+				for b.Loop() {
+					g.Sgemm(s.ta, s.tb, s.m, s.n, s.k, 1, a, lda, bb, ldb, 0, c, s.n)
+				}
+			})
+		}
 	}
+}
+
+func TestBlockedConforms(t *testing.T) {
+	for _, g := range compute.BlockedKernels() {
+		t.Run(g.Name(), func(t *testing.T) { computetest.TestSgemm(t, g) })
+	}
+}
+
+func gemms() []compute.GEMM {
+	var gs []compute.GEMM
+	for _, g := range compute.BlockedKernels() {
+		gs = append(gs, g)
+	}
+	return gs
 }

@@ -1,0 +1,276 @@
+package compute
+
+import (
+	"sync"
+)
+
+// Blocked is latent's own GEMM: op(A) and op(B) are copied into packed
+// panels (BLIS-style) and a register-blocked micro-kernel multiplies one
+// MR×NR tile of C at a time — in AVX2/FMA or AVX-512 assembly on amd64
+// processors that have it, in portable Go elsewhere (or with the purego
+// build tag).
+//
+// C is split into tiles of rows and columns that goroutines take whole;
+// each element is summed along k in the same order whatever the number of
+// threads, so results are bit-identical for any GOMAXPROCS.
+type Blocked struct{ kern kernel }
+
+// NewBlocked returns Blocked with the fastest micro-kernel this processor
+// runs: AVX-512, else AVX2 with FMA, else portable Go.
+func NewBlocked() *Blocked { return &Blocked{kern: microKernel} }
+
+// NewPortable returns Blocked with the portable Go micro-kernel: the
+// reference the assembly kernels are tested against.
+func NewPortable() *Blocked { return &Blocked{kern: portableKernel} }
+
+// BlockedKernels lists every micro-kernel this processor can run, best
+// first, each as a ready GEMM, so tests and benchmarks cover all of them.
+func BlockedKernels() []*Blocked {
+	var out []*Blocked
+	for _, k := range availableKernels() {
+		out = append(out, &Blocked{kern: k})
+	}
+	return append(out, NewPortable())
+}
+
+// Name implements GEMM; it names the micro-kernel in use.
+func (g *Blocked) Name() string { return "blocked-" + g.kern.name }
+
+// Blocking sizes: a task computes an mcBlock×ncBlock region of C, walking k
+// in slices of kcBlock. They are multiples of every kernel's MR and NR.
+const (
+	mcBlock = 96
+	ncBlock = 128
+	kcBlock = 256
+)
+
+// kernel is one register-blocked micro-kernel. run computes the mr×nr
+// tile Σ_p A(i,p)·b[p*nr+j] over p < kc, reading A(i,p) at a[i*rs+p*ps]
+// (rs = lda, ps = 1 for A in place; rs = 1, ps = mr for a packed panel),
+// and stores it into c (row stride ldc), or adds it when accumulate is set.
+type kernel struct {
+	name   string
+	mr, nr int
+	run    func(kc int, a []float32, rs, ps int, b, c []float32, ldc int, accumulate bool)
+}
+
+// scratch holds one task's packed panels and tile.
+type scratch struct {
+	a, b, tile []float32
+}
+
+var scratchPool = sync.Pool{New: func() any {
+	return &scratch{
+		a:    make([]float32, (mcBlock+16)*kcBlock),
+		b:    make([]float32, (ncBlock+32)*kcBlock),
+		tile: make([]float32, 16*32),
+	}
+}}
+
+// Sgemm implements GEMM.
+func (g *Blocked) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	if k == 0 || alpha == 0 {
+		scaleC(m, n, beta, c, ldc)
+		return
+	}
+	mTasks := (m + mcBlock - 1) / mcBlock
+	nTasks := (n + ncBlock - 1) / ncBlock
+	ParallelFor(mTasks*nTasks, 1, func(lo, hi int) {
+		s := scratchPool.Get().(*scratch)
+		defer scratchPool.Put(s)
+		for task := lo; task < hi; task++ {
+			i0 := (task / nTasks) * mcBlock
+			j0 := (task % nTasks) * ncBlock
+			g.task(s, transA, transB, i0, min(i0+mcBlock, m), j0, min(j0+ncBlock, n), k, alpha, a, lda, b, ldb, beta, c, ldc)
+		}
+	})
+}
+
+// task computes rows [i0,i1) and columns [j0,j1) of C.
+func (g *Blocked) task(s *scratch, transA, transB bool, i0, i1, j0, j1, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	kern := g.kern
+	mr, nr := kern.mr, kern.nr
+	rows, cols := i1-i0, j1-j0
+	rowPanels := (rows + mr - 1) / mr
+	colPanels := (cols + nr - 1) / nr
+	fullRows := rows / mr * mr
+	for p0 := 0; p0 < k; p0 += kcBlock {
+		kc := min(kcBlock, k-p0)
+		first := p0 == 0
+		if transA {
+			packA(s.a, true, a, lda, i0, rows, p0, kc, mr)
+		} else if fullRows < rows {
+			// A is read in place; only a last, partial panel is packed.
+			packA(s.a, false, a, lda, i0+fullRows, rows-fullRows, p0, kc, mr)
+		}
+		packB(s.b, transB, b, ldb, j0, cols, p0, kc, nr)
+		// The kernel writes C itself when no scaling is needed.
+		direct := alpha == 1 && (!first || beta == 0 || beta == 1)
+		accumulate := !first || beta == 1
+		for jp := 0; jp < colPanels; jp++ {
+			bp := s.b[jp*kc*nr : (jp+1)*kc*nr]
+			jn := min(nr, cols-jp*nr)
+			for ip := 0; ip < rowPanels; ip++ {
+				im := min(mr, rows-ip*mr)
+				var ap []float32
+				rs, ps := 1, mr
+				switch {
+				case transA:
+					ap = s.a[ip*kc*mr : (ip+1)*kc*mr]
+				case im == mr:
+					ap, rs, ps = a[(i0+ip*mr)*lda+p0:], lda, 1
+				default:
+					ap = s.a[:kc*mr]
+				}
+				if direct && im == mr && jn == nr {
+					kern.run(kc, ap, rs, ps, bp, c[(i0+ip*mr)*ldc+j0+jp*nr:], ldc, accumulate)
+					continue
+				}
+				kern.run(kc, ap, rs, ps, bp, s.tile, nr, false)
+				for i := 0; i < im; i++ {
+					crow := c[(i0+ip*mr+i)*ldc+j0+jp*nr:]
+					trow := s.tile[i*nr : i*nr+jn]
+					switch {
+					case !first:
+						for j, t := range trow {
+							crow[j] += alpha * t
+						}
+					case beta == 0:
+						for j, t := range trow {
+							crow[j] = alpha * t
+						}
+					default:
+						for j, t := range trow {
+							crow[j] = alpha*t + beta*crow[j]
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// packA copies rows [i0, i0+rows) × k-slice [p0, p0+kc) of op(A) into
+// panels of mr rows: panel q holds, for each p, the mr values
+// op(A)[i0+q*mr+i, p0+p], zero-padded past the last row.
+func packA(dst []float32, trans bool, a []float32, lda, i0, rows, p0, kc, mr int) {
+	panels := (rows + mr - 1) / mr
+	var rowBuf [32][]float32
+	for q := 0; q < panels; q++ {
+		panel := dst[q*kc*mr : (q+1)*kc*mr]
+		im := min(mr, rows-q*mr)
+		if trans {
+			// op(A)[i, p] = a[p*lda+i]: each p is a contiguous run of rows.
+			for p := 0; p < kc; p++ {
+				src := a[(p0+p)*lda+i0+q*mr : (p0+p)*lda+i0+q*mr+im]
+				out := panel[p*mr : (p+1)*mr]
+				copy(out, src)
+				clear(out[im:])
+			}
+			continue
+		}
+		// Walk p outermost so that the writes are sequential; the reads
+		// advance along mr rows at once.
+		rowsA := rowBuf[:mr]
+		for i := 0; i < im; i++ {
+			r := i0 + q*mr + i
+			rowsA[i] = a[r*lda+p0 : r*lda+p0+kc]
+		}
+		for p := 0; p < kc; p++ {
+			out := panel[p*mr : (p+1)*mr]
+			for i := 0; i < im; i++ {
+				out[i] = rowsA[i][p]
+			}
+			clear(out[im:])
+		}
+	}
+}
+
+// packB copies k-slice [p0, p0+kc) × columns [j0, j0+cols) of op(B) into
+// panels of nr columns: panel q holds, for each p, the nr values
+// op(B)[p0+p, j0+q*nr+j], zero-padded past the last column.
+func packB(dst []float32, trans bool, b []float32, ldb, j0, cols, p0, kc, nr int) {
+	panels := (cols + nr - 1) / nr
+	for q := 0; q < panels; q++ {
+		panel := dst[q*kc*nr : (q+1)*kc*nr]
+		jn := min(nr, cols-q*nr)
+		if trans {
+			// op(B)[p, j] = b[j*ldb+p]: walk p outermost so the writes are
+			// sequential.
+			var colBuf [32][]float32
+			colsB := colBuf[:jn]
+			for j := range colsB {
+				r := j0 + q*nr + j
+				colsB[j] = b[r*ldb+p0 : r*ldb+p0+kc]
+			}
+			for p := 0; p < kc; p++ {
+				out := panel[p*nr : (p+1)*nr]
+				for j, col := range colsB {
+					out[j] = col[p]
+				}
+				clear(out[jn:])
+			}
+			continue
+		}
+		for p := 0; p < kc; p++ {
+			row := panel[p*nr : (p+1)*nr]
+			src := b[(p0+p)*ldb+j0+q*nr : (p0+p)*ldb+j0+q*nr+jn]
+			copy(row, src)
+			clear(row[jn:])
+		}
+	}
+}
+
+// scaleC sets C = beta*C (C = 0 when beta is 0, as BLAS does, so NaNs in
+// an uninitialized C do not leak).
+func scaleC(m, n int, beta float32, c []float32, ldc int) {
+	for i := 0; i < m; i++ {
+		row := c[i*ldc : i*ldc+n]
+		if beta == 0 {
+			clear(row)
+			continue
+		}
+		for j := range row {
+			row[j] *= beta
+		}
+	}
+}
+
+// best is the first of ks, or the portable kernel when ks is empty.
+func best(ks []kernel) kernel {
+	if len(ks) == 0 {
+		return portableKernel
+	}
+	return ks[0]
+}
+
+// portableKernel is the Go micro-kernel, 4×16, used where no assembly
+// kernel applies.
+var portableKernel = kernel{name: "go", mr: 4, nr: 16, run: kernelGo4x16}
+
+func kernelGo4x16(kc int, a []float32, rs, ps int, b, c []float32, ldc int, accumulate bool) {
+	var acc [4][16]float32
+	for p := 0; p < kc; p++ {
+		bp := b[p*16 : p*16+16 : p*16+16]
+		for i := 0; i < 4; i++ {
+			ai := a[i*rs+p*ps]
+			row := &acc[i]
+			for j := 0; j < 16; j++ {
+				row[j] += ai * bp[j]
+			}
+		}
+	}
+	for i := 0; i < 4; i++ {
+		crow := c[i*ldc : i*ldc+16]
+		if accumulate {
+			for j := range crow {
+				crow[j] += acc[i][j]
+			}
+		} else {
+			copy(crow, acc[i][:])
+		}
+	}
+}

@@ -1,0 +1,37 @@
+//go:build amd64 && !purego
+
+package compute
+
+import "golang.org/x/sys/cpu"
+
+// kernelAVX2 computes a 6×16 tile with AVX2 and FMA (twelve ymm
+// accumulators), reading A(i, p) at a[i*rs+p*ps] and the packed B panel,
+// and stores the tile into C, or adds it to C when accumulate is set.
+// Each element is summed in order of p with one FMA per term.
+//
+//go:noescape
+func kernelAVX2(kc int, a *float32, rs, ps int, b, c *float32, ldc int, accumulate bool)
+
+// kernelAVX512 is kernelAVX2's 12×32 counterpart with AVX-512 (24 zmm
+// accumulators).
+//
+//go:noescape
+func kernelAVX512(kc int, a *float32, rs, ps int, b, c *float32, ldc int, accumulate bool)
+
+var microKernel = best(availableKernels())
+
+// availableKernels lists the assembly kernels this processor runs, best first.
+func availableKernels() []kernel {
+	var ks []kernel
+	if cpu.X86.HasAVX512F {
+		ks = append(ks, kernel{name: "avx512", mr: 12, nr: 32, run: func(kc int, a []float32, rs, ps int, b, c []float32, ldc int, acc bool) {
+			kernelAVX512(kc, &a[0], rs, ps, &b[0], &c[0], ldc, acc)
+		}})
+	}
+	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
+		ks = append(ks, kernel{name: "avx2", mr: 6, nr: 16, run: func(kc int, a []float32, rs, ps int, b, c []float32, ldc int, acc bool) {
+			kernelAVX2(kc, &a[0], rs, ps, &b[0], &c[0], ldc, acc)
+		}})
+	}
+	return ks
+}

@@ -1,0 +1,7 @@
+//go:build !amd64 || purego
+
+package compute
+
+var microKernel = best(nil)
+
+func availableKernels() []kernel { return nil }
