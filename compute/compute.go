@@ -19,15 +19,18 @@ type GEMM interface {
 	Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
 }
 
+// holder gives atomic.Value one concrete type whatever the implementation.
+type holder struct{ g GEMM }
+
 var current atomic.Value
 
-func init() { current.Store(GEMM(Gonum{})) }
+func init() { current.Store(holder{NewBlocked()}) }
 
 // Use makes g the implementation behind Sgemm for the whole program.
-func Use(g GEMM) { current.Store(g) }
+func Use(g GEMM) { current.Store(holder{g}) }
 
 // Current is the implementation in use.
-func Current() GEMM { return current.Load().(GEMM) }
+func Current() GEMM { return current.Load().(holder).g }
 
 // Sgemm calls the implementation in use; see GEMM.
 func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {

@@ -8,6 +8,7 @@ import (
 	"math"
 
 	"github.com/latent-go/latent/compute"
+	"github.com/latent-go/latent/internal/mathf"
 	"github.com/latent-go/latent/nn"
 	"github.com/latent-go/latent/tensor"
 )
@@ -69,12 +70,12 @@ func bceLogits(c *nn.Call, z, y *tensor.Tensor, grad bool) float64 {
 			// output already computed (or 1 minus it): one log instead of
 			// an exp and a log1p. sigmoid(|z|) >= 0.5, so the log is exact
 			// to float32 precision.
-			zi, yi := float64(z.Data[i]), float64(y.Data[i])
+			zi, yi := z.Data[i], y.Data[i]
 			q := p[i]
 			if zi < 0 {
 				q = 1 - q
 			}
-			s += math.Max(zi, 0) - zi*yi - math.Log(float64(q))
+			s += float64(max(zi, 0) - zi*yi - mathf.Log(q))
 		}
 		if grad {
 			g := c.GradPre.Data

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/latent-go/latent/compute"
+	"github.com/latent-go/latent/internal/mathf"
 )
 
 // Activation is an element-wise function applied at the end of a layer, as
@@ -101,14 +102,9 @@ func (sigmoid) Grad(z, y, dy, dz []float32) {
 	})
 }
 
-// Sigmoid is 1/(1+exp(-z)) in float32, computed without overflow.
-func Sigmoid(z float32) float32 {
-	if z >= 0 {
-		return float32(1 / (1 + math.Exp(-float64(z))))
-	}
-	e := math.Exp(float64(z))
-	return float32(e / (1 + e))
-}
+// Sigmoid is 1/(1+exp(-z)) in float32, computed without overflow to
+// within a few ulps (see package mathf).
+func Sigmoid(z float32) float32 { return mathf.Sigmoid(z) }
 
 type tanhAct struct{}
 

@@ -3,6 +3,7 @@ package train_test
 import (
 	"testing"
 
+	"github.com/latent-go/latent/compute"
 	"github.com/latent-go/latent/data"
 	"github.com/latent-go/latent/loss"
 	"github.com/latent-go/latent/optim"
@@ -36,5 +37,16 @@ func benchmarkEpoch(b *testing.B, name string) {
 	b.ReportMetric(float64(ds.TrainX.Rows())*float64(b.N)/b.Elapsed().Seconds(), "images/s")
 }
 
-func BenchmarkEpochAe1(b *testing.B) { benchmarkEpoch(b, "ae1") }
-func BenchmarkEpochAe3(b *testing.B) { benchmarkEpoch(b, "ae3") }
+// BenchmarkEpoch runs ae1 and ae3 epochs with every GEMM implementation
+// this build has, side by side.
+func BenchmarkEpoch(b *testing.B) {
+	defer compute.Use(compute.Current())
+	for _, name := range []string{"ae1", "ae3"} {
+		for _, g := range compute.Implementations() {
+			b.Run(name+"/"+g.Name(), func(b *testing.B) {
+				compute.Use(g)
+				benchmarkEpoch(b, name)
+			})
+		}
+	}
+}

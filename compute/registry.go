@@ -1,0 +1,30 @@
+package compute
+
+// extra holds implementations that build tags add (OpenBLAS).
+var extra []GEMM
+
+// Implementations lists every GEMM this build offers, the default first:
+// the blocked GEMM with each micro-kernel this processor runs, gonum's,
+// and those that build tags add.
+func Implementations() []GEMM {
+	var gs []GEMM
+	for _, b := range BlockedKernels() {
+		gs = append(gs, b)
+	}
+	gs = append(gs, Gonum{})
+	return append(gs, extra...)
+}
+
+// ByName finds an implementation of Implementations by its Name, or
+// "blocked" for the default blocked GEMM.
+func ByName(name string) (GEMM, bool) {
+	if name == "blocked" {
+		return NewBlocked(), true
+	}
+	for _, g := range Implementations() {
+		if g.Name() == name {
+			return g, true
+		}
+	}
+	return nil, false
+}
