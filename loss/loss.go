@@ -8,7 +8,7 @@ import (
 	"math"
 
 	"github.com/latent-go/latent/compute"
-	"github.com/latent-go/latent/internal/mathf"
+	"github.com/latent-go/latent/internal/vecf"
 	"github.com/latent-go/latent/nn"
 	"github.com/latent-go/latent/tensor"
 )
@@ -58,32 +58,13 @@ func (BinaryCrossentropy) Compute(c *nn.Call, layer nn.Layer, y *tensor.Tensor, 
 func bceLogits(c *nn.Call, z, y *tensor.Tensor, grad bool) float64 {
 	n := len(z.Data)
 	scale := 1 / float32(n)
-	if grad {
-		c.GradPre.Resize(z.Rows(), z.Shape[1:])
-		c.GradPreSet = true
-	}
-	p := c.Out.Data
+	// The gradient goes to GradPre; in evaluation the buffer is scratch,
+	// which lets the vector kernel run there too.
+	c.GradPre.Resize(z.Rows(), z.Shape[1:])
+	c.GradPreSet = grad
+	p, g := c.Out.Data, c.GradPre.Data
 	return reduce(n, func(lo, hi int) float64 {
-		var s float64
-		for i := lo; i < hi; i++ {
-			// log1p(exp(-|z|)) = -log(sigmoid(|z|)), and sigmoid(|z|) is the
-			// output already computed (or 1 minus it): one log instead of
-			// an exp and a log1p. sigmoid(|z|) >= 0.5, so the log is exact
-			// to float32 precision.
-			zi, yi := z.Data[i], y.Data[i]
-			q := p[i]
-			if zi < 0 {
-				q = 1 - q
-			}
-			s += float64(max(zi, 0) - zi*yi - mathf.Log(q))
-		}
-		if grad {
-			g := c.GradPre.Data
-			for i := lo; i < hi; i++ {
-				g[i] = (p[i] - y.Data[i]) * scale
-			}
-		}
-		return s
+		return vecf.BCELogits(z.Data[lo:hi], p[lo:hi], y.Data[lo:hi], g[lo:hi], scale)
 	}) / float64(n)
 }
 

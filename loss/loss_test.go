@@ -60,7 +60,8 @@ func TestLossGradients(t *testing.T) {
 		}
 		tc.loss.Compute(c, d, y, true)
 		values, grad := c.Out.Data, c.GradOut.Data
-		if c.GradPreSet {
+		pre := c.GradPreSet
+		if pre {
 			values, grad = d.Logits(c).Data, c.GradPre.Data
 		}
 		analytic := append([]float32(nil), grad...)
@@ -69,7 +70,7 @@ func TestLossGradients(t *testing.T) {
 			h := float32(1e-2)
 			eval := func(v float32) float64 {
 				values[i] = v
-				if c.GradPreSet {
+				if pre {
 					c.Out.Data[i] = nn.Sigmoid(v)
 				}
 				return tc.loss.Compute(c, d, y, false)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/latent-go/latent/compute"
 	"github.com/latent-go/latent/internal/mathf"
+	"github.com/latent-go/latent/internal/vecf"
 )
 
 // Activation is an element-wise function applied at the end of a layer, as
@@ -88,11 +89,7 @@ type sigmoid struct{}
 
 func (sigmoid) Name() string { return "sigmoid" }
 func (sigmoid) Apply(z, y []float32) {
-	mapParallel(len(z), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			y[i] = Sigmoid(z[i])
-		}
-	})
+	mapParallel(len(z), func(lo, hi int) { vecf.Sigmoid(z[lo:hi], y[lo:hi]) })
 }
 func (sigmoid) Grad(z, y, dy, dz []float32) {
 	mapParallel(len(z), func(lo, hi int) {
