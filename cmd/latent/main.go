@@ -2,10 +2,12 @@
 //
 //	latent run RECIPE [--dataset mnist|fashion] [--epochs N] [--batch-size N] [--seed N] [--out DIR]
 //	latent summary RECIPE
+//	latent bench RECIPE [--epochs N] [--json] [--gemm NAME]
 //	latent recipes
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -15,6 +17,8 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/latent-go/latent/bench"
+	"github.com/latent-go/latent/compute"
 	"github.com/latent-go/latent/data"
 	"github.com/latent-go/latent/recipe"
 	"github.com/latent-go/latent/runner"
@@ -25,6 +29,7 @@ const usage = `latent: autoencoders in Go
 usage:
   latent run RECIPE [flags]   train a recipe and write its outputs into a folder
   latent summary RECIPE       print the Keras summaries of a recipe's models
+  latent bench RECIPE [flags] time training epochs against the GEMM's own rate
   latent recipes              list the built-in recipes
   latent help                 print this text
 
@@ -64,6 +69,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return cmdRun(args[1:], stdout, stderr)
 	case "summary":
 		return cmdSummary(args[1:], stdout)
+	case "bench":
+		return cmdBench(args[1:], stdout)
 	case "recipes":
 		for _, n := range recipe.Builtins() {
 			r, err := recipe.Load(n)
@@ -77,7 +84,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	return usageErr("unknown command %q (commands: run, summary, recipes, help)", args[0])
+	return usageErr("unknown command %q (commands: run, summary, bench, recipes, help)", args[0])
 }
 
 // parse parses flags that may come before or after the one positional
@@ -192,6 +199,66 @@ func cmdSummary(args []string, stdout io.Writer) error {
 		return err
 	}
 	runner.Summaries(stdout, a)
+	return nil
+}
+
+func cmdBench(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	epochs := fs.Int("epochs", 5, "epochs to time; the median is reported")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	gemm := fs.String("gemm", "", "GEMM implementation (default: the fastest this build has; see --list)")
+	list := fs.Bool("list", false, "list the GEMM implementations and exit")
+	dataDir := fs.String("data-dir", "", "read MNIST's four IDX files from this folder")
+	if len(args) > 0 && (args[0] == "--list" || args[0] == "-list") {
+		for _, g := range compute.Implementations() {
+			fmt.Fprintln(stdout, g.Name())
+		}
+		return nil
+	}
+	name, err := parse(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(stdout)
+		fmt.Fprintln(stdout, "usage: latent bench RECIPE [flags]")
+		fs.PrintDefaults()
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if *list {
+		for _, g := range compute.Implementations() {
+			fmt.Fprintln(stdout, g.Name())
+		}
+		return nil
+	}
+	if *epochs <= 0 {
+		return usageErr("--epochs must be a positive number, got %d", *epochs)
+	}
+	if *gemm != "" {
+		g, ok := compute.ByName(*gemm)
+		if !ok {
+			var names []string
+			for _, g := range compute.Implementations() {
+				names = append(names, g.Name())
+			}
+			return usageErr("unknown --gemm %q (this build has: %s)", *gemm, strings.Join(names, ", "))
+		}
+		compute.Use(g)
+	}
+	r, err := recipe.Load(name)
+	if err != nil {
+		return err
+	}
+	rep, err := bench.Run(r, bench.Options{Epochs: *epochs, Data: data.Options{Dir: *dataDir}})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	rep.Print(stdout)
 	return nil
 }
 

@@ -61,6 +61,8 @@ func TestBadInputGivesOneLine(t *testing.T) {
 		{[]string{"run", "ae1", "--data-dir", corrupt, "--out", t.TempDir()}, 1, "magic number"},
 		{[]string{"run", badRecipe}, 1, "unknown activation"},
 		{[]string{"summary", "nope.json"}, 1, "unknown recipe"},
+		{[]string{"bench", "ae1", "--epochs", "0"}, 2, "--epochs must be a positive number"},
+		{[]string{"bench", "ae1", "--gemm", "cublas"}, 2, "unknown --gemm"},
 	}
 	for _, c := range cases {
 		cmd := exec.Command(bin, c.args...)

@@ -1,0 +1,211 @@
+// Package bench measures training speed the way `latent bench` reports it:
+// the median seconds per epoch of a recipe, the images per second, the
+// arithmetic rate the epoch achieves, and the rate the GEMM alone reaches
+// on the same matrix shapes in the same run, so that the distance to the
+// machine's limit is a ratio anyone can reproduce.
+package bench
+
+import (
+	"fmt"
+	"io"
+	"runtime"
+	"sort"
+	"time"
+
+	"github.com/latent-go/latent/compute"
+	"github.com/latent-go/latent/data"
+	"github.com/latent-go/latent/loss"
+	"github.com/latent-go/latent/nn"
+	"github.com/latent-go/latent/optim"
+	"github.com/latent-go/latent/recipe"
+	"github.com/latent-go/latent/train"
+)
+
+// Options choose what is measured.
+type Options struct {
+	Epochs int          // epochs to time (the median is reported)
+	Data   data.Options // where MNIST is found
+	// Limit, when positive, trains on the first Limit images only.
+	Limit int
+	// GEMMSeconds is how long the GEMM alone is timed (default 1 s).
+	GEMMSeconds float64
+}
+
+// Report is what bench measures.
+type Report struct {
+	Recipe        string    `json:"recipe"`
+	GEMM          string    `json:"gemm"`
+	Threads       int       `json:"threads"`
+	Images        int       `json:"images"`
+	BatchSize     int       `json:"batch_size"`
+	EpochSeconds  []float64 `json:"epoch_seconds"`
+	MedianSeconds float64   `json:"median_seconds"`
+	ImagesPerSec  float64   `json:"images_per_second"`
+	GFLOPPerEpoch float64   `json:"gflop_per_epoch"`
+	GFLOPS        float64   `json:"gflops"`
+	GEMMGFLOPS    float64   `json:"gemm_gflops"`
+	// OfGEMM is GFLOPS / GEMMGFLOPS: how close the epoch comes to the
+	// rate of its matrix products alone.
+	OfGEMM   float64 `json:"fraction_of_gemm_rate"`
+	ValLoss  float64 `json:"last_val_loss"`
+	Dataset  string  `json:"dataset"`
+	Hardware string  `json:"hardware"`
+}
+
+// Run trains the recipe for opt.Epochs epochs (validation included) and
+// measures.
+func Run(r *recipe.Recipe, opt Options) (*Report, error) {
+	if opt.Epochs <= 0 {
+		return nil, fmt.Errorf("epochs must be positive, got %d", opt.Epochs)
+	}
+	ds, err := data.Load(r.Dataset, opt.Data)
+	if err != nil {
+		return nil, err
+	}
+	x, val := ds.TrainX, ds.TestX
+	if opt.Limit > 0 && opt.Limit < x.Rows() {
+		x = x.Slice(0, opt.Limit)
+		val = val.Slice(0, min(opt.Limit, val.Rows()))
+	}
+	a, err := r.Build()
+	if err != nil {
+		return nil, err
+	}
+	lossFn, err := loss.ByName(r.Loss)
+	if err != nil {
+		return nil, err
+	}
+	opti, err := optim.New(r.Optimizer)
+	if err != nil {
+		return nil, err
+	}
+	t := &train.Trainer{Model: a.Model, Loss: lossFn, Optimizer: opti}
+	h, err := t.Fit(x, x, train.Config{Epochs: opt.Epochs, BatchSize: r.BatchSize, Seed: r.Seed, ValX: val, ValY: val})
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{
+		Recipe: r.Name, GEMM: compute.Current().Name(), Threads: runtime.GOMAXPROCS(0),
+		Images: x.Rows(), BatchSize: r.BatchSize, EpochSeconds: h.Seconds, Dataset: ds.Name,
+		ValLoss: h.ValLoss[len(h.ValLoss)-1], Hardware: runtime.GOARCH,
+	}
+	rep.MedianSeconds = median(h.Seconds)
+	rep.ImagesPerSec = float64(x.Rows()) / rep.MedianSeconds
+	shapes := Shapes(a.Model, r.BatchSize)
+	rep.GFLOPPerEpoch = EpochFLOP(a.Model, x.Rows(), val.Rows()) / 1e9
+	rep.GFLOPS = rep.GFLOPPerEpoch / rep.MedianSeconds
+	secs := opt.GEMMSeconds
+	if secs <= 0 {
+		secs = 1
+	}
+	rep.GEMMGFLOPS = GEMMRate(shapes, secs)
+	rep.OfGEMM = rep.GFLOPS / rep.GEMMGFLOPS
+	return rep, nil
+}
+
+// Shape is one matrix product of a training step: op(A) is M×K, op(B) K×N.
+type Shape struct {
+	TransA, TransB bool
+	M, N, K        int
+}
+
+// FLOP is the arithmetic of one product: 2·M·N·K.
+func (s Shape) FLOP() float64 { return 2 * float64(s.M) * float64(s.N) * float64(s.K) }
+
+// Shapes lists the products of one training step of a chain of Dense
+// layers at this batch size: the forward product, the kernel gradient and
+// (but for the first layer) the input gradient of each.
+func Shapes(m *nn.Model, batch int) []Shape {
+	var out []Shape
+	for i, l := range denseLayers(m) {
+		in, units := l.Kernel().Value.Shape[0], l.Kernel().Value.Shape[1]
+		out = append(out, Shape{M: batch, N: units, K: in}, Shape{TransA: true, M: in, N: units, K: batch})
+		if i > 0 {
+			out = append(out, Shape{TransB: true, M: batch, N: in, K: units})
+		}
+	}
+	return out
+}
+
+// EpochFLOP is the matrix arithmetic of one epoch: training on n images
+// (forward and backward) and evaluating nVal.
+func EpochFLOP(m *nn.Model, n, nVal int) float64 {
+	var perSampleTrain, perSampleFwd float64
+	for i, l := range denseLayers(m) {
+		f := 2 * float64(l.Kernel().Value.Shape[0]) * float64(l.Kernel().Value.Shape[1])
+		perSampleFwd += f
+		perSampleTrain += 2 * f
+		if i > 0 {
+			perSampleTrain += f
+		}
+	}
+	return float64(n)*perSampleTrain + float64(nVal)*perSampleFwd
+}
+
+func denseLayers(m *nn.Model) []*nn.Dense {
+	var ds []*nn.Dense
+	for _, l := range m.Layers() {
+		if d, ok := l.(*nn.Dense); ok {
+			ds = append(ds, d)
+		}
+	}
+	return ds
+}
+
+// GEMMRate times the current GEMM on the shapes, round after round, for
+// about secs seconds and returns GFLOP/s.
+func GEMMRate(shapes []Shape, secs float64) float64 {
+	type operands struct{ a, b, c []float32 }
+	ops := make([]operands, len(shapes))
+	var flop float64
+	for i, s := range shapes {
+		ops[i] = operands{make([]float32, s.M*s.K), make([]float32, s.K*s.N), make([]float32, s.M*s.N)}
+		for j := range ops[i].a {
+			ops[i].a[j] = float32(j%13) * 0.01
+		}
+		for j := range ops[i].b {
+			ops[i].b[j] = float32(j%7) * 0.01
+		}
+		flop += s.FLOP()
+	}
+	round := func() {
+		for i, s := range shapes {
+			lda, ldb := s.K, s.N
+			if s.TransA {
+				lda = s.M
+			}
+			if s.TransB {
+				ldb = s.K
+			}
+			compute.Sgemm(s.TransA, s.TransB, s.M, s.N, s.K, 1, ops[i].a, lda, ops[i].b, ldb, 0, ops[i].c, s.N)
+		}
+	}
+	round() // warm up
+	start := time.Now()
+	rounds := 0
+	for time.Since(start).Seconds() < secs {
+		round()
+		rounds++
+	}
+	return flop * float64(rounds) / time.Since(start).Seconds() / 1e9
+}
+
+func median(v []float64) float64 {
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// Print writes the report for people.
+func (r *Report) Print(w io.Writer) {
+	fmt.Fprintf(w, "%s on %s: %d images, batch %d, GEMM %s, %d threads\n", r.Recipe, r.Dataset, r.Images, r.BatchSize, r.GEMM, r.Threads)
+	for i, s := range r.EpochSeconds {
+		fmt.Fprintf(w, "  epoch %d: %.3f s\n", i+1, s)
+	}
+	fmt.Fprintf(w, "median %.3f s/epoch, %.0f images/s (last val_loss %s)\n", r.MedianSeconds, r.ImagesPerSec, train.FormatValue(r.ValLoss))
+	fmt.Fprintf(w, "arithmetic %.2f GFLOP/epoch -> %.1f GFLOP/s achieved\n", r.GFLOPPerEpoch, r.GFLOPS)
+	fmt.Fprintf(w, "GEMM alone on the same shapes: %.1f GFLOP/s; the epoch runs at %.0f%% of that rate\n", r.GEMMGFLOPS, 100*r.OfGEMM)
+}

@@ -1,0 +1,49 @@
+package bench_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/latent-go/latent/bench"
+	"github.com/latent-go/latent/data"
+	"github.com/latent-go/latent/recipe"
+)
+
+func TestFLOPCounts(t *testing.T) {
+	r, _ := recipe.Load("ae1")
+	a, _ := r.Build()
+	// Per sample: forward 2*(784*32 + 32*784) = 100352; training adds the
+	// two kernel gradients and the second layer's input gradient.
+	want := 60000*(100352.0*2+50176) + 10000*100352.0
+	if got := bench.EpochFLOP(a.Model, 60000, 10000); got != want {
+		t.Errorf("ae1 epoch FLOP %v, want %v", got, want)
+	}
+	if s := bench.Shapes(a.Model, 256); len(s) != 5 || s[0].K != 784 || !s[1].TransA || !s[4].TransB {
+		t.Errorf("shapes %+v", s)
+	}
+}
+
+func TestBenchReports(t *testing.T) {
+	r, _ := recipe.Load("ae1")
+	rep, err := bench.Run(r, bench.Options{Epochs: 3, Limit: 2048, Data: data.Options{NoDownload: true}, GEMMSeconds: 0.1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.EpochSeconds) != 3 || rep.MedianSeconds <= 0 || rep.GEMMGFLOPS <= 0 || rep.GFLOPS <= 0 || rep.Images != 2048 {
+		t.Errorf("report %+v", rep)
+	}
+	if rep.OfGEMM <= 0 || rep.OfGEMM > 1.5 {
+		t.Errorf("epoch at %.2f of the GEMM rate", rep.OfGEMM)
+	}
+	var b bytes.Buffer
+	rep.Print(&b)
+	for _, s := range []string{"median ", "images/s", "GFLOP/s achieved", "GEMM alone"} {
+		if !strings.Contains(b.String(), s) {
+			t.Errorf("output lacks %q:\n%s", s, b.String())
+		}
+	}
+	if _, err := bench.Run(r, bench.Options{Epochs: 0}); err == nil {
+		t.Error("zero epochs accepted")
+	}
+}
