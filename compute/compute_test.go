@@ -9,7 +9,13 @@ import (
 	"github.com/latent-go/latent/compute/computetest"
 )
 
-func TestGonumConforms(t *testing.T) { computetest.TestSgemm(t, compute.Gonum{}) }
+// TestEveryImplementationConforms runs the conformance suite against
+// every implementation this build has (OpenBLAS too under -tags openblas).
+func TestEveryImplementationConforms(t *testing.T) {
+	for _, g := range compute.Implementations() {
+		t.Run(g.Name(), func(t *testing.T) { computetest.TestSgemm(t, g) })
+	}
+}
 
 func TestParallelForCoversOnce(t *testing.T) {
 	for _, n := range []int{0, 1, 7, 100, 1001} {
@@ -67,7 +73,7 @@ func BenchmarkSgemm(b *testing.B) {
 		{"dW_784x32x256", true, false, 784, 32, 256},
 		{"dX_256x784x32", false, true, 256, 784, 32},
 	} {
-		for _, g := range append([]compute.GEMM{compute.Gonum{}}, gemms()...) {
+		for _, g := range compute.Implementations() {
 			b.Run(s.name+"/"+g.Name(), func(b *testing.B) {
 				a := make([]float32, s.m*s.k)
 				bb := make([]float32, s.k*s.n)
@@ -88,16 +94,41 @@ func BenchmarkSgemm(b *testing.B) {
 	}
 }
 
-func TestBlockedConforms(t *testing.T) {
+// TestFastKernelsMatchPortable compares each assembly kernel with the
+// portable Go kernel on odd sizes and transposed inputs: they differ only
+// by rounding (FMA against separate multiply and add).
+func TestFastKernelsMatchPortable(t *testing.T) {
+	portable := compute.NewPortable()
+	rng := rand.New(rand.NewPCG(9, 9))
 	for _, g := range compute.BlockedKernels() {
-		t.Run(g.Name(), func(t *testing.T) { computetest.TestSgemm(t, g) })
+		for _, size := range [][3]int{{1, 1, 1}, {7, 33, 257}, {257, 7, 33}, {33, 257, 7}, {257, 257, 257}, {13, 100, 600}} {
+			m, n, k := size[0], size[1], size[2]
+			for _, tr := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
+				a := make([]float32, m*k)
+				b := make([]float32, k*n)
+				for i := range a {
+					a[i] = rng.Float32() - 0.5
+				}
+				for i := range b {
+					b[i] = rng.Float32() - 0.5
+				}
+				lda, ldb := k, n
+				if tr[0] {
+					lda = m
+				}
+				if tr[1] {
+					ldb = k
+				}
+				want := make([]float32, m*n)
+				got := make([]float32, m*n)
+				portable.Sgemm(tr[0], tr[1], m, n, k, 1, a, lda, b, ldb, 0, want, n)
+				g.Sgemm(tr[0], tr[1], m, n, k, 1, a, lda, b, ldb, 0, got, n)
+				for i := range want {
+					if d := want[i] - got[i]; d > 1e-4 || d < -1e-4 {
+						t.Fatalf("%s %dx%dx%d trans %v: C[%d] = %v, portable %v", g.Name(), m, n, k, tr, i, got[i], want[i])
+					}
+				}
+			}
+		}
 	}
-}
-
-func gemms() []compute.GEMM {
-	var gs []compute.GEMM
-	for _, g := range compute.BlockedKernels() {
-		gs = append(gs, g)
-	}
-	return gs
 }

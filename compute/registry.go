@@ -1,7 +1,11 @@
 package compute
 
-// extra holds implementations that build tags add (OpenBLAS).
+// extra holds implementations that other packages add (OpenBLAS).
 var extra []GEMM
+
+// Register adds an implementation to Implementations; packages such as
+// compute/openblas call it from init.
+func Register(g GEMM) { extra = append(extra, g) }
 
 // Implementations lists every GEMM this build offers, the default first:
 // the blocked GEMM with each micro-kernel this processor runs, gonum's,

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/latent-go/latent/ae"
+	"github.com/latent-go/latent/compute"
 	"github.com/latent-go/latent/data"
 	"github.com/latent-go/latent/loss"
 	"github.com/latent-go/latent/nn"
@@ -211,6 +212,30 @@ func TestFormatValue(t *testing.T) {
 	for v, want := range map[float64]string{0.09155: "0.0916", 1.5: "1.5000", 0.0005: "5.0000e-04", 205.15923: "205.1592"} {
 		if got := train.FormatValue(v); got != want {
 			t.Errorf("FormatValue(%v) = %s, want %s", v, got, want)
+		}
+	}
+}
+
+// TestEveryGEMMTrainsAlike trains the same model with each GEMM this build
+// has: every one must learn, and their losses agree to rounding.
+func TestEveryGEMMTrainsAlike(t *testing.T) {
+	x, val := subset(t, 2000, 300)
+	defer compute.Use(compute.Current())
+	var ref *train.History
+	for _, g := range compute.Implementations() {
+		compute.Use(g)
+		h := fit(t, ae1(t, 7, nil), x, val, 2, 256)
+		if !(h.ValLoss[1] < h.ValLoss[0]) {
+			t.Errorf("%s: val_loss did not fall: %v", g.Name(), h.ValLoss)
+		}
+		if ref == nil {
+			ref = h
+			continue
+		}
+		for e := range h.Loss {
+			if math.Abs(h.Loss[e]-ref.Loss[e]) > 1e-4 || math.Abs(h.ValLoss[e]-ref.ValLoss[e]) > 1e-4 {
+				t.Errorf("%s: losses %v/%v, default GEMM %v/%v", g.Name(), h.Loss, h.ValLoss, ref.Loss, ref.ValLoss)
+			}
 		}
 	}
 }

@@ -1,0 +1,3 @@
+// Package openblas puts OpenBLAS behind latent's compute seam when built
+// with the openblas tag; without it the package is empty.
+package openblas
