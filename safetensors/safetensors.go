@@ -154,6 +154,10 @@ func WriteFile(path string, f *File) error {
 		return err
 	}
 	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
 	if err := Write(tmp, f); err != nil {
 		tmp.Close()
 		return err
