@@ -118,7 +118,6 @@ func TestEvaluateIncludesActivityPenalty(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plain := &train.Trainer{Model: a.Model, Loss: loss.BinaryCrossentropy{}}
 	recon, _ := a.Model.Predict(val, 300)
 	codes, _ := a.Encoder.Predict(val, 300)
 	var bce, l1 float64
@@ -134,7 +133,6 @@ func TestEvaluateIncludesActivityPenalty(t *testing.T) {
 	if math.Abs(got-want) > 2e-4 {
 		t.Errorf("evaluate = %v, want BCE+penalty = %v", got, want)
 	}
-	_ = plain
 }
 
 func TestEpochOrder(t *testing.T) {
