@@ -1,6 +1,7 @@
 package compute
 
 import (
+	"runtime"
 	"sync"
 )
 
@@ -36,13 +37,29 @@ func BlockedKernels() []*Blocked {
 // Name implements GEMM; it names the micro-kernel in use.
 func (g *Blocked) Name() string { return "blocked-" + g.kern.name }
 
-// Blocking sizes: a task computes an mcBlock×ncBlock region of C, walking k
-// in slices of kcBlock. They are multiples of every kernel's MR and NR.
+// Blocking sizes: a task computes at most an mcBlock×ncBlock region of C,
+// walking k in slices of at most kcBlock. They are multiples of every
+// kernel's MR and NR.
 const (
 	mcBlock = 96
 	ncBlock = 128
 	kcBlock = 256
 )
+
+// kSlice is the length of the k slices: k cut into equal slices of at most
+// kcBlock, so that no slice is a short remainder. It depends on k alone.
+func kSlice(k int) int {
+	slices := (k + kcBlock - 1) / kcBlock
+	return (k + slices - 1) / slices
+}
+
+// split cuts n into pieces that are multiples of unit, at most limit long,
+// and at least want pieces when n allows: it returns the piece length.
+func split(n, unit, limit, want int) int {
+	units := (n + unit - 1) / unit
+	per := (units + want - 1) / want
+	return max(1, min(per, limit/unit)) * unit
+}
 
 // kernel is one register-blocked micro-kernel. run computes the mr×nr
 // tile Σ_p A(i,p)·b[p*nr+j] over p < kc, reading A(i,p) at a[i*rs+p*ps]
@@ -76,29 +93,70 @@ func (g *Blocked) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []flo
 		scaleC(m, n, beta, c, ldc)
 		return
 	}
-	mTasks := (m + mcBlock - 1) / mcBlock
-	nTasks := (n + ncBlock - 1) / ncBlock
+	// Tasks are sized to keep every thread busy. Each element of C is
+	// summed in the same order whatever the tiling (the k slices and the
+	// order within a slice depend on k alone), so the thread count changes
+	// the speed, never the bits.
+	workers := runtime.GOMAXPROCS(0)
+	mc := split(m, g.kern.mr, mcBlock, 2*workers)
+	nc := split(n, g.kern.nr, ncBlock, max(1, 2*workers/((m+mc-1)/mc)))
+	mTasks := (m + mc - 1) / mc
+	nTasks := (n + nc - 1) / nc
+	// When several row tasks would each pack the same B, pack it once.
+	var shared *[]float32
+	if mTasks > 1 {
+		shared = g.packAllB(transB, b, ldb, n, k)
+		defer sharedPool.Put(shared)
+	}
 	ParallelFor(mTasks*nTasks, 1, func(lo, hi int) {
 		s := scratchPool.Get().(*scratch)
 		defer scratchPool.Put(s)
 		for task := lo; task < hi; task++ {
-			i0 := (task / nTasks) * mcBlock
-			j0 := (task % nTasks) * ncBlock
-			g.task(s, transA, transB, i0, min(i0+mcBlock, m), j0, min(j0+ncBlock, n), k, alpha, a, lda, b, ldb, beta, c, ldc)
+			i0 := (task / nTasks) * mc
+			j0 := (task % nTasks) * nc
+			g.task(s, shared, transA, transB, i0, min(i0+mc, m), j0, min(j0+nc, n), n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		}
 	})
 }
 
+var sharedPool = sync.Pool{New: func() any { return new([]float32) }}
+
+// packAllB packs all of op(B), k slice by k slice: slice p0 starts at
+// p0*nPad and holds its column panels one after another.
+func (g *Blocked) packAllB(transB bool, b []float32, ldb, n, k int) *[]float32 {
+	nr := g.kern.nr
+	panels := (n + nr - 1) / nr
+	nPad := panels * nr
+	buf := sharedPool.Get().(*[]float32)
+	if cap(*buf) < k*nPad {
+		*buf = make([]float32, k*nPad)
+	}
+	*buf = (*buf)[:k*nPad]
+	dst := *buf
+	slice := kSlice(k)
+	slices := (k + slice - 1) / slice
+	ParallelFor(slices*panels, 4, func(lo, hi int) {
+		for t := lo; t < hi; t++ {
+			p0 := (t / panels) * slice
+			q := t % panels
+			kc := min(slice, k-p0)
+			packB(dst[p0*nPad+q*kc*nr:], transB, b, ldb, q*nr, min(nr, n-q*nr), p0, kc, nr)
+		}
+	})
+	return buf
+}
+
 // task computes rows [i0,i1) and columns [j0,j1) of C.
-func (g *Blocked) task(s *scratch, transA, transB bool, i0, i1, j0, j1, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+func (g *Blocked) task(s *scratch, shared *[]float32, transA, transB bool, i0, i1, j0, j1, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	kern := g.kern
 	mr, nr := kern.mr, kern.nr
 	rows, cols := i1-i0, j1-j0
 	rowPanels := (rows + mr - 1) / mr
 	colPanels := (cols + nr - 1) / nr
 	fullRows := rows / mr * mr
-	for p0 := 0; p0 < k; p0 += kcBlock {
-		kc := min(kcBlock, k-p0)
+	slice := kSlice(k)
+	for p0 := 0; p0 < k; p0 += slice {
+		kc := min(slice, k-p0)
 		first := p0 == 0
 		if transA {
 			packA(s.a, true, a, lda, i0, rows, p0, kc, mr)
@@ -106,12 +164,18 @@ func (g *Blocked) task(s *scratch, transA, transB bool, i0, i1, j0, j1, k int, a
 			// A is read in place; only a last, partial panel is packed.
 			packA(s.a, false, a, lda, i0+fullRows, rows-fullRows, p0, kc, mr)
 		}
-		packB(s.b, transB, b, ldb, j0, cols, p0, kc, nr)
+		packed := s.b
+		if shared != nil {
+			nPad := (n + nr - 1) / nr * nr
+			packed = (*shared)[p0*nPad+j0*kc:]
+		} else {
+			packB(s.b, transB, b, ldb, j0, cols, p0, kc, nr)
+		}
 		// The kernel writes C itself when no scaling is needed.
 		direct := alpha == 1 && (!first || beta == 0 || beta == 1)
 		accumulate := !first || beta == 1
 		for jp := 0; jp < colPanels; jp++ {
-			bp := s.b[jp*kc*nr : (jp+1)*kc*nr]
+			bp := packed[jp*kc*nr : (jp+1)*kc*nr]
 			jn := min(nr, cols-jp*nr)
 			for ip := 0; ip < rowPanels; ip++ {
 				im := min(mr, rows-ip*mr)

@@ -33,29 +33,45 @@ func TestParallelForCoversOnce(t *testing.T) {
 	}
 }
 
-func TestGonumSameBitsAnyThreadCount(t *testing.T) {
+// TestSameBitsAnyThreadCount: latent's GEMMs tile C differently for
+// different thread counts, yet every element must come out bit-identical.
+func TestSameBitsAnyThreadCount(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	m, n, k := 256, 200, 784
-	a := make([]float32, m*k)
-	b := make([]float32, k*n)
-	for i := range a {
-		a[i] = rng.Float32()
+	gs := []compute.GEMM{compute.Gonum{}}
+	for _, b := range compute.BlockedKernels() {
+		gs = append(gs, b)
 	}
-	for i := range b {
-		b[i] = rng.Float32()
-	}
-	run := func(procs int) []float32 {
-		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
-		c := make([]float32, m*n)
-		compute.Gonum{}.Sgemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n)
-		return c
-	}
-	one := run(1)
-	for _, p := range []int{2, 8} {
-		got := run(p)
-		for i := range one {
-			if one[i] != got[i] {
-				t.Fatalf("GOMAXPROCS=%d differs at %d", p, i)
+	for _, size := range [][3]int{{256, 200, 784}, {784, 32, 256}, {37, 911, 300}, {13, 5, 1000}} {
+		m, n, k := size[0], size[1], size[2]
+		a := make([]float32, m*k)
+		b := make([]float32, k*n)
+		for i := range a {
+			a[i] = rng.Float32()
+		}
+		for i := range b {
+			b[i] = rng.Float32()
+		}
+		for _, g := range gs {
+			run := func(procs int) []float32 {
+				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+				c := make([]float32, m*n)
+				g.Sgemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n)
+				// and a transposed product accumulated onto a second result
+				d := append([]float32(nil), c...)
+				g.Sgemm(true, false, m, n, m, 1, a[:m*m], m, c, n, 1, d, n)
+				return append(c, d...)
+			}
+			if m > k {
+				continue
+			}
+			one := run(1)
+			for _, p := range []int{2, 3, 8} {
+				got := run(p)
+				for i := range one {
+					if one[i] != got[i] {
+						t.Fatalf("%s %v: GOMAXPROCS=%d differs at %d", g.Name(), size, p, i)
+					}
+				}
 			}
 		}
 	}

@@ -91,6 +91,17 @@ type LayerSpec struct {
 	Activation          string           `json:"activation,omitempty"`
 	ActivityRegularizer *RegularizerSpec `json:"activity_regularizer,omitempty"`
 	Shape               []int            `json:"shape,omitempty"` // Input only
+
+	// Convolutions and pooling.
+	Filters    int    `json:"filters,omitempty"`
+	KernelSize []int  `json:"kernel_size,omitempty"` // [kh, kw] or [k]
+	Strides    []int  `json:"strides,omitempty"`     // [sh, sw] or [s]; default 1 (pooling: the pool size)
+	Padding    string `json:"padding,omitempty"`     // "valid" (default) or "same"
+	PoolSize   []int  `json:"pool_size,omitempty"`   // MaxPooling2D; default [2, 2]
+	Size       []int  `json:"size,omitempty"`        // UpSampling2D; default [2, 2]
+
+	// Reshape.
+	TargetShape []int `json:"target_shape,omitempty"`
 }
 
 // NewLayer makes an unbuilt layer from its spec; the name must be set.
@@ -98,8 +109,12 @@ func NewLayer(s LayerSpec) (Layer, error) {
 	switch s.Type {
 	case "Dense":
 		return NewDense(s)
+	case "Conv2D":
+		return NewConv2D(s)
+	case "Conv2DTranspose":
+		return NewConv2DTranspose(s)
 	default:
-		return nil, fmt.Errorf("unknown layer type %q (known: Dense)", s.Type)
+		return nil, fmt.Errorf("unknown layer type %q (known: Dense, Conv2D, Conv2DTranspose)", s.Type)
 	}
 }
 

@@ -1,0 +1,383 @@
+package nn
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/latent-go/latent/compute"
+	"github.com/latent-go/latent/tensor"
+)
+
+// Conv2D is Keras's 2-d convolution over NHWC images: input
+// [batch, H, W, C], output [batch, outH, outW, filters], kernel
+// [kh, kw, C, filters] (glorot_uniform with receptive-field fans), bias
+// [filters] (zero), then the activation. Padding is "valid" or "same"
+// (TensorFlow's: the odd padding row or column goes after). It runs as
+// im2col and one GEMM through the compute seam.
+type Conv2D struct {
+	convBase
+}
+
+// Conv2DTranspose is Keras's transposed convolution, the adjoint of a
+// Conv2D: input [batch, H, W, C], output [batch, H*s, W*s, filters] with
+// "same" padding (or (H-1)*s + k with "valid"), kernel
+// [kh, kw, filters, C] as Keras lays it out.
+type Conv2DTranspose struct {
+	convBase
+}
+
+// convBase holds what the two convolutions share.
+type convBase struct {
+	class      string
+	name       string
+	filters    int
+	kh, kw     int
+	sh, sw     int
+	padding    string
+	act        Activation
+	reg        Regularizer
+	kernel     *Param
+	bias       *Param
+	in         []int    // built input shape [H, W, C]
+	g          geometry // Conv2D: input -> output; Conv2DTranspose: output -> input
+	outH, outW int
+}
+
+func newConvBase(class string, s LayerSpec) (convBase, error) {
+	c := convBase{class: class, name: s.Name, filters: s.Filters, padding: s.Padding}
+	if s.Filters <= 0 {
+		return c, fmt.Errorf("%s %q: filters must be positive, got %d", class, s.Name, s.Filters)
+	}
+	ks := s.KernelSize
+	if len(ks) == 1 {
+		ks = []int{ks[0], ks[0]}
+	}
+	if len(ks) != 2 || ks[0] <= 0 || ks[1] <= 0 {
+		return c, fmt.Errorf("%s %q: kernel_size must be one or two positive numbers, got %v", class, s.Name, s.KernelSize)
+	}
+	c.kh, c.kw = ks[0], ks[1]
+	st := s.Strides
+	if len(st) == 0 {
+		st = []int{1, 1}
+	} else if len(st) == 1 {
+		st = []int{st[0], st[0]}
+	}
+	if len(st) != 2 || st[0] <= 0 || st[1] <= 0 {
+		return c, fmt.Errorf("%s %q: strides must be one or two positive numbers, got %v", class, s.Name, s.Strides)
+	}
+	c.sh, c.sw = st[0], st[1]
+	if c.padding == "" {
+		c.padding = "valid"
+	}
+	if c.padding != "valid" && c.padding != "same" {
+		return c, fmt.Errorf("%s %q: padding must be \"valid\" or \"same\", got %q", class, s.Name, s.Padding)
+	}
+	var err error
+	if c.act, err = ActivationByName(s.Activation); err != nil {
+		return c, fmt.Errorf("%s %q: %w", class, s.Name, err)
+	}
+	if s.ActivityRegularizer != nil {
+		if c.reg, err = NewRegularizer(*s.ActivityRegularizer); err != nil {
+			return c, fmt.Errorf("%s %q: %w", class, s.Name, err)
+		}
+	}
+	return c, nil
+}
+
+// NewConv2D makes an unbuilt Conv2D from its spec.
+func NewConv2D(s LayerSpec) (*Conv2D, error) {
+	b, err := newConvBase("Conv2D", s)
+	return &Conv2D{b}, err
+}
+
+// NewConv2DTranspose makes an unbuilt Conv2DTranspose from its spec.
+func NewConv2DTranspose(s LayerSpec) (*Conv2DTranspose, error) {
+	b, err := newConvBase("Conv2DTranspose", s)
+	return &Conv2DTranspose{b}, err
+}
+
+// Name implements Layer.
+func (c *convBase) Name() string { return c.name }
+
+// Class implements Layer.
+func (c *convBase) Class() string { return c.class }
+
+// Built implements Layer.
+func (c *convBase) Built() bool { return c.kernel != nil }
+
+// ActivationName implements LogitLayer.
+func (c *convBase) ActivationName() string { return c.act.Name() }
+
+// ActivityRegularizer implements ActivityRegularized.
+func (c *convBase) ActivityRegularizer() Regularizer { return c.reg }
+
+// Params implements Layer.
+func (c *convBase) Params() []*Param {
+	if c.kernel == nil {
+		return nil
+	}
+	return []*Param{c.kernel, c.bias}
+}
+
+// Spec implements Layer.
+func (c *convBase) Spec() LayerSpec {
+	s := LayerSpec{Type: c.class, Name: c.name, Filters: c.filters, KernelSize: []int{c.kh, c.kw},
+		Strides: []int{c.sh, c.sw}, Padding: c.padding, Activation: c.act.Name()}
+	if c.reg != nil {
+		r := c.reg.Spec()
+		s.ActivityRegularizer = &r
+	}
+	return s
+}
+
+func (c *convBase) checkInput(in [][]int) error {
+	if len(in) != 1 {
+		return fmt.Errorf("%s %q takes one input, got %d", c.class, c.name, len(in))
+	}
+	if len(in[0]) != 3 {
+		return fmt.Errorf("%s %q needs images (None, H, W, C), got %s", c.class, c.name, tensor.ShapeString(in[0]))
+	}
+	if c.in != nil && !tensor.SameShape(c.in, in[0]) {
+		return fmt.Errorf("%s %q was built for %s, got %s", c.class, c.name, tensor.ShapeString(c.in), tensor.ShapeString(in[0]))
+	}
+	return nil
+}
+
+// OutputShape implements Layer.
+func (c *Conv2D) OutputShape(in [][]int) ([]int, error) {
+	if err := c.checkInput(in); err != nil {
+		return nil, err
+	}
+	g := convGeometry(in[0][0], in[0][1], in[0][2], c.kh, c.kw, c.sh, c.sw, c.padding)
+	if g.outH <= 0 || g.outW <= 0 {
+		return nil, fmt.Errorf("Conv2D %q: a %dx%d kernel does not fit a %dx%d input with %q padding", c.name, c.kh, c.kw, in[0][0], in[0][1], c.padding)
+	}
+	return []int{g.outH, g.outW, c.filters}, nil
+}
+
+// Build implements Layer.
+func (c *Conv2D) Build(in [][]int, rng *rand.Rand) ([]int, error) {
+	out, err := c.OutputShape(in)
+	if err != nil {
+		return nil, err
+	}
+	c.in = append([]int(nil), in[0]...)
+	c.g = convGeometry(in[0][0], in[0][1], in[0][2], c.kh, c.kw, c.sh, c.sw, c.padding)
+	c.outH, c.outW = out[0], out[1]
+	inC := in[0][2]
+	c.makeParams([]int{c.kh, c.kw, inC, c.filters}, c.kh*c.kw*inC, c.kh*c.kw*c.filters, rng)
+	return out, nil
+}
+
+// transposeSize is the output length of a transposed convolution.
+func transposeSize(in, k, s int, padding string) int {
+	if padding == "same" {
+		return in * s
+	}
+	return (in-1)*s + k
+}
+
+// OutputShape implements Layer.
+func (c *Conv2DTranspose) OutputShape(in [][]int) ([]int, error) {
+	if err := c.checkInput(in); err != nil {
+		return nil, err
+	}
+	return []int{transposeSize(in[0][0], c.kh, c.sh, c.padding), transposeSize(in[0][1], c.kw, c.sw, c.padding), c.filters}, nil
+}
+
+// Build implements Layer.
+func (c *Conv2DTranspose) Build(in [][]int, rng *rand.Rand) ([]int, error) {
+	out, err := c.OutputShape(in)
+	if err != nil {
+		return nil, err
+	}
+	c.in = append([]int(nil), in[0]...)
+	c.outH, c.outW = out[0], out[1]
+	// The convolution this layer is the adjoint of runs from the output
+	// back to the input.
+	c.g = convGeometry(out[0], out[1], c.filters, c.kh, c.kw, c.sh, c.sw, c.padding)
+	if c.g.outH != in[0][0] || c.g.outW != in[0][1] {
+		return nil, fmt.Errorf("Conv2DTranspose %q: no convolution maps %v back to %v", c.name, out, in[0])
+	}
+	inC := in[0][2]
+	// Keras's kernel is [kh, kw, filters, inC]: fans are kh*kw*filters and kh*kw*inC.
+	c.makeParams([]int{c.kh, c.kw, c.filters, inC}, c.kh*c.kw*c.filters, c.kh*c.kw*inC, rng)
+	return out, nil
+}
+
+func (c *convBase) makeParams(shape []int, fanIn, fanOut int, rng *rand.Rand) {
+	c.kernel = &Param{Name: "kernel", Value: tensor.New(shape...), Grad: tensor.New(shape...)}
+	c.bias = &Param{Name: "bias", Value: tensor.New(c.filters), Grad: tensor.New(c.filters)}
+	GlorotUniform(c.kernel.Value.Data, fanIn, fanOut, rng)
+}
+
+type convState struct {
+	pre, dPre  tensor.Tensor
+	cols, dCol []float32
+}
+
+func (c *convBase) state(call *Call) *convState {
+	s, ok := call.State.(*convState)
+	if !ok {
+		s = &convState{}
+		call.State = s
+	}
+	return s
+}
+
+// Logits implements LogitLayer.
+func (c *convBase) Logits(call *Call) *tensor.Tensor { return &c.state(call).pre }
+
+// chunk is how many images one im2col buffer holds: about 2^20 values.
+func chunk(rowsPerImage, width, batch int) int {
+	return max(1, min(batch, (1<<20)/max(1, rowsPerImage*width)))
+}
+
+// finish adds the bias and applies the activation to pre, writing out.
+func (c *convBase) finish(pre, out *tensor.Tensor) {
+	f := c.filters
+	b := c.bias.Value.Data
+	rows := len(pre.Data) / f
+	compute.ParallelFor(rows, rowGrain(f), func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			row := pre.Data[r*f : (r+1)*f]
+			for j := range row {
+				row[j] += b[j]
+			}
+		}
+		c.act.Apply(pre.Data[lo*f:hi*f], out.Data[lo*f:hi*f])
+	})
+}
+
+// Forward implements Layer.
+func (c *Conv2D) Forward(call *Call) {
+	x := call.In[0]
+	batch := x.Rows()
+	s := c.state(call)
+	s.pre.Resize(batch, []int{c.outH, c.outW, c.filters})
+	g := c.g
+	p, pos := g.patch(), g.outH*g.outW
+	inSize := g.inH * g.inW * g.inC
+	n := chunk(pos, p, batch)
+	s.cols = grow(s.cols, n*pos*p)
+	for b0 := 0; b0 < batch; b0 += n {
+		b1 := min(b0+n, batch)
+		compute.ParallelFor(b1-b0, 1, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				g.im2col(x.Data[(b0+i)*inSize:(b0+i+1)*inSize], s.cols[i*pos*p:(i+1)*pos*p])
+			}
+		})
+		rows := (b1 - b0) * pos
+		compute.Sgemm(false, false, rows, c.filters, p, 1, s.cols, p, c.kernel.Value.Data, c.filters, 0, s.pre.Data[b0*pos*c.filters:], c.filters)
+	}
+	c.finish(&s.pre, call.Out)
+}
+
+// Backward implements Layer.
+func (c *Conv2D) Backward(call *Call) {
+	x := call.In[0]
+	batch := x.Rows()
+	s := c.state(call)
+	dPre := preGradient(call, c.act, &s.pre, &s.dPre)
+	g := c.g
+	p, pos, f := g.patch(), g.outH*g.outW, c.filters
+	inSize := g.inH * g.inW * g.inC
+	addColumnSums(c.bias.Grad.Data, dPre.Data, batch*pos, f)
+	var dx *tensor.Tensor
+	if len(call.GradIn) > 0 && call.GradIn[0] != nil {
+		dx = call.GradIn[0]
+		dx.Zero()
+	}
+	n := chunk(pos, p, batch)
+	s.cols = grow(s.cols, n*pos*p)
+	if dx != nil {
+		s.dCol = grow(s.dCol, n*pos*p)
+	}
+	for b0 := 0; b0 < batch; b0 += n {
+		b1 := min(b0+n, batch)
+		rows := (b1 - b0) * pos
+		compute.ParallelFor(b1-b0, 1, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				g.im2col(x.Data[(b0+i)*inSize:(b0+i+1)*inSize], s.cols[i*pos*p:(i+1)*pos*p])
+			}
+		})
+		dp := dPre.Data[b0*pos*f:]
+		compute.Sgemm(true, false, p, f, rows, 1, s.cols, p, dp, f, 1, c.kernel.Grad.Data, f)
+		if dx != nil {
+			compute.Sgemm(false, true, rows, p, f, 1, dp, f, c.kernel.Value.Data, f, 0, s.dCol, p)
+			compute.ParallelFor(b1-b0, 1, func(lo, hi int) {
+				for i := lo; i < hi; i++ {
+					g.col2im(s.dCol[i*pos*p:(i+1)*pos*p], dx.Data[(b0+i)*inSize:(b0+i+1)*inSize])
+				}
+			})
+		}
+	}
+}
+
+// Forward implements Layer.
+func (c *Conv2DTranspose) Forward(call *Call) {
+	x := call.In[0]
+	batch := x.Rows()
+	s := c.state(call)
+	s.pre.Resize(batch, []int{c.outH, c.outW, c.filters})
+	s.pre.Zero()
+	g := c.g // from this layer's output to its input
+	p, pos := g.patch(), g.outH*g.outW
+	inC := c.in[2]
+	outSize := c.outH * c.outW * c.filters
+	n := chunk(pos, p, batch)
+	s.cols = grow(s.cols, n*pos*p)
+	for b0 := 0; b0 < batch; b0 += n {
+		b1 := min(b0+n, batch)
+		rows := (b1 - b0) * pos
+		// cols = x · kernelᵀ, the kernel read as [kh*kw*filters, inC].
+		compute.Sgemm(false, true, rows, p, inC, 1, x.Data[b0*pos*inC:], inC, c.kernel.Value.Data, inC, 0, s.cols, p)
+		compute.ParallelFor(b1-b0, 1, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				g.col2im(s.cols[i*pos*p:(i+1)*pos*p], s.pre.Data[(b0+i)*outSize:(b0+i+1)*outSize])
+			}
+		})
+	}
+	c.finish(&s.pre, call.Out)
+}
+
+// Backward implements Layer.
+func (c *Conv2DTranspose) Backward(call *Call) {
+	x := call.In[0]
+	batch := x.Rows()
+	s := c.state(call)
+	dPre := preGradient(call, c.act, &s.pre, &s.dPre)
+	g := c.g
+	p, pos := g.patch(), g.outH*g.outW
+	inC := c.in[2]
+	outSize := c.outH * c.outW * c.filters
+	addColumnSums(c.bias.Grad.Data, dPre.Data, batch*c.outH*c.outW, c.filters)
+	var dx *tensor.Tensor
+	if len(call.GradIn) > 0 && call.GradIn[0] != nil {
+		dx = call.GradIn[0]
+	}
+	n := chunk(pos, p, batch)
+	s.cols = grow(s.cols, n*pos*p)
+	for b0 := 0; b0 < batch; b0 += n {
+		b1 := min(b0+n, batch)
+		rows := (b1 - b0) * pos
+		compute.ParallelFor(b1-b0, 1, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				g.im2col(dPre.Data[(b0+i)*outSize:(b0+i+1)*outSize], s.cols[i*pos*p:(i+1)*pos*p])
+			}
+		})
+		// dKernel [P, inC] += colsᵀ · x ; dx = cols · kernel.
+		compute.Sgemm(true, false, p, inC, rows, 1, s.cols, p, x.Data[b0*pos*inC:], inC, 1, c.kernel.Grad.Data, inC)
+		if dx != nil {
+			compute.Sgemm(false, false, rows, inC, p, 1, s.cols, p, c.kernel.Value.Data, inC, 0, dx.Data[b0*pos*inC:], inC)
+		}
+	}
+}
+
+// grow returns buf with at least n values.
+func grow(buf []float32, n int) []float32 {
+	if cap(buf) < n {
+		return make([]float32, n)
+	}
+	return buf[:n]
+}
