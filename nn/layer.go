@@ -113,23 +113,44 @@ func NewLayer(s LayerSpec) (Layer, error) {
 		return NewConv2D(s)
 	case "Conv2DTranspose":
 		return NewConv2DTranspose(s)
+	case "MaxPooling2D":
+		return NewMaxPooling2D(s)
+	case "UpSampling2D":
+		return NewUpSampling2D(s)
+	case "Flatten":
+		return NewFlatten(s)
+	case "Reshape":
+		return NewReshape(s)
 	default:
-		return nil, fmt.Errorf("unknown layer type %q (known: Dense, Conv2D, Conv2DTranspose)", s.Type)
+		return nil, fmt.Errorf("unknown layer type %q (known: Dense, Conv2D, Conv2DTranspose, MaxPooling2D, UpSampling2D, Flatten, Reshape)", s.Type)
 	}
 }
 
-// classPrefix is the default name prefix Keras derives from a class name.
+// classPrefix is the default name prefix Keras derives from a class name
+// (generic_utils.to_snake_case): "Dense" gives "dense", "MaxPooling2D"
+// "max_pooling2d", "Conv2DTranspose" "conv2d_transpose".
 func classPrefix(class string) string {
-	out := make([]byte, 0, len(class)+4)
+	isUpper := func(c byte) bool { return c >= 'A' && c <= 'Z' }
+	isLower := func(c byte) bool { return c >= 'a' && c <= 'z' }
+	// (.)([A-Z][a-z]+) -> \1_\2
+	var a []byte
 	for i := 0; i < len(class); i++ {
-		c := class[i]
-		if c >= 'A' && c <= 'Z' {
-			if i > 0 && !(class[i-1] >= 'A' && class[i-1] <= 'Z') {
-				out = append(out, '_')
-			}
+		if i > 0 && isUpper(class[i]) && i+1 < len(class) && isLower(class[i+1]) {
+			a = append(a, '_')
+		}
+		a = append(a, class[i])
+	}
+	// ([a-z])([A-Z]) -> \1_\2, then lower case
+	var b []byte
+	for i := 0; i < len(a); i++ {
+		if i > 0 && isUpper(a[i]) && isLower(a[i-1]) {
+			b = append(b, '_')
+		}
+		c := a[i]
+		if isUpper(c) {
 			c += 'a' - 'A'
 		}
-		out = append(out, c)
+		b = append(b, c)
 	}
-	return string(out)
+	return string(b)
 }

@@ -29,6 +29,23 @@ func Close(analytic, numeric float64) bool {
 // GradPre path, the one a logits loss takes.
 func Layer(t *testing.T, l nn.Layer, in ...[]int) {
 	t.Helper()
+	LayerWith(t, l, nil, in...)
+}
+
+// Distinct draws n input values that are all at least 3*Step apart, in
+// random order: pooling layers, whose maximum jumps between inputs that
+// lie within a step of each other, are checked on such inputs.
+func Distinct(rng *rand.Rand, n int) []float32 {
+	v := make([]float32, n)
+	for i, j := range rng.Perm(n) {
+		v[i] = float32(j-n/2) * 3 * Step
+	}
+	return v
+}
+
+// LayerWith is Layer with inputs drawn by gen (nil: standard normal).
+func LayerWith(t *testing.T, l nn.Layer, gen func(rng *rand.Rand, n int) []float32, in ...[]int) {
+	t.Helper()
 	rng := rand.New(rand.NewPCG(11, 12))
 	const batch = 3
 	if !l.Built() {
@@ -49,8 +66,12 @@ func Layer(t *testing.T, l nn.Layer, in ...[]int) {
 	c := &nn.Call{Out: &tensor.Tensor{}, GradOut: &tensor.Tensor{}, GradPre: &tensor.Tensor{}}
 	for _, s := range in {
 		x := tensor.New(append([]int{batch}, s...)...)
-		for i := range x.Data {
-			x.Data[i] = float32(rng.NormFloat64())
+		if gen != nil {
+			copy(x.Data, gen(rng, len(x.Data)))
+		} else {
+			for i := range x.Data {
+				x.Data[i] = float32(rng.NormFloat64())
+			}
 		}
 		c.In = append(c.In, x)
 	}

@@ -1,0 +1,349 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/latent-go/latent/compute"
+	"github.com/latent-go/latent/tensor"
+)
+
+// MaxPooling2D is Keras's max pooling over NHWC images: each output value
+// is the largest of a pool (default 2×2) of inputs, pools stride apart
+// (default: the pool size). With "same" padding the pools that hang over
+// the edge look only at the inputs they cover (7 gives 4).
+type MaxPooling2D struct {
+	name           string
+	ph, pw, sh, sw int
+	padding        string
+	in             []int
+	g              geometry
+}
+
+// NewMaxPooling2D makes a MaxPooling2D from its spec.
+func NewMaxPooling2D(s LayerSpec) (*MaxPooling2D, error) {
+	ph, pw, err := pair(s.PoolSize, 2, "pool_size")
+	if err != nil {
+		return nil, fmt.Errorf("MaxPooling2D %q: %w", s.Name, err)
+	}
+	sh, sw, err := pair(s.Strides, 0, "strides")
+	if err != nil {
+		return nil, fmt.Errorf("MaxPooling2D %q: %w", s.Name, err)
+	}
+	if sh == 0 {
+		sh, sw = ph, pw
+	}
+	pad := s.Padding
+	if pad == "" {
+		pad = "valid"
+	}
+	if pad != "valid" && pad != "same" {
+		return nil, fmt.Errorf("MaxPooling2D %q: padding must be \"valid\" or \"same\", got %q", s.Name, s.Padding)
+	}
+	return &MaxPooling2D{name: s.Name, ph: ph, pw: pw, sh: sh, sw: sw, padding: pad}, nil
+}
+
+// pair reads a one- or two-number size, def when empty (0: no default).
+func pair(v []int, def int, what string) (int, int, error) {
+	switch {
+	case len(v) == 0:
+		return def, def, nil
+	case len(v) == 1 && v[0] > 0:
+		return v[0], v[0], nil
+	case len(v) == 2 && v[0] > 0 && v[1] > 0:
+		return v[0], v[1], nil
+	}
+	return 0, 0, fmt.Errorf("%s must be one or two positive numbers, got %v", what, v)
+}
+
+// Name implements Layer.
+func (l *MaxPooling2D) Name() string { return l.name }
+
+// Class implements Layer.
+func (l *MaxPooling2D) Class() string { return "MaxPooling2D" }
+
+// Built implements Layer.
+func (l *MaxPooling2D) Built() bool { return l.in != nil }
+
+// Params implements Layer.
+func (l *MaxPooling2D) Params() []*Param { return nil }
+
+// Spec implements Layer.
+func (l *MaxPooling2D) Spec() LayerSpec {
+	return LayerSpec{Type: "MaxPooling2D", Name: l.name, PoolSize: []int{l.ph, l.pw}, Strides: []int{l.sh, l.sw}, Padding: l.padding}
+}
+
+// OutputShape implements Layer.
+func (l *MaxPooling2D) OutputShape(in [][]int) ([]int, error) {
+	if len(in) != 1 || len(in[0]) != 3 {
+		return nil, fmt.Errorf("MaxPooling2D %q needs one image input (None, H, W, C)", l.name)
+	}
+	g := convGeometry(in[0][0], in[0][1], in[0][2], l.ph, l.pw, l.sh, l.sw, l.padding)
+	if g.outH <= 0 || g.outW <= 0 {
+		return nil, fmt.Errorf("MaxPooling2D %q: a %dx%d pool does not fit %v", l.name, l.ph, l.pw, in[0])
+	}
+	return []int{g.outH, g.outW, in[0][2]}, nil
+}
+
+// Build implements Layer.
+func (l *MaxPooling2D) Build(in [][]int, _ *rand.Rand) ([]int, error) {
+	out, err := l.OutputShape(in)
+	if err == nil {
+		l.in = append([]int(nil), in[0]...)
+		l.g = convGeometry(in[0][0], in[0][1], in[0][2], l.ph, l.pw, l.sh, l.sw, l.padding)
+	}
+	return out, err
+}
+
+type poolState struct{ argmax []int32 }
+
+// Forward implements Layer.
+func (l *MaxPooling2D) Forward(c *Call) {
+	g := l.g
+	x := c.In[0]
+	batch := x.Rows()
+	inSize, outSize := g.inH*g.inW*g.inC, g.outH*g.outW*g.inC
+	s, ok := c.State.(*poolState)
+	if !ok {
+		s = &poolState{}
+		c.State = s
+	}
+	if cap(s.argmax) < batch*outSize {
+		s.argmax = make([]int32, batch*outSize)
+	}
+	s.argmax = s.argmax[:batch*outSize]
+	compute.ParallelFor(batch, 1, func(lo, hi int) {
+		for b := lo; b < hi; b++ {
+			xs := x.Data[b*inSize : (b+1)*inSize]
+			for oy := 0; oy < g.outH; oy++ {
+				for ox := 0; ox < g.outW; ox++ {
+					for ch := 0; ch < g.inC; ch++ {
+						best, arg := float32(math.Inf(-1)), int32(-1)
+						for ky := 0; ky < g.kh; ky++ {
+							iy := oy*g.sh + ky - g.padTop
+							if iy < 0 || iy >= g.inH {
+								continue
+							}
+							for kx := 0; kx < g.kw; kx++ {
+								ix := ox*g.sw + kx - g.padLeft
+								if ix < 0 || ix >= g.inW {
+									continue
+								}
+								i := (iy*g.inW+ix)*g.inC + ch
+								if v := xs[i]; v > best || arg < 0 {
+									best, arg = v, int32(i)
+								}
+							}
+						}
+						o := b*outSize + (oy*g.outW+ox)*g.inC + ch
+						c.Out.Data[o] = best
+						s.argmax[o] = arg
+					}
+				}
+			}
+		}
+	})
+}
+
+// Backward implements Layer: each output's gradient goes to the input it
+// took its maximum from (the first one, on ties).
+func (l *MaxPooling2D) Backward(c *Call) {
+	if len(c.GradIn) == 0 || c.GradIn[0] == nil || !c.GradOutSet {
+		if len(c.GradIn) > 0 && c.GradIn[0] != nil {
+			c.GradIn[0].Zero()
+		}
+		return
+	}
+	g := l.g
+	dx := c.GradIn[0]
+	dx.Zero()
+	inSize, outSize := g.inH*g.inW*g.inC, g.outH*g.outW*g.inC
+	s := c.State.(*poolState)
+	compute.ParallelFor(dx.Rows(), 1, func(lo, hi int) {
+		for b := lo; b < hi; b++ {
+			for o := b * outSize; o < (b+1)*outSize; o++ {
+				dx.Data[b*inSize+int(s.argmax[o])] += c.GradOut.Data[o]
+			}
+		}
+	})
+}
+
+// UpSampling2D is Keras's nearest-neighbour upsampling: each value is
+// repeated size (default 2×2) times.
+type UpSampling2D struct {
+	name   string
+	sh, sw int
+	in     []int
+}
+
+// NewUpSampling2D makes an UpSampling2D from its spec.
+func NewUpSampling2D(s LayerSpec) (*UpSampling2D, error) {
+	sh, sw, err := pair(s.Size, 2, "size")
+	if err != nil {
+		return nil, fmt.Errorf("UpSampling2D %q: %w", s.Name, err)
+	}
+	return &UpSampling2D{name: s.Name, sh: sh, sw: sw}, nil
+}
+
+// Name implements Layer.
+func (l *UpSampling2D) Name() string { return l.name }
+
+// Class implements Layer.
+func (l *UpSampling2D) Class() string { return "UpSampling2D" }
+
+// Built implements Layer.
+func (l *UpSampling2D) Built() bool { return l.in != nil }
+
+// Params implements Layer.
+func (l *UpSampling2D) Params() []*Param { return nil }
+
+// Spec implements Layer.
+func (l *UpSampling2D) Spec() LayerSpec {
+	return LayerSpec{Type: "UpSampling2D", Name: l.name, Size: []int{l.sh, l.sw}}
+}
+
+// OutputShape implements Layer.
+func (l *UpSampling2D) OutputShape(in [][]int) ([]int, error) {
+	if len(in) != 1 || len(in[0]) != 3 {
+		return nil, fmt.Errorf("UpSampling2D %q needs one image input (None, H, W, C)", l.name)
+	}
+	return []int{in[0][0] * l.sh, in[0][1] * l.sw, in[0][2]}, nil
+}
+
+// Build implements Layer.
+func (l *UpSampling2D) Build(in [][]int, _ *rand.Rand) ([]int, error) {
+	out, err := l.OutputShape(in)
+	if err == nil {
+		l.in = append([]int(nil), in[0]...)
+	}
+	return out, err
+}
+
+// Forward implements Layer.
+func (l *UpSampling2D) Forward(c *Call) {
+	h, w, ch := l.in[0], l.in[1], l.in[2]
+	oh, ow := h*l.sh, w*l.sw
+	x := c.In[0]
+	compute.ParallelFor(x.Rows(), 1, func(lo, hi int) {
+		for b := lo; b < hi; b++ {
+			xs := x.Data[b*h*w*ch:]
+			os := c.Out.Data[b*oh*ow*ch:]
+			for oy := 0; oy < oh; oy++ {
+				for ox := 0; ox < ow; ox++ {
+					copy(os[(oy*ow+ox)*ch:(oy*ow+ox+1)*ch], xs[((oy/l.sh)*w+ox/l.sw)*ch:])
+				}
+			}
+		}
+	})
+}
+
+// Backward implements Layer: each input gets the sum of its copies' gradients.
+func (l *UpSampling2D) Backward(c *Call) {
+	if len(c.GradIn) == 0 || c.GradIn[0] == nil {
+		return
+	}
+	h, w, ch := l.in[0], l.in[1], l.in[2]
+	oh, ow := h*l.sh, w*l.sw
+	dx := c.GradIn[0]
+	dx.Zero()
+	if !c.GradOutSet {
+		return
+	}
+	compute.ParallelFor(dx.Rows(), 1, func(lo, hi int) {
+		for b := lo; b < hi; b++ {
+			ds := dx.Data[b*h*w*ch:]
+			gs := c.GradOut.Data[b*oh*ow*ch:]
+			for oy := 0; oy < oh; oy++ {
+				for ox := 0; ox < ow; ox++ {
+					dst := ds[((oy/l.sh)*w+ox/l.sw)*ch:]
+					for k, v := range gs[(oy*ow+ox)*ch : (oy*ow+ox+1)*ch] {
+						dst[k] += v
+					}
+				}
+			}
+		}
+	})
+}
+
+// Reshape is Keras's Reshape (and, with no target, Flatten): the values
+// stay, the per-sample shape changes.
+type Reshape struct {
+	class  string
+	name   string
+	target []int
+	in     []int
+}
+
+// NewReshape makes a Reshape to s.TargetShape.
+func NewReshape(s LayerSpec) (*Reshape, error) {
+	if len(s.TargetShape) == 0 {
+		return nil, fmt.Errorf("Reshape %q needs a target_shape", s.Name)
+	}
+	for _, d := range s.TargetShape {
+		if d <= 0 {
+			return nil, fmt.Errorf("Reshape %q: target_shape %v has a non-positive dimension", s.Name, s.TargetShape)
+		}
+	}
+	return &Reshape{class: "Reshape", name: s.Name, target: append([]int(nil), s.TargetShape...)}, nil
+}
+
+// NewFlatten makes a Flatten: [H, W, C] to [H*W*C].
+func NewFlatten(s LayerSpec) (*Reshape, error) {
+	return &Reshape{class: "Flatten", name: s.Name}, nil
+}
+
+// Name implements Layer.
+func (l *Reshape) Name() string { return l.name }
+
+// Class implements Layer.
+func (l *Reshape) Class() string { return l.class }
+
+// Built implements Layer.
+func (l *Reshape) Built() bool { return l.in != nil }
+
+// Params implements Layer.
+func (l *Reshape) Params() []*Param { return nil }
+
+// Spec implements Layer.
+func (l *Reshape) Spec() LayerSpec {
+	return LayerSpec{Type: l.class, Name: l.name, TargetShape: append([]int(nil), l.target...)}
+}
+
+// OutputShape implements Layer.
+func (l *Reshape) OutputShape(in [][]int) ([]int, error) {
+	if len(in) != 1 {
+		return nil, fmt.Errorf("%s %q takes one input", l.class, l.name)
+	}
+	if l.class == "Flatten" {
+		return []int{tensor.Size(in[0])}, nil
+	}
+	if tensor.Size(in[0]) != tensor.Size(l.target) {
+		return nil, fmt.Errorf("Reshape %q: cannot reshape %s (%d values) to %v", l.name, tensor.ShapeString(in[0]), tensor.Size(in[0]), l.target)
+	}
+	return append([]int(nil), l.target...), nil
+}
+
+// Build implements Layer.
+func (l *Reshape) Build(in [][]int, _ *rand.Rand) ([]int, error) {
+	out, err := l.OutputShape(in)
+	if err == nil {
+		l.in = append([]int(nil), in[0]...)
+	}
+	return out, err
+}
+
+// Forward implements Layer.
+func (l *Reshape) Forward(c *Call) { copy(c.Out.Data, c.In[0].Data) }
+
+// Backward implements Layer.
+func (l *Reshape) Backward(c *Call) {
+	if len(c.GradIn) == 0 || c.GradIn[0] == nil {
+		return
+	}
+	if !c.GradOutSet {
+		c.GradIn[0].Zero()
+		return
+	}
+	copy(c.GradIn[0].Data, c.GradOut.Data)
+}
