@@ -14,11 +14,26 @@ import (
 // C is split into tiles of rows and columns that goroutines take whole;
 // each element is summed along k in the same order whatever the number of
 // threads, so results are bit-identical for any GOMAXPROCS.
-type Blocked struct{ kern kernel }
+type Blocked struct {
+	kern kernel
+	// narrow, when set, serves products at most narrow.nr columns wide,
+	// which kern's wider tiles would mostly pad (convolutions with 8 or 16
+	// filters). Both kernels sum every element in the same order, with one
+	// FMA per term, so the choice changes the speed, not the bits.
+	narrow *kernel
+}
 
 // NewBlocked returns Blocked with the fastest micro-kernel this processor
 // runs: AVX-512, else AVX2 with FMA, else portable Go.
-func NewBlocked() *Blocked { return &Blocked{kern: microKernel} }
+func NewBlocked() *Blocked { return BlockedKernels()[0] }
+
+// pick chooses the kernel for a product n columns wide.
+func (g *Blocked) pick(n int) kernel {
+	if g.narrow != nil && n <= g.narrow.nr {
+		return *g.narrow
+	}
+	return g.kern
+}
 
 // NewPortable returns Blocked with the portable Go micro-kernel: the
 // reference the assembly kernels are tested against.
@@ -28,8 +43,13 @@ func NewPortable() *Blocked { return &Blocked{kern: portableKernel} }
 // first, each as a ready GEMM, so tests and benchmarks cover all of them.
 func BlockedKernels() []*Blocked {
 	var out []*Blocked
-	for _, k := range availableKernels() {
-		out = append(out, &Blocked{kern: k})
+	ks := availableKernels()
+	for i, k := range ks {
+		b := &Blocked{kern: k}
+		if i+1 < len(ks) && ks[i+1].nr < k.nr {
+			b.narrow = &ks[i+1]
+		}
+		out = append(out, b)
 	}
 	return append(out, NewPortable())
 }
@@ -97,24 +117,25 @@ func (g *Blocked) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []flo
 	// summed in the same order whatever the tiling (the k slices and the
 	// order within a slice depend on k alone), so the thread count changes
 	// the speed, never the bits.
+	kern := g.pick(n)
 	workers := runtime.GOMAXPROCS(0)
-	mc := split(m, g.kern.mr, mcBlock, 2*workers)
-	nc := split(n, g.kern.nr, ncBlock, max(1, 2*workers/((m+mc-1)/mc)))
+	mc := split(m, kern.mr, mcBlock, 2*workers)
+	nc := split(n, kern.nr, ncBlock, max(1, 2*workers/((m+mc-1)/mc)))
 	mTasks := (m + mc - 1) / mc
 	nTasks := (n + nc - 1) / nc
 	// When several row tasks would each pack the same B, pack it once.
 	var shared *[]float32
 	if mTasks > 1 {
-		shared = g.packAllB(transB, b, ldb, n, k)
+		shared = packAllB(kern.nr, transB, b, ldb, n, k)
 		defer sharedPool.Put(shared)
 	}
 	ParallelFor(mTasks*nTasks, 1, func(lo, hi int) {
 		s := scratchPool.Get().(*scratch)
 		defer scratchPool.Put(s)
-		for task := lo; task < hi; task++ {
-			i0 := (task / nTasks) * mc
-			j0 := (task % nTasks) * nc
-			g.task(s, shared, transA, transB, i0, min(i0+mc, m), j0, min(j0+nc, n), n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		for t := lo; t < hi; t++ {
+			i0 := (t / nTasks) * mc
+			j0 := (t % nTasks) * nc
+			task(kern, s, shared, transA, transB, i0, min(i0+mc, m), j0, min(j0+nc, n), n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		}
 	})
 }
@@ -123,8 +144,7 @@ var sharedPool = sync.Pool{New: func() any { return new([]float32) }}
 
 // packAllB packs all of op(B), k slice by k slice: slice p0 starts at
 // p0*nPad and holds its column panels one after another.
-func (g *Blocked) packAllB(transB bool, b []float32, ldb, n, k int) *[]float32 {
-	nr := g.kern.nr
+func packAllB(nr int, transB bool, b []float32, ldb, n, k int) *[]float32 {
 	panels := (n + nr - 1) / nr
 	nPad := panels * nr
 	buf := sharedPool.Get().(*[]float32)
@@ -147,8 +167,7 @@ func (g *Blocked) packAllB(transB bool, b []float32, ldb, n, k int) *[]float32 {
 }
 
 // task computes rows [i0,i1) and columns [j0,j1) of C.
-func (g *Blocked) task(s *scratch, shared *[]float32, transA, transB bool, i0, i1, j0, j1, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	kern := g.kern
+func task(kern kernel, s *scratch, shared *[]float32, transA, transB bool, i0, i1, j0, j1, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	mr, nr := kern.mr, kern.nr
 	rows, cols := i1-i0, j1-j0
 	rowPanels := (rows + mr - 1) / mr
@@ -231,8 +250,12 @@ func packA(dst []float32, trans bool, a []float32, lda, i0, rows, p0, kc, mr int
 			for p := 0; p < kc; p++ {
 				src := a[(p0+p)*lda+i0+q*mr : (p0+p)*lda+i0+q*mr+im]
 				out := panel[p*mr : (p+1)*mr]
-				copy(out, src)
-				clear(out[im:])
+				for i, v := range src {
+					out[i] = v
+				}
+				for i := im; i < mr; i++ {
+					out[i] = 0
+				}
 			}
 			continue
 		}
@@ -282,8 +305,12 @@ func packB(dst []float32, trans bool, b []float32, ldb, j0, cols, p0, kc, nr int
 		for p := 0; p < kc; p++ {
 			row := panel[p*nr : (p+1)*nr]
 			src := b[(p0+p)*ldb+j0+q*nr : (p0+p)*ldb+j0+q*nr+jn]
-			copy(row, src)
-			clear(row[jn:])
+			for j, v := range src {
+				row[j] = v
+			}
+			for j := jn; j < nr; j++ {
+				row[j] = 0
+			}
 		}
 	}
 }

@@ -42,11 +42,17 @@ func (g geometry) im2col(x, cols []float32) {
 				iy := oy*g.sh + ky - g.padTop
 				for kx := 0; kx < g.kw; kx++ {
 					ix := ox*g.sw + kx - g.padLeft
-					seg := row[i : i+g.inC]
+					seg := row[i : i+g.inC : i+g.inC]
 					if iy < 0 || iy >= g.inH || ix < 0 || ix >= g.inW {
-						clear(seg)
+						for c := range seg {
+							seg[c] = 0
+						}
 					} else {
-						copy(seg, x[(iy*g.inW+ix)*g.inC:(iy*g.inW+ix+1)*g.inC])
+						// a loop, not copy: runs are a few values long
+						src := x[(iy*g.inW+ix)*g.inC : (iy*g.inW+ix+1)*g.inC]
+						for c := range seg {
+							seg[c] = src[c]
+						}
 					}
 					i += g.inC
 				}
@@ -69,8 +75,9 @@ func (g geometry) col2im(cols, dx []float32) {
 					ix := ox*g.sw + kx - g.padLeft
 					if iy >= 0 && iy < g.inH && ix >= 0 && ix < g.inW {
 						dst := dx[(iy*g.inW+ix)*g.inC : (iy*g.inW+ix+1)*g.inC]
-						for c, v := range row[i : i+g.inC] {
-							dst[c] += v
+						src := row[i : i+g.inC : i+g.inC]
+						for c := range src {
+							dst[c] += src[c]
 						}
 					}
 					i += g.inC

@@ -39,6 +39,26 @@ type Recipe struct {
 	Grid *Grid `json:"grid,omitempty"`
 	// Lecture holds the lecture's published numbers, for comparison.
 	Lecture *Reference `json:"lecture,omitempty"`
+	// Noise makes a denoising autoencoder: inputs get Gaussian noise,
+	// targets stay clean.
+	Noise *Noise `json:"noise,omitempty"`
+	// Mask makes an inpainting autoencoder: inputs get a hidden square,
+	// targets stay whole.
+	Mask *Mask `json:"mask,omitempty"`
+}
+
+// Noise is clip(x + factor*N(0,1), 0, 1), drawn from Seed (test images
+// from Seed+1).
+type Noise struct {
+	Factor float64 `json:"factor"`
+	Seed   uint64  `json:"seed,omitempty"`
+}
+
+// Mask hides a Size×Size square of each image, at a random place drawn
+// from Seed (test images from Seed+1), by setting it to 0.
+type Mask struct {
+	Size int    `json:"size"`
+	Seed uint64 `json:"seed,omitempty"`
 }
 
 // Grid is the lecture's figure F2: N×N codes spread evenly over
@@ -132,6 +152,15 @@ func (r *Recipe) Validate() error {
 	}
 	if _, err := optim.New(r.Optimizer); err != nil {
 		return fmt.Errorf("recipe %s: %w", r.Name, err)
+	}
+	if r.Noise != nil && !(r.Noise.Factor > 0 && r.Noise.Factor < 10) {
+		return fmt.Errorf("recipe %s: noise factor must be in (0, 10), got %v", r.Name, r.Noise.Factor)
+	}
+	if r.Noise != nil && r.Mask != nil {
+		return fmt.Errorf("recipe %s: choose noise or mask, not both", r.Name)
+	}
+	if r.Mask != nil && r.Mask.Size <= 0 {
+		return fmt.Errorf("recipe %s: mask size must be positive, got %d", r.Name, r.Mask.Size)
 	}
 	if r.Grid != nil && (r.Grid.N <= 0 || r.Grid.N > 100 || !(r.Grid.Max > r.Grid.Min)) {
 		return fmt.Errorf("recipe %s: grid needs 1 <= n <= 100 and max > min", r.Name)

@@ -10,15 +10,21 @@ import (
 )
 
 func TestBuiltinsMatchTheLecture(t *testing.T) {
+	// Parameter counts from Keras's summaries (the lecture's, and the
+	// blog's 4385 and 28353 for its convolutional autoencoders).
 	want := map[string]struct {
 		params, epochs int
 		code           int
+		batch          int
 	}{
-		"ae1":  {50992, 50, 32},
-		"ae2":  {50992, 50, 32},
-		"ae3":  {222384, 100, 32},
-		"ae3b": {103410, 100, 2},
-		"ae3c": {103410, 100, 2},
+		"ae1":     {50992, 50, 32, 256},
+		"ae2":     {50992, 50, 32, 256},
+		"ae3":     {222384, 100, 32, 256},
+		"ae3b":    {103410, 100, 2, 256},
+		"ae3c":    {103410, 100, 2, 256},
+		"conv":    {4385, 50, 4 * 4 * 8, 128},
+		"denoise": {28353, 100, 7 * 7 * 32, 128},
+		"inpaint": {111425, 20, 7 * 7 * 64, 128},
 	}
 	names := recipe.Builtins()
 	if len(names) != len(want) {
@@ -34,10 +40,14 @@ func TestBuiltinsMatchTheLecture(t *testing.T) {
 			t.Fatal(err)
 		}
 		w := want[n]
-		if a.Model.CountParams() != w.params || r.Epochs != w.epochs || a.CodeShape()[0] != w.code {
+		code := 1
+		for _, d := range a.CodeShape() {
+			code *= d
+		}
+		if a.Model.CountParams() != w.params || r.Epochs != w.epochs || code != w.code {
 			t.Errorf("%s: %d params, %d epochs, code %v", n, a.Model.CountParams(), r.Epochs, a.CodeShape())
 		}
-		if r.BatchSize != 256 || r.Seed != 7 || r.Loss != "binary_crossentropy" || r.Optimizer.LearningRate != 0.001 {
+		if r.BatchSize != w.batch || r.Seed != 7 || r.Loss != "binary_crossentropy" || r.Optimizer.LearningRate != 0.001 {
 			t.Errorf("%s: settings %+v", n, r)
 		}
 	}

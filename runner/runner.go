@@ -23,6 +23,7 @@ import (
 	"github.com/latent-go/latent/recipe"
 	"github.com/latent-go/latent/tensor"
 	"github.com/latent-go/latent/train"
+	"github.com/latent-go/latent/transform"
 )
 
 // Options are the run's settings beyond the recipe.
@@ -43,6 +44,8 @@ type Result struct {
 	Codes *tensor.Tensor
 	// Files lists what was written, relative to the output folder.
 	Files []string
+	// Inpainting is the error inside the masks, for inpainting recipes.
+	Inpainting *InpaintReport
 }
 
 // HistoryFile is the JSON written after every epoch.
@@ -105,8 +108,26 @@ func Run(r *recipe.Recipe, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if want := a.Spec.InputShape; len(want) != 1 || want[0] != ds.TrainX.Cols() {
-		return nil, fmt.Errorf("recipe %s takes inputs of shape %v but %s images have %d values", r.Name, want, ds.Name, ds.TrainX.Cols())
+	in := a.Spec.InputShape
+	if tensor.Size(in) != ds.TrainX.Cols() {
+		return nil, fmt.Errorf("recipe %s takes inputs of shape %v but %s images have %d values", r.Name, in, ds.Name, ds.TrainX.Cols())
+	}
+	// Images as the model takes them: flat (784) or as (28, 28, 1).
+	trainY, testY := ds.TrainX.View(in...), ds.TestX.View(in...)
+	trainX, testX := trainY, testY
+	var hidden []bool // inpainting: which test values were hidden
+	switch {
+	case r.Noise != nil:
+		trainX = transform.Noise(trainY, r.Noise.Factor, r.Noise.Seed)
+		testX = transform.Noise(testY, r.Noise.Factor, r.Noise.Seed+1)
+	case r.Mask != nil:
+		channels := ds.TrainX.Cols() / (ds.Height * ds.Width)
+		if trainX, _, err = transform.Masks(trainY, ds.Height, ds.Width, channels, r.Mask.Size, 0, r.Mask.Seed); err != nil {
+			return nil, err
+		}
+		if testX, hidden, err = transform.Masks(testY, ds.Height, ds.Width, channels, r.Mask.Size, 0, r.Mask.Seed+1); err != nil {
+			return nil, err
+		}
 	}
 	lossFn, err := loss.ByName(r.Loss)
 	if err != nil {
@@ -120,9 +141,9 @@ func Run(r *recipe.Recipe, opt Options) (*Result, error) {
 	historyPath := out("history.json")
 	saver := &historySaver{path: historyPath, file: hf}
 	t := &train.Trainer{Model: a.Model, Loss: lossFn, Optimizer: opti}
-	h, err := t.Fit(ds.TrainX, ds.TrainX, train.Config{
+	h, err := t.Fit(trainX, trainY, train.Config{
 		Epochs: r.Epochs, BatchSize: r.BatchSize, Seed: r.Seed,
-		ValX: ds.TestX, ValY: ds.TestX,
+		ValX: testX, ValY: testY,
 		Callbacks: []train.Callback{&train.Progress{W: opt.Stdout, Terminal: opt.Terminal}, saver},
 	})
 	if err != nil {
@@ -136,17 +157,17 @@ func Run(r *recipe.Recipe, opt Options) (*Result, error) {
 		return nil, err
 	}
 
-	codes, err := a.Encoder.Predict(ds.TestX, 256)
+	codes, err := a.Encoder.Predict(testX, 256)
 	if err != nil {
 		return nil, err
 	}
 	res.Codes = codes
 	var ct strings.Builder
-	for i := 0; i < max(r.PrintCodes, 1) && i < codes.Rows(); i++ {
+	for i := 0; i < r.PrintCodes && i < codes.Rows(); i++ {
 		fmt.Fprintf(&ct, "encoded_imgs[%d]:\n%s\n", i, FormatArray(codes.Row(i)))
 		fmt.Fprintf(&ct, "np.mean(encoded_imgs[%d]): %.4f\n", i, mean(codes.Row(i)))
 	}
-	if zeros := countZeros(codes.Row(0)); zeros > 0 {
+	if zeros := countZeros(codes.Row(0)); zeros > 0 && r.PrintCodes > 0 {
 		fmt.Fprintf(&ct, "exact zeros in encoded_imgs[0]: %d of %d\n", zeros, codes.Cols())
 	}
 	fmt.Fprint(opt.Stdout, ct.String())
@@ -158,13 +179,33 @@ func Run(r *recipe.Recipe, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	var top, bottom [][]float32
+	// The figure: inputs over reconstructions, with the clean originals
+	// beneath when the inputs were corrupted (noisy, denoised, clean).
+	rows := [][][]float32{nil, nil}
 	for i := 0; i < recon.Rows(); i++ {
-		top = append(top, ds.TestX.Row(i))
-		bottom = append(bottom, recon.Row(i))
+		rows[0] = append(rows[0], testX.Row(i))
+		rows[1] = append(rows[1], recon.Row(i))
 	}
-	if err := figure.ImageRows(out("reconstructions.png"), [][][]float32{top, bottom}, ds.Height, ds.Width, 3, figure.Gray); err != nil {
+	if r.Noise != nil || r.Mask != nil {
+		rows = append(rows, nil)
+		for i := 0; i < recon.Rows(); i++ {
+			rows[2] = append(rows[2], testY.Row(i))
+		}
+	}
+	if err := figure.ImageRows(out("reconstructions.png"), rows, ds.Height, ds.Width, 3, figure.Gray); err != nil {
 		return nil, err
+	}
+	if hidden != nil {
+		rep, err := InpaintingError(a, testX, testY, trainY, hidden)
+		if err != nil {
+			return nil, err
+		}
+		res.Inpainting = rep
+		text := rep.String()
+		fmt.Fprint(opt.Stdout, text)
+		if err := os.WriteFile(out("inpainting.txt"), []byte(text), 0o644); err != nil {
+			return nil, err
+		}
 	}
 	if err := figure.LossCurves(out("loss.png"), fmt.Sprintf("%s on %s", r.Name, ds.Name), h.Loss, h.ValLoss); err != nil {
 		return nil, err

@@ -112,3 +112,13 @@ func SameShape(a, b []int) bool {
 	}
 	return true
 }
+
+// View returns a tensor sharing t's values with per-sample shape sample
+// (the same number of values per row): MNIST's [N, 784] viewed as
+// [N, 28, 28, 1], say. It panics when the sizes differ.
+func (t *Tensor) View(sample ...int) *Tensor {
+	if Size(sample) != t.Cols() {
+		panic(fmt.Sprintf("tensor: cannot view %d values per row as %v", t.Cols(), sample))
+	}
+	return &Tensor{Shape: append([]int{t.Rows()}, sample...), Data: t.Data}
+}

@@ -1,0 +1,72 @@
+package runner
+
+import (
+	"fmt"
+
+	"github.com/latent-go/latent/ae"
+	"github.com/latent-go/latent/tensor"
+)
+
+// InpaintReport compares the error inside the hidden squares of the
+// trained model with a baseline that fills each square with the mean
+// training image.
+type InpaintReport struct {
+	Values      int     `json:"hidden_values"`
+	ModelMSE    float64 `json:"model_mse"`
+	BaselineMSE float64 `json:"mean_image_mse"`
+	ModelMAE    float64 `json:"model_mae"`
+	BaselineMAE float64 `json:"mean_image_mae"`
+}
+
+// InpaintingError fills the masked test images with the model and scores
+// the hidden values against the originals.
+func InpaintingError(a *ae.Autoencoder, masked, original, train *tensor.Tensor, hidden []bool) (*InpaintReport, error) {
+	filled, err := a.Model.Predict(masked, 256)
+	if err != nil {
+		return nil, err
+	}
+	cols := train.Cols()
+	mean := make([]float64, cols)
+	for i, v := range train.Data {
+		mean[i%cols] += float64(v)
+	}
+	for j := range mean {
+		mean[j] /= float64(train.Rows())
+	}
+	r := &InpaintReport{}
+	for i, h := range hidden {
+		if !h {
+			continue
+		}
+		y := float64(original.Data[i])
+		dm := float64(filled.Data[i]) - y
+		db := mean[i%cols] - y
+		r.ModelMSE += dm * dm
+		r.BaselineMSE += db * db
+		r.ModelMAE += abs(dm)
+		r.BaselineMAE += abs(db)
+		r.Values++
+	}
+	if r.Values == 0 {
+		return nil, fmt.Errorf("no value was hidden")
+	}
+	n := float64(r.Values)
+	r.ModelMSE /= n
+	r.BaselineMSE /= n
+	r.ModelMAE /= n
+	r.BaselineMAE /= n
+	return r, nil
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// String reads the report for people.
+func (r *InpaintReport) String() string {
+	return fmt.Sprintf("inside the masks (%d test values): model MSE %.4f, MAE %.4f; mean-image fill MSE %.4f, MAE %.4f (%.1fx the model's MSE)\n",
+		r.Values, r.ModelMSE, r.ModelMAE, r.BaselineMSE, r.BaselineMAE, r.BaselineMSE/r.ModelMSE)
+}
