@@ -102,6 +102,9 @@ type LayerSpec struct {
 
 	// Reshape.
 	TargetShape []int `json:"target_shape,omitempty"`
+
+	// Sampling: the seed of its normal draws.
+	Seed uint64 `json:"seed,omitempty"`
 }
 
 // NewLayer makes an unbuilt layer from its spec; the name must be set.
@@ -121,8 +124,10 @@ func NewLayer(s LayerSpec) (Layer, error) {
 		return NewFlatten(s)
 	case "Reshape":
 		return NewReshape(s)
+	case "Sampling":
+		return NewSampling(s)
 	default:
-		return nil, fmt.Errorf("unknown layer type %q (known: Dense, Conv2D, Conv2DTranspose, MaxPooling2D, UpSampling2D, Flatten, Reshape)", s.Type)
+		return nil, fmt.Errorf("unknown layer type %q (known: Dense, Conv2D, Conv2DTranspose, MaxPooling2D, UpSampling2D, Flatten, Reshape, Sampling)", s.Type)
 	}
 }
 

@@ -224,7 +224,10 @@ func (m *Model) Backward() {
 				continue
 			}
 			pc := m.call(p)
-			if m.consumers[p] == 1 {
+			// A node with one consumer takes its gradient directly, unless
+			// a loss already set one on it (an output that also feeds
+			// another layer, like a VAE's z_mean).
+			if m.consumers[p] == 1 && !pc.GradOutSet {
 				pc.GradOut.Resize(pc.Out.Rows(), p.shape)
 				pc.GradOutSet = true
 				c.GradIn = append(c.GradIn, pc.GradOut)

@@ -11,17 +11,19 @@ import (
 // names (input_1, dense, dense_1, model, model_1, ...) and the seeded random
 // stream that initializes weights in layer-build order.
 type Scope struct {
-	rng    *rand.Rand
-	counts map[string]int
-	used   map[string]bool
+	rng     *rand.Rand
+	counts  map[string]int
+	used    map[string]bool
+	applied map[Layer]int
 }
 
 // NewScope starts a scope whose weight initialization is drawn from seed.
 func NewScope(seed uint64) *Scope {
 	return &Scope{
-		rng:    rand.New(rand.NewPCG(seed, 0x6c6174656e74)), // "latent"
-		counts: map[string]int{},
-		used:   map[string]bool{},
+		rng:     rand.New(rand.NewPCG(seed, 0x6c6174656e74)), // "latent"
+		counts:  map[string]int{},
+		used:    map[string]bool{},
+		applied: map[Layer]int{},
 	}
 }
 
@@ -75,6 +77,7 @@ type Node struct {
 	layer  Layer
 	inputs []*Node
 	shape  []int
+	index  int // how many times the layer was applied before this node
 }
 
 // Layer is the layer that produces the node.
@@ -114,7 +117,9 @@ func (s *Scope) Apply(l Layer, in ...*Node) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Node{layer: l, inputs: in, shape: out}, nil
+	n := &Node{layer: l, inputs: in, shape: out, index: s.applied[l]}
+	s.applied[l]++
+	return n, nil
 }
 
 // InputLayer is the layer behind a model input: it passes its value through.

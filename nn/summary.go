@@ -8,15 +8,24 @@ import (
 	"github.com/latent-go/latent/tensor"
 )
 
-// Summary writes Keras 2.15's model.summary() table for a chain of layers:
-// 65 columns, "Layer (type) | Output Shape | Param #", the input listed
-// with a list-wrapped shape, and totals with their size in bytes.
+// Summary writes Keras 2.15's model.summary() table: for a chain of
+// layers 65 columns, "Layer (type) | Output Shape | Param #"; for other
+// graphs (several outputs, layers with several inputs) 98 columns with a
+// "Connected to" column. Inputs are listed with a list-wrapped shape, and
+// the totals give their size in bytes.
 func (m *Model) Summary(w io.Writer) {
-	const lineLength = 65
+	chain := m.sequentialLike()
+	lineLength := 65
 	positions := []int{29, 55, 65}
+	header := []string{"Layer (type)", "Output Shape", "Param #"}
+	if !chain {
+		lineLength = 98
+		positions = []int{29, 58, 68, 98}
+		header = append(header, "Connected to")
+	}
 	fmt.Fprintf(w, "Model: \"%s\"\n", m.name)
 	fmt.Fprintln(w, strings.Repeat("_", lineLength))
-	printRow(w, []string{"Layer (type)", "Output Shape", "Param #"}, positions)
+	printRow(w, header, positions)
 	fmt.Fprintln(w, strings.Repeat("=", lineLength))
 	for _, n := range m.order {
 		shape := tensor.ShapeString(n.shape)
@@ -31,7 +40,17 @@ func (m *Model) Summary(w io.Writer) {
 		for _, p := range n.layer.Params() {
 			params += len(p.Value.Data)
 		}
-		printRow(w, []string{fmt.Sprintf("%s (%s)", n.layer.Name(), n.layer.Class()), shape, fmt.Sprint(params)}, positions)
+		fields := []string{fmt.Sprintf("%s (%s)", n.layer.Name(), n.layer.Class()), shape, fmt.Sprint(params)}
+		if !chain {
+			var conns []string
+			if !m.isInput(n) {
+				for _, p := range n.inputs {
+					conns = append(conns, fmt.Sprintf("'%s[%d][0]'", p.layer.Name(), p.index))
+				}
+			}
+			fields = append(fields, "["+strings.Join(conns, ", ")+"]")
+		}
+		printRow(w, fields, positions)
 		fmt.Fprintln(w, strings.Repeat(" ", lineLength))
 	}
 	fmt.Fprintln(w, strings.Repeat("=", lineLength))
@@ -40,6 +59,23 @@ func (m *Model) Summary(w io.Writer) {
 	fmt.Fprintf(w, "Trainable params: %d (%s)\n", total, ReadableBytes(4*float64(total)))
 	fmt.Fprintf(w, "Non-trainable params: 0 (%s)\n", ReadableBytes(0))
 	fmt.Fprintln(w, strings.Repeat("_", lineLength))
+}
+
+// sequentialLike is Keras's test for the short layout: one input, one
+// output, and every layer fed by exactly the one before it.
+func (m *Model) sequentialLike() bool {
+	if len(m.inputs) != 1 || len(m.outputs) != 1 {
+		return false
+	}
+	for _, n := range m.order {
+		if m.isInput(n) {
+			continue
+		}
+		if len(n.inputs) != 1 || m.consumers[n.inputs[0]] > 1 {
+			return false
+		}
+	}
+	return true
 }
 
 // ReadableBytes formats a byte count as Keras's summary does: "199.19 KB",

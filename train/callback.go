@@ -14,6 +14,15 @@ type EpochLogs struct {
 	Loss    float64
 	ValLoss float64 // valid when the fit has validation data
 	Seconds float64
+	// Extra are further metrics, printed after the loss in this order
+	// (a VAE's reconstruction_loss and kl_loss).
+	Extra []Metric
+}
+
+// Metric is a named number of an epoch.
+type Metric struct {
+	Name  string
+	Value float64
 }
 
 // Callback is told of a fit's progress: progress bars, checkpoints and

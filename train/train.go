@@ -142,10 +142,10 @@ func EpochOrder(n int, seed uint64, epoch int, shuffle bool) []int {
 // the loss (plus activity penalties) before the update, the backward pass
 // and the optimizer step. It returns that loss.
 func (t *Trainer) TrainBatch(x, y *tensor.Tensor, idx []int) (float64, error) {
-	gather(&t.xb, x, idx)
+	Gather(&t.xb, x, idx)
 	yb := &t.xb
 	if y != x {
-		gather(&t.yb, y, idx)
+		Gather(&t.yb, y, idx)
 		yb = &t.yb
 	}
 	if _, err := t.Model.Forward([]*tensor.Tensor{&t.xb}, true); err != nil {
@@ -203,8 +203,8 @@ func (t *Trainer) check(x, y *tensor.Tensor, batchSize int) error {
 	return nil
 }
 
-// gather copies rows idx of src into dst.
-func gather(dst *tensor.Tensor, src *tensor.Tensor, idx []int) {
+// Gather copies rows idx of src into dst, resizing dst.
+func Gather(dst *tensor.Tensor, src *tensor.Tensor, idx []int) {
 	dst.Resize(len(idx), src.Shape[1:])
 	c := src.Cols()
 	for i, r := range idx {
