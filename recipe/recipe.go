@@ -19,6 +19,7 @@ import (
 	"github.com/latent-go/latent/ae"
 	"github.com/latent-go/latent/loss"
 	"github.com/latent-go/latent/optim"
+	"github.com/latent-go/latent/vae"
 )
 
 // Recipe is one training run.
@@ -27,6 +28,14 @@ type Recipe struct {
 	Description string `json:"description,omitempty"`
 	// Dataset is "mnist" or "fashion".
 	Dataset string `json:"dataset"`
+	// Kind is "autoencoder" (the default) or "vae".
+	Kind string `json:"kind,omitempty"`
+	// LatentDim is a VAE's latent size; its encoder heads are added to
+	// the encoder's layers.
+	LatentDim int `json:"latent_dim,omitempty"`
+	// TrainOnTest adds the test images to the training set (keras.io's VAE
+	// trains on all 70,000 digits) and drops the validation.
+	TrainOnTest bool `json:"train_on_test,omitempty"`
 	ae.Spec
 	Loss      string       `json:"loss"`
 	Optimizer optim.Config `json:"optimizer"`
@@ -75,6 +84,9 @@ type Reference struct {
 	Loss     map[string]float64 `json:"loss,omitempty"`
 	ValLoss  map[string]float64 `json:"val_loss,omitempty"`
 	CodeMean float64            `json:"code_mean,omitempty"`
+	// A VAE's terms, from keras.io's published log.
+	Reconstruction map[string]float64 `json:"reconstruction_loss,omitempty"`
+	KL             map[string]float64 `json:"kl_loss,omitempty"`
 }
 
 //go:embed builtin/*.json
@@ -165,11 +177,37 @@ func (r *Recipe) Validate() error {
 	if r.Grid != nil && (r.Grid.N <= 0 || r.Grid.N > 100 || !(r.Grid.Max > r.Grid.Min)) {
 		return fmt.Errorf("recipe %s: grid needs 1 <= n <= 100 and max > min", r.Name)
 	}
-	if _, err := ae.Build(r.Spec, r.Seed); err != nil {
-		return fmt.Errorf("recipe %s: %w", r.Name, err)
+	switch r.Kind {
+	case "", "autoencoder":
+		r.Kind = "autoencoder"
+		if _, err := ae.Build(r.Spec, r.Seed); err != nil {
+			return fmt.Errorf("recipe %s: %w", r.Name, err)
+		}
+	case "vae":
+		if r.Loss != "binary_crossentropy" {
+			return fmt.Errorf("recipe %s: a VAE's reconstruction term is binary_crossentropy", r.Name)
+		}
+		if _, err := vae.Build(r.VAESpec(), r.Seed); err != nil {
+			return fmt.Errorf("recipe %s: %w", r.Name, err)
+		}
+	default:
+		return fmt.Errorf("recipe %s: kind must be \"autoencoder\" or \"vae\", got %q", r.Name, r.Kind)
 	}
 	return nil
 }
 
+// VAESpec is the architecture of a "vae" recipe.
+func (r *Recipe) VAESpec() vae.Spec {
+	return vae.Spec{InputShape: r.InputShape, LatentDim: r.LatentDim, Encoder: r.Encoder, Decoder: r.Decoder}
+}
+
+// BuildVAE makes a "vae" recipe's model, its weights drawn from the seed.
+func (r *Recipe) BuildVAE() (*vae.VAE, error) { return vae.Build(r.VAESpec(), r.Seed) }
+
 // Build makes the recipe's autoencoder, its weights drawn from the seed.
-func (r *Recipe) Build() (*ae.Autoencoder, error) { return ae.Build(r.Spec, r.Seed) }
+func (r *Recipe) Build() (*ae.Autoencoder, error) {
+	if r.Kind == "vae" {
+		return nil, fmt.Errorf("recipe %s is a VAE; use BuildVAE", r.Name)
+	}
+	return ae.Build(r.Spec, r.Seed)
+}

@@ -27,10 +27,27 @@ func TestBuiltinsMatchTheLecture(t *testing.T) {
 		"inpaint": {111425, 20, 7 * 7 * 64, 128},
 	}
 	names := recipe.Builtins()
-	if len(names) != len(want) {
+	if len(names) != len(want)+1 {
 		t.Errorf("built-ins %v", names)
 	}
 	for _, n := range names {
+		if n == "vae" {
+			r, err := recipe.Load(n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, err := r.BuildVAE()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.Encoder.CountParams() != 69076 || v.Decoder.CountParams() != 65089 || r.Epochs != 30 || r.BatchSize != 128 {
+				t.Errorf("vae: %d + %d params", v.Encoder.CountParams(), v.Decoder.CountParams())
+			}
+			if _, err := r.Build(); err == nil {
+				t.Error("Build of a VAE recipe gave an autoencoder")
+			}
+			continue
+		}
 		r, err := recipe.Load(n)
 		if err != nil {
 			t.Fatal(err)

@@ -19,6 +19,7 @@ import (
 	"github.com/latent-go/latent/diagram"
 	"github.com/latent-go/latent/figure"
 	"github.com/latent-go/latent/loss"
+	"github.com/latent-go/latent/nn"
 	"github.com/latent-go/latent/optim"
 	"github.com/latent-go/latent/recipe"
 	"github.com/latent-go/latent/tensor"
@@ -77,6 +78,9 @@ func Run(r *recipe.Recipe, opt Options) (*Result, error) {
 	}
 	if err := os.MkdirAll(opt.OutDir, 0o755); err != nil {
 		return nil, err
+	}
+	if r.Kind == "vae" {
+		return runVAE(r, opt)
 	}
 	res := &Result{}
 	out := func(name string) string {
@@ -215,7 +219,7 @@ func Run(r *recipe.Recipe, opt Options) (*Result, error) {
 		if g == nil {
 			g = &recipe.Grid{N: 15, Min: 0, Max: 4}
 		}
-		grid, err := DecodeGrid(a, g)
+		grid, err := DecodeGrid(a.Decoder, g, false)
 		if err != nil {
 			return nil, err
 		}
@@ -236,11 +240,13 @@ func Run(r *recipe.Recipe, opt Options) (*Result, error) {
 	return res, nil
 }
 
-// DecodeGrid decodes the lecture's grid of 2-d codes: row i holds
-// y = linspace(min, max, n)[i], column j holds x = linspace(...)[j], and
-// the code is (x, y), exactly as the lecture's loops build z_sample.
-func DecodeGrid(a *ae.Autoencoder, g *recipe.Grid) ([][][]float32, error) {
-	if shape := a.CodeShape(); len(shape) != 1 || shape[0] != 2 {
+// DecodeGrid decodes a grid of 2-d codes through decoder: row i holds
+// y = linspace(min, max, n)[i] and column j holds x = linspace(...)[j],
+// the code being (x, y), exactly as the lecture's loops build z_sample;
+// with yUp the rows run from max down to min instead, as keras.io's
+// plot_latent_space draws them.
+func DecodeGrid(decoder *nn.Model, g *recipe.Grid, yUp bool) ([][][]float32, error) {
+	if shape := decoder.Inputs()[0].Shape(); len(shape) != 1 || shape[0] != 2 {
 		return nil, fmt.Errorf("the latent grid needs a 2-d code, this one is %v", shape)
 	}
 	lin := func(i int) float32 {
@@ -251,12 +257,16 @@ func DecodeGrid(a *ae.Autoencoder, g *recipe.Grid) ([][][]float32, error) {
 	}
 	z := tensor.New(g.N*g.N, 2)
 	for i := 0; i < g.N; i++ {
+		row := i
+		if yUp {
+			row = g.N - 1 - i
+		}
 		for j := 0; j < g.N; j++ {
 			z.Data[2*(i*g.N+j)] = lin(j)
-			z.Data[2*(i*g.N+j)+1] = lin(i)
+			z.Data[2*(i*g.N+j)+1] = lin(row)
 		}
 	}
-	imgs, err := a.Decoder.Predict(z, 256)
+	imgs, err := decoder.Predict(z, 256)
 	if err != nil {
 		return nil, err
 	}

@@ -103,7 +103,7 @@ func TestFormatArrayLikeNumPy(t *testing.T) {
 func TestDecodeGridOrder(t *testing.T) {
 	r, _ := recipe.Load("ae3c")
 	a, _ := r.Build()
-	grid, err := runner.DecodeGrid(a, &recipe.Grid{N: 3, Min: 0, Max: 4})
+	grid, err := runner.DecodeGrid(a.Decoder, &recipe.Grid{N: 3, Min: 0, Max: 4}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +120,7 @@ func TestDecodeGridOrder(t *testing.T) {
 	}
 	r1, _ := recipe.Load("ae1")
 	b, _ := r1.Build()
-	if _, err := runner.DecodeGrid(b, &recipe.Grid{N: 3, Max: 1}); err == nil {
+	if _, err := runner.DecodeGrid(b.Decoder, &recipe.Grid{N: 3, Max: 1}, false); err == nil {
 		t.Error("grid of a 32-d code accepted")
 	}
 }

@@ -168,3 +168,26 @@ func TestShortRunLearns(t *testing.T) {
 		}
 	}
 }
+
+func TestSaveLoadDecodesIdentically(t *testing.T) {
+	v, err := vae.Build(smallSpec(), 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := t.TempDir() + "/v.safetensors"
+	if err := v.Save(path, nil); err != nil {
+		t.Fatal(err)
+	}
+	w, _, err := vae.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	z := tensor.FromSlice([]float32{0.5, -1, 2, 0.25}, 2, 2)
+	a, _ := v.Decoder.Predict(z, 2)
+	b, _ := w.Decoder.Predict(z, 2)
+	for i := range a.Data {
+		if a.Data[i] != b.Data[i] {
+			t.Fatal("loaded decoder differs")
+		}
+	}
+}

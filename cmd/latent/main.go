@@ -194,6 +194,15 @@ func cmdSummary(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if r.Kind == "vae" {
+		v, err := r.BuildVAE()
+		if err != nil {
+			return err
+		}
+		v.Encoder.Summary(stdout)
+		v.Decoder.Summary(stdout)
+		return nil
+	}
 	a, err := r.Build()
 	if err != nil {
 		return err

@@ -1,0 +1,185 @@
+package runner
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/latent-go/latent/data"
+	"github.com/latent-go/latent/diagram"
+	"github.com/latent-go/latent/figure"
+	"github.com/latent-go/latent/optim"
+	"github.com/latent-go/latent/recipe"
+	"github.com/latent-go/latent/tensor"
+	"github.com/latent-go/latent/train"
+	"github.com/latent-go/latent/vae"
+)
+
+// VAEHistory is the history.json of a VAE run: one entry per epoch.
+type VAEHistory struct {
+	Recipe         string    `json:"recipe"`
+	Dataset        string    `json:"dataset"`
+	Epochs         int       `json:"epochs"`
+	BatchSize      int       `json:"batch_size"`
+	Seed           uint64    `json:"seed"`
+	Loss           []float64 `json:"loss"`
+	Reconstruction []float64 `json:"reconstruction_loss"`
+	KL             []float64 `json:"kl_loss"`
+	Seconds        []float64 `json:"seconds"`
+}
+
+// runVAE trains a "vae" recipe as keras.io's example does and draws its
+// figures: the decoded latent grid and the training codes by label.
+func runVAE(r *recipe.Recipe, opt Options) (*Result, error) {
+	out := func(name string) string { return filepath.Join(opt.OutDir, name) }
+	v, err := r.BuildVAE()
+	if err != nil {
+		return nil, err
+	}
+	var sb strings.Builder
+	v.Encoder.Summary(&sb)
+	v.Decoder.Summary(&sb)
+	fmt.Fprint(opt.Stdout, sb.String())
+	if err := os.WriteFile(out("summary.txt"), []byte(sb.String()), 0o644); err != nil {
+		return nil, err
+	}
+	if err := diagram.WritePNG(out("encoder.png"), v.Encoder); err != nil {
+		return nil, err
+	}
+	if err := diagram.WritePNG(out("decoder.png"), v.Decoder); err != nil {
+		return nil, err
+	}
+	ds, err := data.Load(r.Dataset, opt.Data)
+	if err != nil {
+		return nil, err
+	}
+	if tensor.Size(r.InputShape) != ds.TrainX.Cols() {
+		return nil, fmt.Errorf("recipe %s takes inputs of shape %v but %s images have %d values", r.Name, r.InputShape, ds.Name, ds.TrainX.Cols())
+	}
+	x := ds.TrainX
+	if r.TrainOnTest {
+		x = tensor.New(ds.TrainX.Rows()+ds.TestX.Rows(), ds.TrainX.Cols())
+		copy(x.Data, ds.TrainX.Data)
+		copy(x.Data[len(ds.TrainX.Data):], ds.TestX.Data)
+	}
+	x = x.View(r.InputShape...)
+	opti, err := optim.New(r.Optimizer)
+	if err != nil {
+		return nil, err
+	}
+	h := &VAEHistory{Recipe: r.Name, Dataset: ds.Name, Epochs: r.Epochs, BatchSize: r.BatchSize, Seed: r.Seed}
+	saver := &vaeSaver{path: out("history.json"), h: h}
+	losses, err := v.Fit(x, opti, vae.Config{Epochs: r.Epochs, BatchSize: r.BatchSize, Seed: r.Seed,
+		Callbacks: []train.Callback{&train.Progress{W: opt.Stdout, Terminal: opt.Terminal}, saver}})
+	if err != nil {
+		return nil, err
+	}
+	if saver.err != nil {
+		return nil, saver.err
+	}
+	if err := v.Save(out("model.safetensors"), map[string]string{"recipe": r.Name, "dataset": ds.Name}); err != nil {
+		return nil, err
+	}
+	// Figures: the grid keras.io's plot_latent_space draws (top row z[1] = max),
+	// and the z_mean of the training images by label.
+	g := r.Grid
+	if g == nil {
+		g = &recipe.Grid{N: 30, Min: -1, Max: 1}
+	}
+	grid, err := DecodeGrid(v.Decoder, g, true)
+	if err != nil {
+		return nil, err
+	}
+	if err := figure.Mosaic(out("grid.png"), grid, ds.Height, ds.Width, 1, figure.Gray); err != nil {
+		return nil, err
+	}
+	train60 := ds.TrainX.View(r.InputShape...)
+	outs, err := predictAll(v, train60)
+	if err != nil {
+		return nil, err
+	}
+	pts := make([][2]float32, outs.Rows())
+	for i := range pts {
+		pts[i] = [2]float32{outs.Data[2*i], outs.Data[2*i+1]}
+	}
+	if err := figure.LatentScatter(out("latent.png"), fmt.Sprintf("%s: z_mean of the %s training set", r.Name, ds.Name), pts, ds.TrainY, data.Classes[ds.Name]); err != nil {
+		return nil, err
+	}
+	// Test digits over their decoded z_mean.
+	test := ds.TestX.View(r.InputShape...).Slice(0, 10)
+	zm, err := predictAll(v, test)
+	if err != nil {
+		return nil, err
+	}
+	recon, err := v.Decoder.Predict(zm, 256)
+	if err != nil {
+		return nil, err
+	}
+	rows := [][][]float32{nil, nil}
+	for i := 0; i < recon.Rows(); i++ {
+		rows[0] = append(rows[0], test.Row(i))
+		rows[1] = append(rows[1], recon.Row(i))
+	}
+	if err := figure.ImageRows(out("reconstructions.png"), rows, ds.Height, ds.Width, 3, figure.Gray); err != nil {
+		return nil, err
+	}
+	if r.Lecture != nil {
+		var b strings.Builder
+		fmt.Fprintf(&b, "%-7s %-21s %-10s %-9s %-10s\n", "epoch", "reconstruction_loss", "keras.io", "kl_loss", "keras.io")
+		for e, l := range losses {
+			key := fmt.Sprint(e + 1)
+			rr, ok1 := r.Lecture.Reconstruction[key]
+			kk, ok2 := r.Lecture.KL[key]
+			if ok1 || ok2 {
+				fmt.Fprintf(&b, "%-7d %-21.4f %-10s %-9.4f %-10s\n", e+1, l.Reconstruction, ref(rr, ok1), l.KL, ref(kk, ok2))
+			}
+		}
+		fmt.Fprint(opt.Stdout, b.String())
+	}
+	return &Result{}, nil
+}
+
+// predictAll returns the z_mean of every image, in batches.
+func predictAll(v *vae.VAE, x *tensor.Tensor) (*tensor.Tensor, error) {
+	out := tensor.New(x.Rows(), v.Spec.LatentDim)
+	for lo := 0; lo < x.Rows(); lo += 256 {
+		hi := min(lo+256, x.Rows())
+		o, err := v.Encoder.Forward([]*tensor.Tensor{x.Slice(lo, hi)}, false)
+		if err != nil {
+			return nil, err
+		}
+		copy(out.Data[lo*v.Spec.LatentDim:], o[0].Data)
+	}
+	return out, nil
+}
+
+type vaeSaver struct {
+	train.BaseCallback
+	path string
+	h    *VAEHistory
+	err  error
+}
+
+func (s *vaeSaver) EpochEnd(l train.EpochLogs) bool {
+	s.h.Loss = append(s.h.Loss, l.Loss)
+	for _, m := range l.Extra {
+		switch m.Name {
+		case "reconstruction_loss":
+			s.h.Reconstruction = append(s.h.Reconstruction, m.Value)
+		case "kl_loss":
+			s.h.KL = append(s.h.KL, m.Value)
+		}
+	}
+	s.h.Seconds = append(s.h.Seconds, l.Seconds)
+	b, err := json.MarshalIndent(s.h, "", "  ")
+	if err == nil {
+		err = writeAtomic(s.path, append(b, '\n'))
+	}
+	if err != nil {
+		s.err = err
+		return true
+	}
+	return false
+}
