@@ -82,13 +82,15 @@ func split(n, unit, limit, want int) int {
 }
 
 // kernel is one register-blocked micro-kernel. run computes the mr×nr
-// tile Σ_p A(i,p)·b[p*nr+j] over p < kc, reading A(i,p) at a[i*rs+p*ps]
-// (rs = lda, ps = 1 for A in place; rs = 1, ps = mr for a packed panel),
-// and stores it into c (row stride ldc), or adds it when accumulate is set.
+// tile Σ_p A(i,p)·B(p,j) over p < kc, reading A(i,p) at a[i*rs+p*ps]
+// (rs = lda, ps = 1 for A in place; rs = 1, ps = mr for a packed panel)
+// and B(p,j) at b[p*bs+j] (bs = ldb for B in place; nr for a packed
+// panel), and stores it into c (row stride ldc), or adds it when
+// accumulate is set.
 type kernel struct {
 	name   string
 	mr, nr int
-	run    func(kc int, a []float32, rs, ps int, b, c []float32, ldc int, accumulate bool)
+	run    func(kc int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, accumulate bool)
 }
 
 // scratch holds one task's packed panels and tile.
@@ -123,9 +125,10 @@ func (g *Blocked) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []flo
 	nc := split(n, kern.nr, ncBlock, max(1, 2*workers/((m+mc-1)/mc)))
 	mTasks := (m + mc - 1) / mc
 	nTasks := (n + nc - 1) / nc
-	// When several row tasks would each pack the same B, pack it once.
+	// B in place is read directly; a transposed B is packed, once when
+	// several row tasks would each pack it.
 	var shared *[]float32
-	if mTasks > 1 {
+	if transB && mTasks > 1 {
 		shared = packAllB(kern.nr, transB, b, ldb, n, k)
 		defer sharedPool.Put(shared)
 	}
@@ -184,18 +187,34 @@ func task(kern kernel, s *scratch, shared *[]float32, transA, transB bool, i0, i
 			packA(s.a, false, a, lda, i0+fullRows, rows-fullRows, p0, kc, mr)
 		}
 		packed := s.b
-		if shared != nil {
+		switch {
+		case !transB:
+			// Full panels are read in place; only a last, partial panel
+			// is packed.
+			if full := cols / nr * nr; full < cols {
+				packB(s.b, false, b, ldb, j0+full, cols-full, p0, kc, nr)
+			}
+		case shared != nil:
 			nPad := (n + nr - 1) / nr * nr
 			packed = (*shared)[p0*nPad+j0*kc:]
-		} else {
+		default:
 			packB(s.b, transB, b, ldb, j0, cols, p0, kc, nr)
 		}
 		// The kernel writes C itself when no scaling is needed.
 		direct := alpha == 1 && (!first || beta == 0 || beta == 1)
 		accumulate := !first || beta == 1
 		for jp := 0; jp < colPanels; jp++ {
-			bp := packed[jp*kc*nr : (jp+1)*kc*nr]
 			jn := min(nr, cols-jp*nr)
+			var bp []float32
+			bs := nr
+			switch {
+			case !transB && jn == nr:
+				bp, bs = b[p0*ldb+j0+jp*nr:], ldb
+			case !transB:
+				bp = s.b[:kc*nr]
+			default:
+				bp = packed[jp*kc*nr : (jp+1)*kc*nr]
+			}
 			for ip := 0; ip < rowPanels; ip++ {
 				im := min(mr, rows-ip*mr)
 				var ap []float32
@@ -209,10 +228,10 @@ func task(kern kernel, s *scratch, shared *[]float32, transA, transB bool, i0, i
 					ap = s.a[:kc*mr]
 				}
 				if direct && im == mr && jn == nr {
-					kern.run(kc, ap, rs, ps, bp, c[(i0+ip*mr)*ldc+j0+jp*nr:], ldc, accumulate)
+					kern.run(kc, ap, rs, ps, bp, bs, c[(i0+ip*mr)*ldc+j0+jp*nr:], ldc, accumulate)
 					continue
 				}
-				kern.run(kc, ap, rs, ps, bp, s.tile, nr, false)
+				kern.run(kc, ap, rs, ps, bp, bs, s.tile, nr, false)
 				for i := 0; i < im; i++ {
 					crow := c[(i0+ip*mr+i)*ldc+j0+jp*nr:]
 					trow := s.tile[i*nr : i*nr+jn]
@@ -342,10 +361,10 @@ func best(ks []kernel) kernel {
 // kernel applies.
 var portableKernel = kernel{name: "go", mr: 4, nr: 16, run: kernelGo4x16}
 
-func kernelGo4x16(kc int, a []float32, rs, ps int, b, c []float32, ldc int, accumulate bool) {
+func kernelGo4x16(kc int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, accumulate bool) {
 	var acc [4][16]float32
 	for p := 0; p < kc; p++ {
-		bp := b[p*16 : p*16+16 : p*16+16]
+		bp := b[p*bs : p*bs+16 : p*bs+16]
 		for i := 0; i < 4; i++ {
 			ai := a[i*rs+p*ps]
 			row := &acc[i]

@@ -3,8 +3,8 @@
 
 Run `python3 compute/gen_kernels.py > compute/kernel_amd64.s` after editing.
 Each kernel computes an MR x NR tile of C from A (element (i, p) at
-a + i*rs + p*ps, in floats) and a packed B panel (element (p, j) at
-b[p*NR + j]), then stores it into C (row stride ldc) or adds it to C.
+a + i*rs + p*ps, in floats) and B (element (p, j) at b[p*bs + j]: a packed
+panel with bs = NR, or B in place with bs = ldb), then stores it into C (row stride ldc) or adds it to C.
 """
 
 def kernel(name, mr, nr, vec, width, regs_per_row, bcast_regs, acc_zero):
@@ -12,16 +12,18 @@ def kernel(name, mr, nr, vec, width, regs_per_row, bcast_regs, acc_zero):
     w = L.append
     vb = width // 8  # bytes per vector register... width in bits
     vbytes = width // 8
-    w(f'// func {name}(kc int, a *float32, rs, ps int, b, c *float32, ldc int, accumulate bool)')
-    w(f'// A {mr}x{nr} tile: C[i][j] (+)= sum over p < kc of A(i, p) * b[p*{nr}+j].')
-    w(f'TEXT ·{name}(SB), NOSPLIT, $0-57')
+    w(f'// func {name}(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool)')
+    w(f'// A {mr}x{nr} tile: C[i][j] (+)= sum over p < kc of A(i, p) * b[p*bs+j].')
+    w(f'TEXT ·{name}(SB), NOSPLIT, $0-65')
     w('\tMOVQ kc+0(FP), CX')
     w('\tMOVQ a+8(FP), SI')
     w('\tMOVQ rs+16(FP), R8')
     w('\tMOVQ ps+24(FP), R12')
     w('\tMOVQ b+32(FP), DI')
-    w('\tMOVQ c+40(FP), DX')
-    w('\tMOVQ ldc+48(FP), R13')
+    w('\tMOVQ bs+40(FP), BX')
+    w('\tMOVQ c+48(FP), DX')
+    w('\tMOVQ ldc+56(FP), R13')
+    w('\tSHLQ $2, BX')
     w('\tSHLQ $2, R8')
     w('\tSHLQ $2, R12')
     w('\tSHLQ $2, R13')
@@ -51,11 +53,11 @@ def kernel(name, mr, nr, vec, width, regs_per_row, bcast_regs, acc_zero):
             w(f'\tVFMADD231PS {vec}{bregs[j]}, {vec}{bc}, {vec}{i*regs_per_row+j}')
     for base in bases:
         w(f'\tADDQ R12, {base}')
-    w(f'\tADDQ ${nr*4}, DI')
+    w('\tADDQ BX, DI')
     w('\tDECQ CX')
     w(f'\tJMP {name}loop')
     w(f'{name}store:')
-    w('\tMOVBLZX accumulate+56(FP), AX')
+    w('\tMOVBLZX accumulate+64(FP), AX')
     w('\tTESTQ AX, AX')
     w(f'\tJNE {name}add')
     for i in range(mr):

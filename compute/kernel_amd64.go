@@ -10,13 +10,13 @@ import "golang.org/x/sys/cpu"
 // Each element is summed in order of p with one FMA per term.
 //
 //go:noescape
-func kernelAVX2(kc int, a *float32, rs, ps int, b, c *float32, ldc int, accumulate bool)
+func kernelAVX2(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool)
 
 // kernelAVX512 is kernelAVX2's 12×32 counterpart with AVX-512 (24 zmm
 // accumulators).
 //
 //go:noescape
-func kernelAVX512(kc int, a *float32, rs, ps int, b, c *float32, ldc int, accumulate bool)
+func kernelAVX512(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool)
 
 var microKernel = best(availableKernels())
 
@@ -24,13 +24,13 @@ var microKernel = best(availableKernels())
 func availableKernels() []kernel {
 	var ks []kernel
 	if cpu.X86.HasAVX512F {
-		ks = append(ks, kernel{name: "avx512", mr: 12, nr: 32, run: func(kc int, a []float32, rs, ps int, b, c []float32, ldc int, acc bool) {
-			kernelAVX512(kc, &a[0], rs, ps, &b[0], &c[0], ldc, acc)
+		ks = append(ks, kernel{name: "avx512", mr: 12, nr: 32, run: func(kc int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, acc bool) {
+			kernelAVX512(kc, &a[0], rs, ps, &b[0], bs, &c[0], ldc, acc)
 		}})
 	}
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
-		ks = append(ks, kernel{name: "avx2", mr: 6, nr: 16, run: func(kc int, a []float32, rs, ps int, b, c []float32, ldc int, acc bool) {
-			kernelAVX2(kc, &a[0], rs, ps, &b[0], &c[0], ldc, acc)
+		ks = append(ks, kernel{name: "avx2", mr: 6, nr: 16, run: func(kc int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, acc bool) {
+			kernelAVX2(kc, &a[0], rs, ps, &b[0], bs, &c[0], ldc, acc)
 		}})
 	}
 	return ks

@@ -4,16 +4,18 @@
 
 #include "textflag.h"
 
-// func kernelAVX2(kc int, a *float32, rs, ps int, b, c *float32, ldc int, accumulate bool)
-// A 6x16 tile: C[i][j] (+)= sum over p < kc of A(i, p) * b[p*16+j].
-TEXT ·kernelAVX2(SB), NOSPLIT, $0-57
+// func kernelAVX2(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool)
+// A 6x16 tile: C[i][j] (+)= sum over p < kc of A(i, p) * b[p*bs+j].
+TEXT ·kernelAVX2(SB), NOSPLIT, $0-65
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ rs+16(FP), R8
 	MOVQ ps+24(FP), R12
 	MOVQ b+32(FP), DI
-	MOVQ c+40(FP), DX
-	MOVQ ldc+48(FP), R13
+	MOVQ bs+40(FP), BX
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R13
+	SHLQ $2, BX
 	SHLQ $2, R8
 	SHLQ $2, R12
 	SHLQ $2, R13
@@ -56,11 +58,11 @@ kernelAVX2loop:
 	VFMADD231PS Y13, Y15, Y11
 	ADDQ R12, SI
 	ADDQ R12, R10
-	ADDQ $64, DI
+	ADDQ BX, DI
 	DECQ CX
 	JMP kernelAVX2loop
 kernelAVX2store:
-	MOVBLZX accumulate+56(FP), AX
+	MOVBLZX accumulate+64(FP), AX
 	TESTQ AX, AX
 	JNE kernelAVX2add
 	VMOVUPS Y0, 0(DX)
@@ -115,16 +117,18 @@ kernelAVX2done:
 	VZEROUPPER
 	RET
 
-// func kernelAVX512(kc int, a *float32, rs, ps int, b, c *float32, ldc int, accumulate bool)
-// A 12x32 tile: C[i][j] (+)= sum over p < kc of A(i, p) * b[p*32+j].
-TEXT ·kernelAVX512(SB), NOSPLIT, $0-57
+// func kernelAVX512(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool)
+// A 12x32 tile: C[i][j] (+)= sum over p < kc of A(i, p) * b[p*bs+j].
+TEXT ·kernelAVX512(SB), NOSPLIT, $0-65
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ rs+16(FP), R8
 	MOVQ ps+24(FP), R12
 	MOVQ b+32(FP), DI
-	MOVQ c+40(FP), DX
-	MOVQ ldc+48(FP), R13
+	MOVQ bs+40(FP), BX
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R13
+	SHLQ $2, BX
 	SHLQ $2, R8
 	SHLQ $2, R12
 	SHLQ $2, R13
@@ -199,11 +203,11 @@ kernelAVX512loop:
 	ADDQ R12, SI
 	ADDQ R12, R10
 	ADDQ R12, R11
-	ADDQ $128, DI
+	ADDQ BX, DI
 	DECQ CX
 	JMP kernelAVX512loop
 kernelAVX512store:
-	MOVBLZX accumulate+56(FP), AX
+	MOVBLZX accumulate+64(FP), AX
 	TESTQ AX, AX
 	JNE kernelAVX512add
 	VMOVUPS Z0, 0(DX)

@@ -214,6 +214,16 @@ func (c *convBase) makeParams(shape []int, fanIn, fanOut int, rng *rand.Rand) {
 type convState struct {
 	pre, dPre  tensor.Tensor
 	cols, dCol []float32
+	gradT      []float32 // the kernel's gradient, transposed
+}
+
+// addTransposed adds the rows×cols matrix t, transposed, into dst (cols×rows).
+func addTransposed(dst, t []float32, rows, cols int) {
+	for i := 0; i < rows; i++ {
+		for j, v := range t[i*cols : (i+1)*cols] {
+			dst[j*rows+i] += v
+		}
+	}
 }
 
 func (c *convBase) state(call *Call) *convState {
@@ -293,6 +303,9 @@ func (c *Conv2D) Backward(call *Call) {
 	if dx != nil {
 		s.dCol = grow(s.dCol, n*pos*p)
 	}
+	// The kernel's gradient is summed transposed, dPreᵀ·cols, so that the
+	// large im2col matrix is read in place rather than packed.
+	s.gradT = grow(s.gradT, f*p)
 	for b0 := 0; b0 < batch; b0 += n {
 		b1 := min(b0+n, batch)
 		rows := (b1 - b0) * pos
@@ -302,7 +315,11 @@ func (c *Conv2D) Backward(call *Call) {
 			}
 		})
 		dp := dPre.Data[b0*pos*f:]
-		compute.Sgemm(true, false, p, f, rows, 1, s.cols, p, dp, f, 1, c.kernel.Grad.Data, f)
+		beta := float32(1)
+		if b0 == 0 {
+			beta = 0
+		}
+		compute.Sgemm(true, false, f, p, rows, 1, dp, f, s.cols, p, beta, s.gradT, p)
 		if dx != nil {
 			compute.Sgemm(false, true, rows, p, f, 1, dp, f, c.kernel.Value.Data, f, 0, s.dCol, p)
 			compute.ParallelFor(b1-b0, 1, func(lo, hi int) {
@@ -312,6 +329,7 @@ func (c *Conv2D) Backward(call *Call) {
 			})
 		}
 	}
+	addTransposed(c.kernel.Grad.Data, s.gradT, f, p)
 }
 
 // Forward implements Layer.
@@ -358,6 +376,7 @@ func (c *Conv2DTranspose) Backward(call *Call) {
 	}
 	n := chunk(pos, p, batch)
 	s.cols = grow(s.cols, n*pos*p)
+	s.gradT = grow(s.gradT, inC*p)
 	for b0 := 0; b0 < batch; b0 += n {
 		b1 := min(b0+n, batch)
 		rows := (b1 - b0) * pos
@@ -366,12 +385,18 @@ func (c *Conv2DTranspose) Backward(call *Call) {
 				g.im2col(dPre.Data[(b0+i)*outSize:(b0+i+1)*outSize], s.cols[i*pos*p:(i+1)*pos*p])
 			}
 		})
-		// dKernel [P, inC] += colsᵀ · x ; dx = cols · kernel.
-		compute.Sgemm(true, false, p, inC, rows, 1, s.cols, p, x.Data[b0*pos*inC:], inC, 1, c.kernel.Grad.Data, inC)
+		// dKernel [P, inC] += colsᵀ·x, summed transposed as xᵀ·cols so
+		// that cols is read in place; dx = cols · kernel.
+		beta := float32(1)
+		if b0 == 0 {
+			beta = 0
+		}
+		compute.Sgemm(true, false, inC, p, rows, 1, x.Data[b0*pos*inC:], inC, s.cols, p, beta, s.gradT, p)
 		if dx != nil {
 			compute.Sgemm(false, false, rows, inC, p, 1, s.cols, p, c.kernel.Value.Data, inC, 0, dx.Data[b0*pos*inC:], inC)
 		}
 	}
+	addTransposed(c.kernel.Grad.Data, s.gradT, inC, p)
 }
 
 // grow returns buf with at least n values.
