@@ -35,6 +35,9 @@ type Options struct {
 	Terminal bool         // draw live progress bars
 	// Dataset, when set, replaces the recipe's.
 	Dataset string
+	// Limit, when positive, keeps the first Limit training and test
+	// images only (for quick checks).
+	Limit int
 }
 
 // Result is what a run leaves behind besides its files.
@@ -108,7 +111,7 @@ func Run(r *recipe.Recipe, opt Options) (*Result, error) {
 		return nil, err
 	}
 
-	ds, err := data.Load(r.Dataset, opt.Data)
+	ds, err := loadLimited(r.Dataset, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -358,4 +361,19 @@ func writeAtomic(path string, b []byte) error {
 		return err
 	}
 	return os.Rename(tmp, path)
+}
+
+// loadLimited loads the dataset, cut to opt.Limit images when set.
+func loadLimited(name string, opt Options) (*data.Dataset, error) {
+	ds, err := data.Load(name, opt.Data)
+	if err != nil || opt.Limit <= 0 {
+		return ds, err
+	}
+	if opt.Limit < ds.TrainX.Rows() {
+		ds.TrainX, ds.TrainY = ds.TrainX.Slice(0, opt.Limit), ds.TrainY[:opt.Limit]
+	}
+	if opt.Limit < ds.TestX.Rows() {
+		ds.TestX, ds.TestY = ds.TestX.Slice(0, opt.Limit), ds.TestY[:opt.Limit]
+	}
+	return ds, nil
 }

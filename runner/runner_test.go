@@ -126,3 +126,72 @@ func TestDecodeGridOrder(t *testing.T) {
 }
 
 func tensorOf(v []float32) *tensor.Tensor { return tensor.FromSlice(v, 1, len(v)) }
+
+// TestRunCorruptedRecipes runs the denoising and inpainting recipes on
+// 512 real digits for one epoch: three-row figures, and for inpainting the
+// error inside the masks beside the mean-image baseline.
+func TestRunCorruptedRecipes(t *testing.T) {
+	for _, name := range []string{"denoise", "inpaint"} {
+		r, err := recipe.Load(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Epochs = 1
+		dir := t.TempDir()
+		var out bytes.Buffer
+		res, err := runner.Run(r, runner.Options{OutDir: dir, Stdout: &out, Limit: 512, Data: data.Options{NoDownload: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Open(filepath.Join(dir, "reconstructions.png"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := png.DecodeConfig(f)
+		f.Close()
+		if err != nil || cfg.Height != 4+3*(28*3+4) {
+			t.Errorf("%s: figure %+v %v, want three rows", name, cfg, err)
+		}
+		if name == "inpaint" {
+			if res.Inpainting == nil || res.Inpainting.Values != 512*144 || !strings.Contains(out.String(), "mean-image fill MSE") {
+				t.Errorf("inpainting report %+v", res.Inpainting)
+			}
+		}
+	}
+}
+
+// TestRunVAE runs the VAE recipe on 512 digits for two epochs and checks
+// its files and its printed terms.
+func TestRunVAE(t *testing.T) {
+	r, _ := recipe.Load("vae")
+	r.Epochs = 2
+	dir := t.TempDir()
+	var out bytes.Buffer
+	if _, err := runner.Run(r, runner.Options{OutDir: dir, Stdout: &out, Limit: 512, Data: data.Options{NoDownload: true}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{`Model: "encoder"`, "Connected to", "reconstruction_loss: ", "kl_loss: ", "Epoch 2/2"} {
+		if !strings.Contains(out.String(), s) {
+			t.Errorf("output lacks %q", s)
+		}
+	}
+	var h runner.VAEHistory
+	b, _ := os.ReadFile(filepath.Join(dir, "history.json"))
+	if err := json.Unmarshal(b, &h); err != nil || len(h.KL) != 2 || len(h.Reconstruction) != 2 || !(h.Loss[1] < h.Loss[0]) {
+		t.Errorf("history %+v %v", h, err)
+	}
+	f, err := os.Open(filepath.Join(dir, "grid.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, _ := png.DecodeConfig(f)
+	f.Close()
+	if cfg.Width != 30*28 {
+		t.Errorf("grid %dx%d, want 840 wide", cfg.Width, cfg.Height)
+	}
+	for _, name := range []string{"latent.png", "encoder.png", "decoder.png", "model.safetensors", "summary.txt"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Error(err)
+		}
+	}
+}

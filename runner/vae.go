@@ -51,7 +51,7 @@ func runVAE(r *recipe.Recipe, opt Options) (*Result, error) {
 	if err := diagram.WritePNG(out("decoder.png"), v.Decoder); err != nil {
 		return nil, err
 	}
-	ds, err := data.Load(r.Dataset, opt.Data)
+	ds, err := loadLimited(r.Dataset, opt)
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/latent-go/latent/loss"
 	"github.com/latent-go/latent/nn"
 	"github.com/latent-go/latent/optim"
+	"github.com/latent-go/latent/recipe"
 	"github.com/latent-go/latent/tensor"
 	"github.com/latent-go/latent/train"
 )
@@ -233,6 +234,39 @@ func TestEveryGEMMTrainsAlike(t *testing.T) {
 		for e := range h.Loss {
 			if math.Abs(h.Loss[e]-ref.Loss[e]) > 1e-4 || math.Abs(h.ValLoss[e]-ref.ValLoss[e]) > 1e-4 {
 				t.Errorf("%s: losses %v/%v, default GEMM %v/%v", g.Name(), h.Loss, h.ValLoss, ref.Loss, ref.ValLoss)
+			}
+		}
+	}
+}
+
+// TestConvSameBitsAnyThreadCount trains the blog's convolutional
+// autoencoder (convolutions, pooling, upsampling) with 1 and 8 threads:
+// the weights must agree bit for bit, which Keras does not promise for
+// convolutions.
+func TestConvSameBitsAnyThreadCount(t *testing.T) {
+	x, val := subset(t, 512, 128)
+	xs, vs := x.View(28, 28, 1), val.View(28, 28, 1)
+	run := func(procs int) *ae.Autoencoder {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		r, err := recipe.Load("conv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := r.Build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr := &train.Trainer{Model: a.Model, Loss: loss.BinaryCrossentropy{}, Optimizer: optim.NewAdam()}
+		if _, err := tr.Fit(xs, xs, train.Config{Epochs: 1, BatchSize: 128, Seed: 7, ValX: vs, ValY: vs}); err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	one, eight := run(1), run(8)
+	for j, p := range one.Model.Params() {
+		for i, v := range p.Value.Data {
+			if eight.Model.Params()[j].Value.Data[i] != v {
+				t.Fatalf("param %d (%s) differs at %d", j, p.Name, i)
 			}
 		}
 	}
