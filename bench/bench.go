@@ -50,6 +50,10 @@ type Report struct {
 	ValLoss  float64 `json:"last_val_loss"`
 	Dataset  string  `json:"dataset"`
 	Hardware string  `json:"hardware"`
+	// LayerShare is the fraction of the training time spent in each layer
+	// class (forward and backward together); the rest is the loss, the
+	// optimizer and batching.
+	LayerShare map[string]float64 `json:"layer_share"`
 }
 
 // Run trains the recipe for opt.Epochs epochs (validation included) and
@@ -62,6 +66,9 @@ func Run(r *recipe.Recipe, opt Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	if r.Kind == "vae" {
+		return nil, fmt.Errorf("bench times autoencoder recipes; %s is a VAE (latent run prints its epoch times)", r.Name)
+	}
 	x, val := ds.TrainX, ds.TestX
 	if opt.Limit > 0 && opt.Limit < x.Rows() {
 		x = x.Slice(0, opt.Limit)
@@ -71,6 +78,8 @@ func Run(r *recipe.Recipe, opt Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	x, val = x.View(r.InputShape...), val.View(r.InputShape...)
+	a.Model.TimeLayers(true)
 	lossFn, err := loss.ByName(r.Loss)
 	if err != nil {
 		return nil, err
@@ -91,6 +100,17 @@ func Run(r *recipe.Recipe, opt Options) (*Report, error) {
 	}
 	rep.MedianSeconds = median(h.Seconds)
 	rep.ImagesPerSec = float64(x.Rows()) / rep.MedianSeconds
+	var total float64
+	for _, s := range h.Seconds {
+		total += s
+	}
+	rep.LayerShare = map[string]float64{}
+	for class, d := range a.Model.LayerTimes() {
+		rep.LayerShare[class] = d.Seconds() / total
+	}
+	if !denseOnly(a.Model) {
+		return rep, nil // the arithmetic below counts Dense layers only
+	}
 	shapes := Shapes(a.Model, r.BatchSize)
 	rep.GFLOPPerEpoch = EpochFLOP(a.Model, x.Rows(), val.Rows()) / 1e9
 	rep.GFLOPS = rep.GFLOPPerEpoch / rep.MedianSeconds
@@ -101,6 +121,16 @@ func Run(r *recipe.Recipe, opt Options) (*Report, error) {
 	rep.GEMMGFLOPS = GEMMRate(shapes, secs)
 	rep.OfGEMM = rep.GFLOPS / rep.GEMMGFLOPS
 	return rep, nil
+}
+
+// denseOnly reports whether every layer with weights is Dense.
+func denseOnly(m *nn.Model) bool {
+	for _, l := range m.Layers() {
+		if _, ok := l.(*nn.Dense); !ok && len(l.Params()) > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // Shape is one matrix product of a training step: op(A) is M×K, op(B) K×N.
@@ -206,6 +236,20 @@ func (r *Report) Print(w io.Writer) {
 		fmt.Fprintf(w, "  epoch %d: %.3f s\n", i+1, s)
 	}
 	fmt.Fprintf(w, "median %.3f s/epoch, %.0f images/s (last val_loss %s)\n", r.MedianSeconds, r.ImagesPerSec, train.FormatValue(r.ValLoss))
-	fmt.Fprintf(w, "arithmetic %.2f GFLOP/epoch -> %.1f GFLOP/s achieved\n", r.GFLOPPerEpoch, r.GFLOPS)
-	fmt.Fprintf(w, "GEMM alone on the same shapes: %.1f GFLOP/s; the epoch runs at %.0f%% of that rate\n", r.GEMMGFLOPS, 100*r.OfGEMM)
+	if r.GEMMGFLOPS > 0 {
+		fmt.Fprintf(w, "arithmetic %.2f GFLOP/epoch -> %.1f GFLOP/s achieved\n", r.GFLOPPerEpoch, r.GFLOPS)
+		fmt.Fprintf(w, "GEMM alone on the same shapes: %.1f GFLOP/s; the epoch runs at %.0f%% of that rate\n", r.GEMMGFLOPS, 100*r.OfGEMM)
+	}
+	classes := make([]string, 0, len(r.LayerShare))
+	for c := range r.LayerShare {
+		classes = append(classes, c)
+	}
+	sort.Slice(classes, func(i, j int) bool { return r.LayerShare[classes[i]] > r.LayerShare[classes[j]] })
+	fmt.Fprint(w, "time by layer (forward and backward):")
+	rest := 1.0
+	for _, c := range classes {
+		fmt.Fprintf(w, " %s %.0f%%,", c, 100*r.LayerShare[c])
+		rest -= r.LayerShare[c]
+	}
+	fmt.Fprintf(w, " loss, optimizer and batching %.0f%%\n", 100*rest)
 }

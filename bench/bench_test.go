@@ -47,3 +47,23 @@ func TestBenchReports(t *testing.T) {
 		t.Error("zero epochs accepted")
 	}
 }
+
+func TestBenchConvShares(t *testing.T) {
+	r, _ := recipe.Load("conv")
+	rep, err := bench.Run(r, bench.Options{Epochs: 1, Limit: 256, Data: data.Options{NoDownload: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum float64
+	for _, v := range rep.LayerShare {
+		sum += v
+	}
+	if rep.LayerShare["Conv2D"] <= 0 || sum > 1.01 || rep.GEMMGFLOPS != 0 {
+		t.Errorf("shares %v (sum %v), GEMM rate %v", rep.LayerShare, sum, rep.GEMMGFLOPS)
+	}
+	var b bytes.Buffer
+	rep.Print(&b)
+	if !strings.Contains(b.String(), "Conv2D ") {
+		t.Errorf("output: %s", b.String())
+	}
+}

@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/latent-go/latent/tensor"
 )
@@ -21,6 +22,44 @@ type Model struct {
 	consumers    map[*Node]int
 	scratch      map[*Node][]*tensor.Tensor // per-consumer gradients of shared nodes
 	regularizers float64
+
+	// timings, when not nil, accumulates the time spent in each layer
+	// class, forward and backward (see TimeLayers).
+	timings map[string]time.Duration
+}
+
+// TimeLayers starts (or, with false, stops) accumulating the time each
+// layer class takes, forward and backward, for benchmarks.
+func (m *Model) TimeLayers(on bool) {
+	if on {
+		m.timings = map[string]time.Duration{}
+	} else {
+		m.timings = nil
+	}
+}
+
+// LayerTimes returns the time accumulated per layer class since
+// TimeLayers(true).
+func (m *Model) LayerTimes() map[string]time.Duration { return m.timings }
+
+func (m *Model) forward(l Layer, c *Call) {
+	if m.timings == nil {
+		l.Forward(c)
+		return
+	}
+	start := time.Now()
+	l.Forward(c)
+	m.timings[l.Class()] += time.Since(start)
+}
+
+func (m *Model) backward(l Layer, c *Call) {
+	if m.timings == nil {
+		l.Backward(c)
+		return
+	}
+	start := time.Now()
+	l.Backward(c)
+	m.timings[l.Class()] += time.Since(start)
 }
 
 // Model makes a model from inputs to outputs, named as Keras names them
@@ -175,7 +214,7 @@ func (m *Model) Forward(inputs []*tensor.Tensor, training bool) ([]*tensor.Tenso
 		c.Training = training
 		c.GradOutSet, c.GradPreSet = false, false
 		c.Out.Resize(rows, n.shape)
-		n.layer.Forward(c)
+		m.forward(n.layer, c)
 		if r, ok := n.layer.(ActivityRegularized); ok && r.ActivityRegularizer() != nil {
 			m.regularizers += r.ActivityRegularizer().Penalty(c.Out.Data) / float64(rows)
 		}
@@ -238,7 +277,7 @@ func (m *Model) Backward() {
 			c.GradIn = append(c.GradIn, t)
 			shared = append(shared, j)
 		}
-		n.layer.Backward(c)
+		m.backward(n.layer, c)
 		for _, j := range shared {
 			pc := m.call(n.inputs[j])
 			m.ensureGradOut(pc)
