@@ -120,6 +120,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", "", "output folder (default: the recipe's name, plus -fashion on Fashion-MNIST)")
 	dataDir := fs.String("data-dir", "", "read the four IDX files from this folder instead")
 	noDownload := fs.Bool("no-download", false, "never download datasets")
+	gemm := fs.String("gemm", "", "GEMM implementation (default: the fastest this build has; see latent bench --list)")
 	name, err := parse(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		fs.SetOutput(stdout)
@@ -128,6 +129,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	if err != nil {
+		return err
+	}
+	if err := useGEMM(*gemm); err != nil {
 		return err
 	}
 	r, err := recipe.Load(name)
@@ -219,6 +223,10 @@ func cmdBench(args []string, stdout io.Writer) error {
 	list := fs.Bool("list", false, "list the GEMM implementations and exit")
 	dataDir := fs.String("data-dir", "", "read MNIST's four IDX files from this folder")
 	if len(args) > 0 && (args[0] == "--list" || args[0] == "-list") {
+		*list = true
+		args = args[1:]
+	}
+	if *list || (len(args) > 0 && (args[len(args)-1] == "--list" || args[len(args)-1] == "-list")) {
 		for _, g := range compute.Implementations() {
 			fmt.Fprintln(stdout, g.Name())
 		}
@@ -234,25 +242,11 @@ func cmdBench(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if *list {
-		for _, g := range compute.Implementations() {
-			fmt.Fprintln(stdout, g.Name())
-		}
-		return nil
-	}
 	if *epochs <= 0 {
 		return usageErr("--epochs must be a positive number, got %d", *epochs)
 	}
-	if *gemm != "" {
-		g, ok := compute.ByName(*gemm)
-		if !ok {
-			var names []string
-			for _, g := range compute.Implementations() {
-				names = append(names, g.Name())
-			}
-			return usageErr("unknown --gemm %q (this build has: %s)", *gemm, strings.Join(names, ", "))
-		}
-		compute.Use(g)
+	if err := useGEMM(*gemm); err != nil {
+		return err
 	}
 	r, err := recipe.Load(name)
 	if err != nil {
@@ -268,6 +262,24 @@ func cmdBench(args []string, stdout io.Writer) error {
 		return enc.Encode(rep)
 	}
 	rep.Print(stdout)
+	return nil
+}
+
+// useGEMM switches the compute seam to the named implementation; "" keeps
+// the default.
+func useGEMM(name string) error {
+	if name == "" {
+		return nil
+	}
+	g, ok := compute.ByName(name)
+	if !ok {
+		var names []string
+		for _, g := range compute.Implementations() {
+			names = append(names, g.Name())
+		}
+		return usageErr("unknown --gemm %q (this build has: %s)", name, strings.Join(names, ", "))
+	}
+	compute.Use(g)
 	return nil
 }
 
