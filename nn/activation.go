@@ -16,10 +16,21 @@ import (
 type Activation interface {
 	// Name is the Keras name: "relu", "sigmoid", "tanh", "softplus", "linear".
 	Name() string
-	// Apply computes y[i] = f(z[i]).
+	// Apply computes y[i] = f(z[i]), on the calling goroutine.
 	Apply(z, y []float32)
-	// Grad computes dz[i] = dy[i] * f'(z[i]), given z and y = f(z).
+	// Grad computes dz[i] = dy[i] * f'(z[i]), given z and y = f(z), on
+	// the calling goroutine.
 	Grad(z, y, dy, dz []float32)
+}
+
+// ApplyParallel is act.Apply spread over the threads in fixed pieces.
+func ApplyParallel(act Activation, z, y []float32) {
+	mapParallel(len(z), func(lo, hi int) { act.Apply(z[lo:hi], y[lo:hi]) })
+}
+
+// GradParallel is act.Grad spread over the threads in fixed pieces.
+func GradParallel(act Activation, z, y, dy, dz []float32) {
+	mapParallel(len(z), func(lo, hi int) { act.Grad(z[lo:hi], y[lo:hi], dy[lo:hi], dz[lo:hi]) })
 }
 
 var activations = map[string]Activation{
@@ -65,38 +76,30 @@ type relu struct{}
 
 func (relu) Name() string { return "relu" }
 func (relu) Apply(z, y []float32) {
-	mapParallel(len(z), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			y[i] = max(z[i], 0)
-		}
-	})
+	for i := range z {
+		y[i] = max(z[i], 0)
+	}
 }
 
 // Grad follows TensorFlow's ReluGrad: the derivative is 0 at z == 0.
 func (relu) Grad(z, y, dy, dz []float32) {
-	mapParallel(len(z), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			if z[i] > 0 {
-				dz[i] = dy[i]
-			} else {
-				dz[i] = 0
-			}
+	for i := range z {
+		if z[i] > 0 {
+			dz[i] = dy[i]
+		} else {
+			dz[i] = 0
 		}
-	})
+	}
 }
 
 type sigmoid struct{}
 
-func (sigmoid) Name() string { return "sigmoid" }
-func (sigmoid) Apply(z, y []float32) {
-	mapParallel(len(z), func(lo, hi int) { vecf.Sigmoid(z[lo:hi], y[lo:hi]) })
-}
+func (sigmoid) Name() string         { return "sigmoid" }
+func (sigmoid) Apply(z, y []float32) { vecf.Sigmoid(z, y) }
 func (sigmoid) Grad(z, y, dy, dz []float32) {
-	mapParallel(len(z), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			dz[i] = dy[i] * y[i] * (1 - y[i])
-		}
-	})
+	for i := range z {
+		dz[i] = dy[i] * y[i] * (1 - y[i])
+	}
 }
 
 // Sigmoid is 1/(1+exp(-z)) in float32, computed without overflow to
@@ -107,35 +110,27 @@ type tanhAct struct{}
 
 func (tanhAct) Name() string { return "tanh" }
 func (tanhAct) Apply(z, y []float32) {
-	mapParallel(len(z), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			y[i] = float32(math.Tanh(float64(z[i])))
-		}
-	})
+	for i := range z {
+		y[i] = float32(math.Tanh(float64(z[i])))
+	}
 }
 func (tanhAct) Grad(z, y, dy, dz []float32) {
-	mapParallel(len(z), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			dz[i] = dy[i] * (1 - y[i]*y[i])
-		}
-	})
+	for i := range z {
+		dz[i] = dy[i] * (1 - y[i]*y[i])
+	}
 }
 
 type softplus struct{}
 
 func (softplus) Name() string { return "softplus" }
 func (softplus) Apply(z, y []float32) {
-	mapParallel(len(z), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			x := float64(z[i])
-			y[i] = float32(math.Max(x, 0) + math.Log1p(math.Exp(-math.Abs(x))))
-		}
-	})
+	for i := range z {
+		x := float64(z[i])
+		y[i] = float32(math.Max(x, 0) + math.Log1p(math.Exp(-math.Abs(x))))
+	}
 }
 func (softplus) Grad(z, y, dy, dz []float32) {
-	mapParallel(len(z), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			dz[i] = dy[i] * Sigmoid(z[i])
-		}
-	})
+	for i := range z {
+		dz[i] = dy[i] * Sigmoid(z[i])
+	}
 }

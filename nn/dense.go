@@ -141,14 +141,15 @@ func (d *Dense) Forward(c *Call) {
 	compute.Sgemm(false, false, rows, d.units, in, 1, x.Data, in, d.kernel.Value.Data, d.units, 0, s.pre.Data, d.units)
 	b := d.bias.Value.Data
 	pre, out := s.pre.Data, c.Out.Data
-	compute.ParallelFor(rows, rowGrain(d.units), func(lo, hi int) {
+	u := d.units
+	compute.ParallelFor(rows, rowGrain(u), func(lo, hi int) {
 		for r := lo; r < hi; r++ {
-			row := pre[r*d.units : (r+1)*d.units]
+			row := pre[r*u : (r+1)*u]
 			for j := range row {
 				row[j] += b[j]
 			}
-			d.act.Apply(row, out[r*d.units:(r+1)*d.units])
 		}
+		d.act.Apply(pre[lo*u:hi*u], out[lo*u:hi*u])
 	})
 }
 
@@ -176,7 +177,7 @@ func preGradient(c *Call, act Activation, pre, dPre *tensor.Tensor) *tensor.Tens
 		return c.GradPre
 	case c.GradOutSet:
 		dPre.Resize(pre.Rows(), pre.Shape[1:])
-		act.Grad(pre.Data, c.Out.Data, c.GradOut.Data, dPre.Data)
+		GradParallel(act, pre.Data, c.Out.Data, c.GradOut.Data, dPre.Data)
 		if c.GradPreSet {
 			for i, g := range c.GradPre.Data {
 				dPre.Data[i] += g
