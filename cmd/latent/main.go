@@ -33,7 +33,7 @@ usage:
   latent recipes              list the built-in recipes
   latent help                 print this text
 
-RECIPE is a built-in name (ae1, ae2, ae3, ae3b, ae3c) or a recipe file (JSON).
+RECIPE is a built-in name (see "latent recipes") or a recipe file (JSON).
 Run "latent run -h" for the flags of run.
 `
 
@@ -77,7 +77,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(stdout, "%-6s %s\n", n, r.Description)
+			fmt.Fprintf(stdout, "%-8s %s\n", n, r.Description)
 		}
 		return nil
 	case "help", "-h", "--help":
