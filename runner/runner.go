@@ -46,8 +46,6 @@ type Result struct {
 	History     *train.History
 	// Codes are the codes of the whole test set.
 	Codes *tensor.Tensor
-	// Files lists what was written, relative to the output folder.
-	Files []string
 	// Inpainting is the error inside the masks, for inpainting recipes.
 	Inpainting *InpaintReport
 }
@@ -87,7 +85,6 @@ func Run(r *recipe.Recipe, opt Options) (*Result, error) {
 	}
 	res := &Result{}
 	out := func(name string) string {
-		res.Files = append(res.Files, name)
 		return filepath.Join(opt.OutDir, name)
 	}
 	a, err := r.Build()
@@ -95,30 +92,14 @@ func Run(r *recipe.Recipe, opt Options) (*Result, error) {
 		return nil, err
 	}
 	res.Autoencoder = a
-	var sb strings.Builder
-	Summaries(&sb, a)
-	fmt.Fprint(opt.Stdout, sb.String())
-	if err := os.WriteFile(out("summary.txt"), []byte(sb.String()), 0o644); err != nil {
+	if err := describe(opt, []string{"autoencoder", "encoder", "decoder"}, a.Model, a.Encoder, a.Decoder); err != nil {
 		return nil, err
 	}
-	if err := diagram.WritePNG(out("autoencoder.png"), a.Model); err != nil {
-		return nil, err
-	}
-	if err := diagram.WritePNG(out("encoder.png"), a.Encoder); err != nil {
-		return nil, err
-	}
-	if err := diagram.WritePNG(out("decoder.png"), a.Decoder); err != nil {
-		return nil, err
-	}
-
-	ds, err := loadLimited(r.Dataset, opt)
+	ds, err := loadFor(r, opt)
 	if err != nil {
 		return nil, err
 	}
 	in := a.Spec.InputShape
-	if tensor.Size(in) != ds.TrainX.Cols() {
-		return nil, fmt.Errorf("recipe %s takes inputs of shape %v but %s images have %d values", r.Name, in, ds.Name, ds.TrainX.Cols())
-	}
 	// Images as the model takes them: flat (784) or as (28, 28, 1).
 	trainY, testY := ds.TrainX.View(in...), ds.TestX.View(in...)
 	trainX, testX := trainY, testY
@@ -374,6 +355,38 @@ func loadLimited(name string, opt Options) (*data.Dataset, error) {
 	}
 	if opt.Limit < ds.TestX.Rows() {
 		ds.TestX, ds.TestY = ds.TestX.Slice(0, opt.Limit), ds.TestY[:opt.Limit]
+	}
+	return ds, nil
+}
+
+// describe prints the models' summaries, writes them to summary.txt and
+// draws each model's diagram as NAME.png.
+func describe(opt Options, names []string, models ...*nn.Model) error {
+	var sb strings.Builder
+	for _, m := range models {
+		m.Summary(&sb)
+	}
+	fmt.Fprint(opt.Stdout, sb.String())
+	if err := os.WriteFile(filepath.Join(opt.OutDir, "summary.txt"), []byte(sb.String()), 0o644); err != nil {
+		return err
+	}
+	for i, m := range models {
+		if err := diagram.WritePNG(filepath.Join(opt.OutDir, names[i]+".png"), m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadFor loads the recipe's dataset and checks that its images fit the
+// recipe's input shape.
+func loadFor(r *recipe.Recipe, opt Options) (*data.Dataset, error) {
+	ds, err := loadLimited(r.Dataset, opt)
+	if err != nil {
+		return nil, err
+	}
+	if tensor.Size(r.InputShape) != ds.TrainX.Cols() {
+		return nil, fmt.Errorf("recipe %s takes inputs of shape %v but %s images have %d values", r.Name, r.InputShape, ds.Name, ds.TrainX.Cols())
 	}
 	return ds, nil
 }

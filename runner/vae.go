@@ -3,12 +3,10 @@ package runner
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/latent-go/latent/data"
-	"github.com/latent-go/latent/diagram"
 	"github.com/latent-go/latent/figure"
 	"github.com/latent-go/latent/optim"
 	"github.com/latent-go/latent/recipe"
@@ -38,25 +36,12 @@ func runVAE(r *recipe.Recipe, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	var sb strings.Builder
-	v.Encoder.Summary(&sb)
-	v.Decoder.Summary(&sb)
-	fmt.Fprint(opt.Stdout, sb.String())
-	if err := os.WriteFile(out("summary.txt"), []byte(sb.String()), 0o644); err != nil {
+	if err := describe(opt, []string{"encoder", "decoder"}, v.Encoder, v.Decoder); err != nil {
 		return nil, err
 	}
-	if err := diagram.WritePNG(out("encoder.png"), v.Encoder); err != nil {
-		return nil, err
-	}
-	if err := diagram.WritePNG(out("decoder.png"), v.Decoder); err != nil {
-		return nil, err
-	}
-	ds, err := loadLimited(r.Dataset, opt)
+	ds, err := loadFor(r, opt)
 	if err != nil {
 		return nil, err
-	}
-	if tensor.Size(r.InputShape) != ds.TrainX.Cols() {
-		return nil, fmt.Errorf("recipe %s takes inputs of shape %v but %s images have %d values", r.Name, r.InputShape, ds.Name, ds.TrainX.Cols())
 	}
 	x := ds.TrainX
 	if r.TrainOnTest {
