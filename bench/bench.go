@@ -50,6 +50,9 @@ type Report struct {
 	ValLoss  float64 `json:"last_val_loss"`
 	Dataset  string  `json:"dataset"`
 	Hardware string  `json:"hardware"`
+	// PeakRSSMB is the process's peak resident memory, data loading
+	// included (0 where the system does not tell).
+	PeakRSSMB float64 `json:"peak_rss_mb"`
 	// LayerShare is the fraction of the training time spent in each layer
 	// class (forward and backward together); the rest is the loss, the
 	// optimizer and batching.
@@ -100,6 +103,7 @@ func Run(r *recipe.Recipe, opt Options) (*Report, error) {
 	}
 	rep.MedianSeconds = median(h.Seconds)
 	rep.ImagesPerSec = float64(x.Rows()) / rep.MedianSeconds
+	rep.PeakRSSMB = peakRSSMB()
 	var total float64
 	for _, s := range h.Seconds {
 		total += s
@@ -236,6 +240,9 @@ func (r *Report) Print(w io.Writer) {
 		fmt.Fprintf(w, "  epoch %d: %.3f s\n", i+1, s)
 	}
 	fmt.Fprintf(w, "median %.3f s/epoch, %.0f images/s (last val_loss %s)\n", r.MedianSeconds, r.ImagesPerSec, train.FormatValue(r.ValLoss))
+	if r.PeakRSSMB > 0 {
+		fmt.Fprintf(w, "peak memory %.0f MB\n", r.PeakRSSMB)
+	}
 	if r.GEMMGFLOPS > 0 {
 		fmt.Fprintf(w, "arithmetic %.2f GFLOP/epoch -> %.1f GFLOP/s achieved\n", r.GFLOPPerEpoch, r.GFLOPS)
 		fmt.Fprintf(w, "GEMM alone on the same shapes: %.1f GFLOP/s; the epoch runs at %.0f%% of that rate\n", r.GEMMGFLOPS, 100*r.OfGEMM)

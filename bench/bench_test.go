@@ -33,6 +33,9 @@ func TestBenchReports(t *testing.T) {
 	if len(rep.EpochSeconds) != 3 || rep.MedianSeconds <= 0 || rep.GEMMGFLOPS <= 0 || rep.GFLOPS <= 0 || rep.Images != 2048 {
 		t.Errorf("report %+v", rep)
 	}
+	if rep.PeakRSSMB <= 0 || rep.PeakRSSMB > 4000 {
+		t.Errorf("peak memory %v MB", rep.PeakRSSMB)
+	}
 	if rep.OfGEMM <= 0 || rep.OfGEMM > 1.5 {
 		t.Errorf("epoch at %.2f of the GEMM rate", rep.OfGEMM)
 	}

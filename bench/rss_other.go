@@ -1,0 +1,5 @@
+//go:build !linux && !darwin
+
+package bench
+
+func peakRSSMB() float64 { return 0 }
