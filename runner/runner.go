@@ -127,7 +127,11 @@ func Run(r *recipe.Recipe, opt Options) (*Result, error) {
 	}
 	hf := &HistoryFile{Recipe: r.Name, Dataset: ds.Name, Epochs: r.Epochs, BatchSize: r.BatchSize, Seed: r.Seed}
 	historyPath := out("history.json")
-	saver := &historySaver{path: historyPath, file: hf}
+	saver := &historySaver{path: historyPath, file: hf, record: func(l train.EpochLogs) {
+		hf.Loss = append(hf.Loss, l.Loss)
+		hf.ValLoss = append(hf.ValLoss, l.ValLoss)
+		hf.Seconds = append(hf.Seconds, l.Seconds)
+	}}
 	t := &train.Trainer{Model: a.Model, Loss: lossFn, Optimizer: opti}
 	h, err := t.Fit(trainX, trainY, train.Config{
 		Epochs: r.Epochs, BatchSize: r.BatchSize, Seed: r.Seed,
@@ -313,18 +317,18 @@ func countZeros(v []float32) int {
 }
 
 // historySaver rewrites history.json after every epoch, so a run that
-// dies keeps the epochs it finished.
+// dies keeps the epochs it finished: record appends an epoch to file,
+// which is then written whole.
 type historySaver struct {
 	train.BaseCallback
-	path string
-	file *HistoryFile
-	err  error
+	path   string
+	file   any
+	record func(train.EpochLogs)
+	err    error
 }
 
 func (s *historySaver) EpochEnd(l train.EpochLogs) bool {
-	s.file.Loss = append(s.file.Loss, l.Loss)
-	s.file.ValLoss = append(s.file.ValLoss, l.ValLoss)
-	s.file.Seconds = append(s.file.Seconds, l.Seconds)
+	s.record(l)
 	b, err := json.MarshalIndent(s.file, "", "  ")
 	if err == nil {
 		err = writeAtomic(s.path, append(b, '\n'))

@@ -1,7 +1,6 @@
 package runner
 
 import (
-	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -55,7 +54,18 @@ func runVAE(r *recipe.Recipe, opt Options) (*Result, error) {
 		return nil, err
 	}
 	h := &VAEHistory{Recipe: r.Name, Dataset: ds.Name, Epochs: r.Epochs, BatchSize: r.BatchSize, Seed: r.Seed}
-	saver := &vaeSaver{path: out("history.json"), h: h}
+	saver := &historySaver{path: out("history.json"), file: h, record: func(l train.EpochLogs) {
+		h.Loss = append(h.Loss, l.Loss)
+		for _, m := range l.Extra {
+			switch m.Name {
+			case "reconstruction_loss":
+				h.Reconstruction = append(h.Reconstruction, m.Value)
+			case "kl_loss":
+				h.KL = append(h.KL, m.Value)
+			}
+		}
+		h.Seconds = append(h.Seconds, l.Seconds)
+	}}
 	losses, err := v.Fit(x, opti, vae.Config{Epochs: r.Epochs, BatchSize: r.BatchSize, Seed: r.Seed,
 		Callbacks: []train.Callback{&train.Progress{W: opt.Stdout, Terminal: opt.Terminal}, saver}})
 	if err != nil {
@@ -138,33 +148,4 @@ func predictAll(v *vae.VAE, x *tensor.Tensor) (*tensor.Tensor, error) {
 		copy(out.Data[lo*v.Spec.LatentDim:], o[0].Data)
 	}
 	return out, nil
-}
-
-type vaeSaver struct {
-	train.BaseCallback
-	path string
-	h    *VAEHistory
-	err  error
-}
-
-func (s *vaeSaver) EpochEnd(l train.EpochLogs) bool {
-	s.h.Loss = append(s.h.Loss, l.Loss)
-	for _, m := range l.Extra {
-		switch m.Name {
-		case "reconstruction_loss":
-			s.h.Reconstruction = append(s.h.Reconstruction, m.Value)
-		case "kl_loss":
-			s.h.KL = append(s.h.KL, m.Value)
-		}
-	}
-	s.h.Seconds = append(s.h.Seconds, l.Seconds)
-	b, err := json.MarshalIndent(s.h, "", "  ")
-	if err == nil {
-		err = writeAtomic(s.path, append(b, '\n'))
-	}
-	if err != nil {
-		s.err = err
-		return true
-	}
-	return false
 }
