@@ -215,6 +215,7 @@ type convState struct {
 	pre, dPre  tensor.Tensor
 	cols, dCol []float32
 	gradT      []float32 // the kernel's gradient, transposed
+	byChannel  []float32 // the kernel as [C, kh*kw*filters] (kn2row form)
 }
 
 // addTransposed adds the rows×cols matrix t, transposed, into dst (cols×rows).
@@ -265,6 +266,11 @@ func (c *Conv2D) Forward(call *Call) {
 	batch := x.Rows()
 	s := c.state(call)
 	s.pre.Resize(batch, []int{c.outH, c.outW, c.filters})
+	if c.useKn2row() {
+		c.forwardKn2row(call, s)
+		c.finish(&s.pre, call.Out)
+		return
+	}
 	g := c.g
 	p, pos := g.patch(), g.outH*g.outW
 	inSize := g.inH * g.inW * g.inC
@@ -296,7 +302,13 @@ func (c *Conv2D) Backward(call *Call) {
 	var dx *tensor.Tensor
 	if len(call.GradIn) > 0 && call.GradIn[0] != nil {
 		dx = call.GradIn[0]
-		dx.Zero()
+	}
+	if c.useKn2row() {
+		c.backwardKn2row(call, s, dPre, dx)
+		return
+	}
+	if dx != nil {
+		dx.Zero() // col2im adds into it
 	}
 	n := chunk(pos, p, batch)
 	s.cols = grow(s.cols, n*pos*p)

@@ -25,6 +25,11 @@ var conv2DCases = []convCase{
 	{[]int{6, 6, 2}, 2, 3, 1, "valid", 4, 4},
 	{[]int{6, 7, 3}, 2, 2, 2, "valid", 3, 3},
 	{[]int{28, 28, 1}, 4, 3, 2, "same", 14, 14},
+	// fewer filters than channels: the kn2row form
+	{[]int{5, 7, 4}, 1, 3, 1, "same", 5, 7},
+	{[]int{7, 6, 3}, 2, 3, 2, "same", 4, 3},
+	{[]int{6, 5, 4}, 2, 3, 1, "valid", 4, 3},
+	{[]int{8, 8, 6}, 3, 2, 2, "valid", 4, 4},
 }
 
 var transposeCases = []convCase{
@@ -82,7 +87,7 @@ func randomTensor(rng *rand.Rand, shape ...int) *tensor.Tensor {
 	return x
 }
 
-// TestConv2DMatchesDirectSum compares the im2col path with the definition
+// TestConv2DMatchesDirectSum compares the im2col and kn2row paths with the definition
 // of TensorFlow's convolution, written as plain loops.
 func TestConv2DMatchesDirectSum(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 8))

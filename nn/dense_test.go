@@ -64,11 +64,24 @@ func TestActivationValues(t *testing.T) {
 		}
 	}
 	// TensorFlow's ReluGrad: zero gradient at exactly 0.
+	// The branch-free relu must agree with the plain definition on the
+	// edges: both zeros, the smallest subnormals, infinities.
 	relu, _ := nn.ActivationByName("relu")
-	dz := []float32{9}
-	relu.Grad([]float32{0}, []float32{0}, []float32{1}, dz)
-	if dz[0] != 0 {
-		t.Errorf("relu gradient at 0 = %v, want 0", dz[0])
+	negZero := float32(math.Copysign(0, -1))
+	edges := []float32{0, negZero, math.SmallestNonzeroFloat32, -math.SmallestNonzeroFloat32,
+		2.5, -2.5, float32(math.Inf(1)), float32(math.Inf(-1))}
+	y, dz := make([]float32, len(edges)), make([]float32, len(edges))
+	ones := []float32{1, 1, 1, 1, 1, 1, 1, 1}
+	relu.Apply(edges, y)
+	relu.Grad(edges, y, ones, dz)
+	for i, z := range edges {
+		wantY, wantDz := float32(0), float32(0)
+		if z > 0 {
+			wantY, wantDz = z, 1
+		}
+		if math.Float32bits(y[i]) != math.Float32bits(wantY) || dz[i] != wantDz {
+			t.Errorf("relu(%v) = %v with gradient %v, want +%v and %v", z, y[i], dz[i], wantY, wantDz)
+		}
 	}
 	if _, err := nn.ActivationByName("swish2"); err == nil {
 		t.Error("unknown activation accepted")

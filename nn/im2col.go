@@ -29,33 +29,35 @@ func convGeometry(inH, inW, inC, kh, kw, sh, sw int, padding string) geometry {
 // the order of a Keras kernel [kh, kw, inC, filters] read as a matrix.
 func (g geometry) patch() int { return g.kh * g.kw * g.inC }
 
+// kxRange is the part [lo, hi) of a window row, at output column ox, that
+// lies inside the image; the rest hangs over the padding.
+func (g geometry) kxRange(ox int) (lo, hi int) {
+	ix0 := ox*g.sw - g.padLeft
+	return max(0, -ix0), min(g.kw, g.inW-ix0)
+}
+
 // im2col writes the windows of one image x (inH*inW*inC values) as rows of
 // cols (outH*outW rows of patch() values), zeros where the window hangs
-// over the padding.
+// over the padding. The kx values of one window row are adjacent in x, so
+// each window row is one copy.
 func (g geometry) im2col(x, cols []float32) {
-	p := g.patch()
+	p, rowLen := g.patch(), g.kw*g.inC
 	for oy := 0; oy < g.outH; oy++ {
 		for ox := 0; ox < g.outW; ox++ {
 			row := cols[(oy*g.outW+ox)*p : (oy*g.outW+ox+1)*p]
-			i := 0
+			lo, hi := g.kxRange(ox)
+			ix0 := ox*g.sw - g.padLeft
 			for ky := 0; ky < g.kh; ky++ {
+				dst := row[ky*rowLen : (ky+1)*rowLen]
 				iy := oy*g.sh + ky - g.padTop
-				for kx := 0; kx < g.kw; kx++ {
-					ix := ox*g.sw + kx - g.padLeft
-					seg := row[i : i+g.inC : i+g.inC]
-					if iy < 0 || iy >= g.inH || ix < 0 || ix >= g.inW {
-						for c := range seg {
-							seg[c] = 0
-						}
-					} else {
-						// a loop, not copy: runs are a few values long
-						src := x[(iy*g.inW+ix)*g.inC : (iy*g.inW+ix+1)*g.inC]
-						for c := range seg {
-							seg[c] = src[c]
-						}
-					}
-					i += g.inC
+				if iy < 0 || iy >= g.inH || lo >= hi {
+					clear(dst)
+					continue
 				}
+				clear(dst[:lo*g.inC])
+				start := (iy*g.inW + ix0 + lo) * g.inC
+				copy(dst[lo*g.inC:hi*g.inC], x[start:start+(hi-lo)*g.inC])
+				clear(dst[hi*g.inC:])
 			}
 		}
 	}
@@ -64,23 +66,77 @@ func (g geometry) im2col(x, cols []float32) {
 // col2im is im2col's adjoint: it adds each row of cols back onto the
 // positions of one image dx that its window covers.
 func (g geometry) col2im(cols, dx []float32) {
-	p := g.patch()
+	p, rowLen := g.patch(), g.kw*g.inC
 	for oy := 0; oy < g.outH; oy++ {
 		for ox := 0; ox < g.outW; ox++ {
 			row := cols[(oy*g.outW+ox)*p : (oy*g.outW+ox+1)*p]
-			i := 0
+			lo, hi := g.kxRange(ox)
+			ix0 := ox*g.sw - g.padLeft
+			for ky := 0; ky < g.kh; ky++ {
+				iy := oy*g.sh + ky - g.padTop
+				if iy < 0 || iy >= g.inH || lo >= hi {
+					continue
+				}
+				src := row[ky*rowLen+lo*g.inC : ky*rowLen+hi*g.inC]
+				start := (iy*g.inW + ix0 + lo) * g.inC
+				dst := dx[start : start+len(src)]
+				for i, v := range src {
+					dst[i] += v
+				}
+			}
+		}
+	}
+}
+
+// gatherSum is the output side of a convolution computed from per-offset
+// products (see conv_kn2row.go). z holds one image's inH*inW positions, each
+// a row of kh*kw*f values: the input pixel times each kernel offset's
+// [inC, f] slice. It writes out (outH*outW rows of f values) as the sum,
+// over the offsets, of the row each window position reads at that offset.
+func (g geometry) gatherSum(z, out []float32, f int) {
+	zw := g.kh * g.kw * f
+	for oy := 0; oy < g.outH; oy++ {
+		for ox := 0; ox < g.outW; ox++ {
+			dst := out[(oy*g.outW+ox)*f : (oy*g.outW+ox+1)*f]
+			clear(dst)
+			k := 0
 			for ky := 0; ky < g.kh; ky++ {
 				iy := oy*g.sh + ky - g.padTop
 				for kx := 0; kx < g.kw; kx++ {
 					ix := ox*g.sw + kx - g.padLeft
 					if iy >= 0 && iy < g.inH && ix >= 0 && ix < g.inW {
-						dst := dx[(iy*g.inW+ix)*g.inC : (iy*g.inW+ix+1)*g.inC]
-						src := row[i : i+g.inC : i+g.inC]
-						for c := range src {
-							dst[c] += src[c]
+						src := z[(iy*g.inW+ix)*zw+k*f : (iy*g.inW+ix)*zw+(k+1)*f]
+						for j := range dst {
+							dst[j] += src[j]
 						}
 					}
-					i += g.inC
+					k++
+				}
+			}
+		}
+	}
+}
+
+// scatter is gatherSum's adjoint: it zeroes dz and adds each output row of
+// dOut into the rows of dz its window reads.
+func (g geometry) scatter(dOut, dz []float32, f int) {
+	zw := g.kh * g.kw * f
+	clear(dz[:g.inH*g.inW*zw])
+	for oy := 0; oy < g.outH; oy++ {
+		for ox := 0; ox < g.outW; ox++ {
+			src := dOut[(oy*g.outW+ox)*f : (oy*g.outW+ox+1)*f]
+			k := 0
+			for ky := 0; ky < g.kh; ky++ {
+				iy := oy*g.sh + ky - g.padTop
+				for kx := 0; kx < g.kw; kx++ {
+					ix := ox*g.sw + kx - g.padLeft
+					if iy >= 0 && iy < g.inH && ix >= 0 && ix < g.inW {
+						dst := dz[(iy*g.inW+ix)*zw+k*f : (iy*g.inW+ix)*zw+(k+1)*f]
+						for j := range src {
+							dst[j] += src[j]
+						}
+					}
+					k++
 				}
 			}
 		}
