@@ -15,13 +15,35 @@ import (
 type Sampling struct {
 	name  string
 	seed  uint64
+	src   *rand.PCG
 	rng   *rand.Rand
 	shape []int
 }
 
 // NewSampling makes a Sampling layer.
 func NewSampling(s LayerSpec) (*Sampling, error) {
-	return &Sampling{name: s.Name, seed: s.Seed, rng: rand.New(rand.NewPCG(s.Seed, 0x73616d706c65))}, nil // "sample"
+	src := rand.NewPCG(s.Seed, 0x73616d706c65) // "sample"
+	return &Sampling{name: s.Name, seed: s.Seed, src: src, rng: rand.New(src)}, nil
+}
+
+// RandomLayer is a layer that draws random numbers as it trains; a
+// checkpoint saves its generator's position so a resumed run draws what an
+// uninterrupted one would.
+type RandomLayer interface {
+	Layer
+	RandomState() ([]byte, error)
+	SetRandomState(b []byte) error
+}
+
+// RandomState implements RandomLayer.
+func (l *Sampling) RandomState() ([]byte, error) { return l.src.MarshalBinary() }
+
+// SetRandomState implements RandomLayer.
+func (l *Sampling) SetRandomState(b []byte) error {
+	if err := l.src.UnmarshalBinary(b); err != nil {
+		return fmt.Errorf("Sampling %q: %w", l.name, err)
+	}
+	return nil
 }
 
 // Name implements Layer.

@@ -109,3 +109,45 @@ func (a *Adam) Step(params []*nn.Param) {
 	}
 	a.Iterations++
 }
+
+// Stateful is an optimizer whose next step depends on what its earlier
+// steps left behind (Adam's moments); a checkpoint saves and restores it.
+type Stateful interface {
+	Optimizer
+	// State returns the number of steps taken and, per slot name, the
+	// values kept for each parameter stepped so far. The slices are the
+	// optimizer's own: copy them to keep them.
+	State() (iterations int, slots map[string]map[*nn.Param][]float32)
+	// SetState replaces the optimizer's state with copies of the slots.
+	SetState(iterations int, slots map[string]map[*nn.Param][]float32) error
+}
+
+// State implements Stateful: Adam keeps the slots "m" and "v".
+func (a *Adam) State() (int, map[string]map[*nn.Param][]float32) {
+	return a.Iterations, map[string]map[*nn.Param][]float32{"m": a.m, "v": a.v}
+}
+
+// SetState implements Stateful.
+func (a *Adam) SetState(iterations int, slots map[string]map[*nn.Param][]float32) error {
+	for name := range slots {
+		if name != "m" && name != "v" {
+			return fmt.Errorf("adam: unknown state slot %q", name)
+		}
+	}
+	if iterations < 0 {
+		return fmt.Errorf("adam: negative iteration count %d", iterations)
+	}
+	m, v := map[*nn.Param][]float32{}, map[*nn.Param][]float32{}
+	for p, s := range slots["m"] {
+		sv, ok := slots["v"][p]
+		if !ok || len(s) != len(p.Value.Data) || len(sv) != len(s) {
+			return fmt.Errorf("adam: the state of %s does not fit the parameter", p.Name)
+		}
+		m[p], v[p] = append([]float32(nil), s...), append([]float32(nil), sv...)
+	}
+	if len(slots["v"]) != len(m) {
+		return fmt.Errorf("adam: %d first moments but %d second moments", len(m), len(slots["v"]))
+	}
+	a.Iterations, a.m, a.v = iterations, m, v
+	return nil
+}

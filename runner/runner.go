@@ -38,6 +38,10 @@ type Options struct {
 	// Limit, when positive, keeps the first Limit training and test
 	// images only (for quick checks).
 	Limit int
+	// Resume continues the run whose checkpoint is in OutDir (see
+	// CheckpointFile) instead of starting afresh; the run ends with the
+	// weights an uninterrupted run would have.
+	Resume bool
 }
 
 // Result is what a run leaves behind besides its files.
@@ -132,18 +136,27 @@ func Run(r *recipe.Recipe, opt Options) (*Result, error) {
 		hf.ValLoss = append(hf.ValLoss, l.ValLoss)
 		hf.Seconds = append(hf.Seconds, l.Seconds)
 	}}
-	t := &train.Trainer{Model: a.Model, Loss: lossFn, Optimizer: opti}
-	h, err := t.Fit(trainX, trainY, train.Config{
-		Epochs: r.Epochs, BatchSize: r.BatchSize, Seed: r.Seed,
-		ValX: testX, ValY: testY,
-		Callbacks: []train.Callback{&train.Progress{W: opt.Stdout, Terminal: opt.Terminal}, saver},
-	})
+	id, err := runIdentity(r, ds.Name, opt.Limit)
 	if err != nil {
 		return nil, err
 	}
-	if saver.err != nil {
-		return nil, saver.err
+	done, err := resumeRun(opt, r.Epochs, id, a.Model.Layers(), opti, hf)
+	if err != nil {
+		return nil, err
 	}
+	hf.Epochs = r.Epochs
+	ckpt := newCheckpointer(opt, id, a.Model.Layers(), opti, hf)
+	t := &train.Trainer{Model: a.Model, Loss: lossFn, Optimizer: opti}
+	_, err = t.Fit(trainX, trainY, train.Config{
+		Epochs: r.Epochs, BatchSize: r.BatchSize, Seed: r.Seed,
+		ValX: testX, ValY: testY, InitialEpoch: done,
+		Callbacks: []train.Callback{&train.Progress{W: opt.Stdout, Terminal: opt.Terminal}, saver, ckpt},
+	})
+	if err := firstErr(saver.err, ckpt.err, err); err != nil {
+		return nil, err
+	}
+	// The whole run's history, the resumed epochs included.
+	h := &train.History{Loss: hf.Loss, ValLoss: hf.ValLoss, Seconds: hf.Seconds}
 	res.History = h
 	if err := a.Save(out("model.safetensors"), map[string]string{"recipe": r.Name, "dataset": ds.Name}); err != nil {
 		return nil, err
@@ -338,6 +351,17 @@ func (s *historySaver) EpochEnd(l train.EpochLogs) bool {
 		return true
 	}
 	return false
+}
+
+// firstErr returns the first error that is not nil: a callback's own
+// failure explains the ErrStopped that training returns after it.
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func writeAtomic(path string, b []byte) error {

@@ -66,13 +66,20 @@ func runVAE(r *recipe.Recipe, opt Options) (*Result, error) {
 		}
 		h.Seconds = append(h.Seconds, l.Seconds)
 	}}
-	losses, err := v.Fit(x, opti, vae.Config{Epochs: r.Epochs, BatchSize: r.BatchSize, Seed: r.Seed,
-		Callbacks: []train.Callback{&train.Progress{W: opt.Stdout, Terminal: opt.Terminal}, saver}})
+	id, err := runIdentity(r, ds.Name, opt.Limit)
 	if err != nil {
 		return nil, err
 	}
-	if saver.err != nil {
-		return nil, saver.err
+	done, err := resumeRun(opt, r.Epochs, id, v.Train.Layers(), opti, h)
+	if err != nil {
+		return nil, err
+	}
+	h.Epochs = r.Epochs
+	ckpt := newCheckpointer(opt, id, v.Train.Layers(), opti, h)
+	_, err = v.Fit(x, opti, vae.Config{Epochs: r.Epochs, BatchSize: r.BatchSize, Seed: r.Seed, InitialEpoch: done,
+		Callbacks: []train.Callback{&train.Progress{W: opt.Stdout, Terminal: opt.Terminal}, saver, ckpt}})
+	if err := firstErr(saver.err, ckpt.err, err); err != nil {
+		return nil, err
 	}
 	if err := v.Save(out("model.safetensors"), map[string]string{"recipe": r.Name, "dataset": ds.Name}); err != nil {
 		return nil, err
@@ -123,12 +130,12 @@ func runVAE(r *recipe.Recipe, opt Options) (*Result, error) {
 	if r.Lecture != nil {
 		var b strings.Builder
 		fmt.Fprintf(&b, "%-7s %-21s %-10s %-9s %-10s\n", "epoch", "reconstruction_loss", "keras.io", "kl_loss", "keras.io")
-		for e, l := range losses {
+		for e := range h.Reconstruction {
 			key := fmt.Sprint(e + 1)
 			rr, ok1 := r.Lecture.Reconstruction[key]
 			kk, ok2 := r.Lecture.KL[key]
 			if ok1 || ok2 {
-				fmt.Fprintf(&b, "%-7d %-21.4f %-10s %-9.4f %-10s\n", e+1, l.Reconstruction, ref(rr, ok1), l.KL, ref(kk, ok2))
+				fmt.Fprintf(&b, "%-7d %-21.4f %-10s %-9.4f %-10s\n", e+1, h.Reconstruction[e], ref(rr, ok1), at(h.KL, e), ref(kk, ok2))
 			}
 		}
 		fmt.Fprint(opt.Stdout, b.String())

@@ -75,6 +75,8 @@ type Config struct {
 	BatchSize int
 	Seed      uint64 // shuffling
 	Callbacks []train.Callback
+	// InitialEpoch is the number of epochs already done (to resume).
+	InitialEpoch int
 }
 
 // Fit trains on x (the targets are x itself), shuffling every epoch, and
@@ -94,7 +96,7 @@ func (v *VAE) Fit(x *tensor.Tensor, opt optim.Optimizer, cfg Config) ([]Losses, 
 	}
 	var history []Losses
 	var xb tensor.Tensor
-	for epoch := 0; epoch < cfg.Epochs; epoch++ {
+	for epoch := cfg.InitialEpoch; epoch < cfg.Epochs; epoch++ {
 		for _, cb := range cfg.Callbacks {
 			cb.EpochBegin(epoch)
 		}
@@ -119,8 +121,14 @@ func (v *VAE) Fit(x *tensor.Tensor, opt optim.Optimizer, cfg Config) ([]Losses, 
 		history = append(history, mean)
 		logs := train.EpochLogs{Epoch: epoch, Loss: mean.Total, Seconds: time.Since(start).Seconds(),
 			Extra: []train.Metric{{Name: "reconstruction_loss", Value: mean.Reconstruction}, {Name: "kl_loss", Value: mean.KL}}}
+		stop := false
 		for _, cb := range cfg.Callbacks {
-			cb.EpochEnd(logs)
+			if cb.EpochEnd(logs) {
+				stop = true
+			}
+		}
+		if stop {
+			return history, train.ErrStopped
 		}
 	}
 	return history, nil

@@ -121,6 +121,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	dataDir := fs.String("data-dir", "", "read the four IDX files from this folder instead")
 	noDownload := fs.Bool("no-download", false, "never download datasets")
 	gemm := fs.String("gemm", "", "GEMM implementation (default: the fastest this build has; see latent bench --list)")
+	resume := fs.Bool("resume", false, "continue the stopped run whose checkpoint (written after every epoch) is in the output folder")
 	name, err := parse(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		fs.SetOutput(stdout)
@@ -176,6 +177,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		Stdout:   stdout,
 		Terminal: isTerminal(stdout),
 		Data:     data.Options{Dir: *dataDir, NoDownload: *noDownload, Log: stderr},
+		Resume:   *resume,
 	})
 	if err != nil {
 		return err

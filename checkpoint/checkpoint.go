@@ -1,0 +1,188 @@
+// Package checkpoint saves a training run between epochs and restores it,
+// so that a run that stops (a crash, a killed job, a machine taken back)
+// resumes where it left off and ends with the same weights, bit for bit,
+// as a run that never stopped.
+//
+// A checkpoint is one safetensors file. Its tensors are the weights,
+// "weights/LAYER/PARAM", and the optimizer's slots,
+// "optimizer/SLOT/LAYER/PARAM" (Adam's m and v). Its metadata holds the
+// optimizer's step count, the generators' states of layers that draw
+// random numbers (the VAE's Sampling), and the caller's State: the epochs
+// finished, what the run is (so that a checkpoint resumes only its own
+// run) and the history so far. The data order needs nothing saved: each
+// epoch's shuffle is drawn from (seed, epoch) alone.
+package checkpoint
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/latent-go/latent/nn"
+	"github.com/latent-go/latent/optim"
+	"github.com/latent-go/latent/safetensors"
+	"github.com/latent-go/latent/tensor"
+)
+
+// Format is the format name in a checkpoint's metadata.
+const Format = "latent-checkpoint"
+
+// Metadata keys.
+const (
+	keyFormat     = "format"
+	keyState      = "state"
+	keyIterations = "optimizer_iterations"
+	randomPrefix  = "random/"
+	weightsPrefix = "weights/"
+	slotPrefix    = "optimizer/"
+)
+
+// State is what the caller keeps in a checkpoint besides the tensors.
+type State struct {
+	// Epoch is the number of epochs finished.
+	Epoch int `json:"epoch"`
+	// Run says what the run is (recipe, dataset, seed, ...): a checkpoint
+	// resumes a run only when this matches exactly.
+	Run json.RawMessage `json:"run"`
+	// History is the caller's record of the finished epochs.
+	History json.RawMessage `json:"history,omitempty"`
+}
+
+// ErrNone is returned by Load when there is no checkpoint file.
+var ErrNone = errors.New("no checkpoint")
+
+// Save writes st, the layers' weights and random states, and the
+// optimizer's state to path, replacing any earlier checkpoint only once
+// the new one is whole on disk.
+func Save(path string, st State, layers []nn.Layer, opt optim.Optimizer) error {
+	stateJSON, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	f := &safetensors.File{Metadata: map[string]string{keyFormat: Format, keyState: string(stateJSON)}, Tensors: map[string]*tensor.Tensor{}}
+	names := map[*nn.Param]string{}
+	for _, l := range layers {
+		for _, p := range l.Params() {
+			name := l.Name() + "/" + p.Name
+			names[p] = name
+			f.Tensors[weightsPrefix+name] = p.Value
+		}
+		if r, ok := l.(nn.RandomLayer); ok {
+			b, err := r.RandomState()
+			if err != nil {
+				return err
+			}
+			f.Metadata[randomPrefix+l.Name()] = base64.StdEncoding.EncodeToString(b)
+		}
+	}
+	if s, ok := opt.(optim.Stateful); ok {
+		iterations, slots := s.State()
+		f.Metadata[keyIterations] = strconv.Itoa(iterations)
+		for slot, values := range slots {
+			for p, v := range values {
+				name, ok := names[p]
+				if !ok {
+					return fmt.Errorf("checkpoint: the optimizer holds state for a parameter %q of no saved layer", p.Name)
+				}
+				f.Tensors[slotPrefix+slot+"/"+name] = &tensor.Tensor{Shape: p.Value.Shape, Data: v}
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := safetensors.Write(&buf, f); err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// Load reads the checkpoint at path into the layers and the optimizer and
+// returns its State. The file must fit exactly: every weight present with
+// its shape, nothing left over. It returns ErrNone (wrapped) when path
+// does not exist.
+func Load(path string, layers []nn.Layer, opt optim.Optimizer) (State, error) {
+	var st State
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return st, fmt.Errorf("%s: %w", path, ErrNone)
+	}
+	f, err := safetensors.ReadFile(path)
+	if err != nil {
+		return st, err
+	}
+	if f.Metadata[keyFormat] != Format {
+		return st, fmt.Errorf("%s: not a checkpoint (format %q)", path, f.Metadata[keyFormat])
+	}
+	if err := json.Unmarshal([]byte(f.Metadata[keyState]), &st); err != nil {
+		return st, fmt.Errorf("%s: bad state: %w", path, err)
+	}
+	byName := map[string]*nn.Param{}
+	used := 0
+	for _, l := range layers {
+		for _, p := range l.Params() {
+			name := l.Name() + "/" + p.Name
+			byName[name] = p
+			t, ok := f.Tensors[weightsPrefix+name]
+			if !ok {
+				return st, fmt.Errorf("%s: weights %q are missing", path, name)
+			}
+			if !tensor.SameShape(t.Shape, p.Value.Shape) {
+				return st, fmt.Errorf("%s: weights %q have shape %v, the model needs %v", path, name, t.Shape, p.Value.Shape)
+			}
+			copy(p.Value.Data, t.Data)
+			used++
+		}
+		if r, ok := l.(nn.RandomLayer); ok {
+			enc, ok := f.Metadata[randomPrefix+l.Name()]
+			if !ok {
+				return st, fmt.Errorf("%s: the random state of %q is missing", path, l.Name())
+			}
+			b, err := base64.StdEncoding.DecodeString(enc)
+			if err != nil {
+				return st, fmt.Errorf("%s: random state of %q: %w", path, l.Name(), err)
+			}
+			if err := r.SetRandomState(b); err != nil {
+				return st, fmt.Errorf("%s: %w", path, err)
+			}
+		}
+	}
+	slots := map[string]map[*nn.Param][]float32{}
+	for name, t := range f.Tensors {
+		rest, ok := strings.CutPrefix(name, slotPrefix)
+		if !ok {
+			continue
+		}
+		slot, pname, ok := strings.Cut(rest, "/")
+		p := byName[pname]
+		if !ok || p == nil || !tensor.SameShape(t.Shape, p.Value.Shape) {
+			return st, fmt.Errorf("%s: optimizer state %q fits no weight of the model", path, name)
+		}
+		if slots[slot] == nil {
+			slots[slot] = map[*nn.Param][]float32{}
+		}
+		slots[slot][p] = t.Data
+		used++
+	}
+	if used != len(f.Tensors) {
+		return st, fmt.Errorf("%s: holds %d tensors but the model and optimizer use %d", path, len(f.Tensors), used)
+	}
+	if s, ok := opt.(optim.Stateful); ok {
+		iterations, err := strconv.Atoi(f.Metadata[keyIterations])
+		if err != nil {
+			return st, fmt.Errorf("%s: bad optimizer step count %q", path, f.Metadata[keyIterations])
+		}
+		if err := s.SetState(iterations, slots); err != nil {
+			return st, fmt.Errorf("%s: %w", path, err)
+		}
+	} else if len(slots) > 0 {
+		return st, fmt.Errorf("%s: holds optimizer state but the optimizer keeps none", path)
+	}
+	return st, nil
+}
