@@ -48,7 +48,7 @@ func resumeRun(opt Options, epochs int, id json.RawMessage, layers []nn.Layer, o
 		return 0, err
 	}
 	if string(st.Run) != string(id) {
-		return 0, fmt.Errorf("%s is from a different run (recipe, dataset or seed changed):\n  checkpoint: %s\n  this run:   %s", path, st.Run, id)
+		return 0, fmt.Errorf("%s is from a different run (its recipe, dataset or seed differ from this one's); run without --resume to start afresh", path)
 	}
 	if st.Epoch > epochs {
 		return 0, fmt.Errorf("%s has finished %d epochs, more than the %d asked for", path, st.Epoch, epochs)

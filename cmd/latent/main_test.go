@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/latent-go/latent/safetensors"
 )
 
 // binary builds the command once for the tests that run it as a user would.
@@ -60,6 +63,7 @@ func TestBadInputGivesOneLine(t *testing.T) {
 		{[]string{"run", "ae1", "--data-dir", "/nonexistent/dir", "--out", t.TempDir()}, 1, "/nonexistent/dir"},
 		{[]string{"run", "ae1", "--data-dir", corrupt, "--out", t.TempDir()}, 1, "magic number"},
 		{[]string{"run", badRecipe}, 1, "unknown activation"},
+		{[]string{"run", "ae1", "--resume", "--out", t.TempDir()}, 1, "nothing to resume"},
 		{[]string{"summary", "nope.json"}, 1, "unknown recipe"},
 		{[]string{"bench", "ae1", "--epochs", "0"}, 2, "--epochs must be a positive number"},
 		{[]string{"bench", "ae1", "--gemm", "cublas"}, 2, "unknown --gemm"},
@@ -84,6 +88,59 @@ func TestBadInputGivesOneLine(t *testing.T) {
 		}
 		if c.args != nil && strings.Count(strings.TrimSpace(msg), "\n") > 0 {
 			t.Errorf("latent %v: more than one line on stderr: %q", c.args, msg)
+		}
+	}
+}
+
+// TestKilledRunResumes kills a training run with SIGKILL once its first
+// checkpoint is on disk, resumes it with --resume, and compares the final
+// weights with those of a run that was never stopped: bit for bit.
+func TestKilledRunResumes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains ae1 twice on MNIST")
+	}
+	bin := binary(t)
+	whole, crashed := t.TempDir(), t.TempDir()
+	args := []string{"run", "ae1", "--epochs", "3", "--no-download"}
+	if out, err := exec.Command(bin, append(args, "--out", whole)...).CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, append(args, "--out", crashed)...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ckpt := filepath.Join(crashed, "checkpoint.safetensors")
+	for {
+		if _, err := os.Stat(ckpt); err == nil {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	if _, err := os.Stat(filepath.Join(crashed, "model.safetensors")); err == nil {
+		t.Fatal("the run finished before it was killed; nothing was tested")
+	}
+	out, err := exec.Command(bin, append(args, "--out", crashed, "--resume")...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "Resuming after epoch") {
+		t.Errorf("resumed output:\n%s", out)
+	}
+	a, err := safetensors.ReadFile(filepath.Join(whole, "model.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := safetensors.ReadFile(filepath.Join(crashed, "model.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, ta := range a.Tensors {
+		for i, v := range ta.Data {
+			if b.Tensors[name].Data[i] != v {
+				t.Fatalf("%s[%d]: %v uninterrupted, %v after the kill", name, i, v, b.Tensors[name].Data[i])
+			}
 		}
 	}
 }
