@@ -192,18 +192,42 @@ func preGradient(c *Call, act Activation, pre, dPre *tensor.Tensor) *tensor.Tens
 }
 
 // addColumnSums adds the column sums of the rows×cols matrix m into sums.
-// Columns are split across goroutines and each is summed down the rows in
-// order, so the result does not depend on the thread count.
+// Wide matrices are split by columns, each summed down the rows in order.
+// Narrow, tall ones (a convolution's bias gradient: 32 columns, 100,000
+// rows) are split by rows into pieces of a fixed size, each summed on its
+// own, and the pieces' sums are added in order. Either way the result does
+// not depend on the thread count.
 func addColumnSums(sums, m []float32, rows, cols int) {
-	compute.ParallelFor(cols, 64, func(lo, hi int) {
-		for r := 0; r < rows; r++ {
-			row := m[r*cols : (r+1)*cols]
-			for j := lo; j < hi; j++ {
-				sums[j] += row[j]
+	if cols >= 64 || rows <= columnSumRows {
+		compute.ParallelFor(cols, 64, func(lo, hi int) {
+			for r := 0; r < rows; r++ {
+				row := m[r*cols : (r+1)*cols]
+				for j := lo; j < hi; j++ {
+					sums[j] += row[j]
+				}
+			}
+		})
+		return
+	}
+	pieces := compute.Pieces(rows, columnSumRows)
+	partial := make([]float32, pieces*cols)
+	compute.ParallelFor(rows, columnSumRows, func(lo, hi int) {
+		part := partial[(lo/columnSumRows)*cols:][:cols]
+		for r := lo; r < hi; r++ {
+			for j, v := range m[r*cols : (r+1)*cols] {
+				part[j] += v
 			}
 		}
 	})
+	for p := 0; p < pieces; p++ {
+		for j, v := range partial[p*cols : (p+1)*cols] {
+			sums[j] += v
+		}
+	}
 }
+
+// columnSumRows is the number of rows one piece of a narrow column sum takes.
+const columnSumRows = 2048
 
 // rowGrain picks how many rows of width cols one goroutine takes at a time.
 func rowGrain(cols int) int {

@@ -118,32 +118,58 @@ func (l *MaxPooling2D) Forward(c *Call) {
 			xs := x.Data[b*inSize : (b+1)*inSize]
 			for oy := 0; oy < g.outH; oy++ {
 				for ox := 0; ox < g.outW; ox++ {
-					for ch := 0; ch < g.inC; ch++ {
-						best, arg := float32(math.Inf(-1)), int32(-1)
-						for ky := 0; ky < g.kh; ky++ {
-							iy := oy*g.sh + ky - g.padTop
-							if iy < 0 || iy >= g.inH {
-								continue
-							}
-							for kx := 0; kx < g.kw; kx++ {
-								ix := ox*g.sw + kx - g.padLeft
-								if ix < 0 || ix >= g.inW {
-									continue
-								}
-								i := (iy*g.inW+ix)*g.inC + ch
-								if v := xs[i]; v > best || arg < 0 {
-									best, arg = v, int32(i)
-								}
-							}
-						}
-						o := b*outSize + (oy*g.outW+ox)*g.inC + ch
-						c.Out.Data[o] = best
-						s.argmax[o] = arg
-					}
+					o := b*outSize + (oy*g.outW+ox)*g.inC
+					l.poolWindow(xs, oy, ox, c.Out.Data[o:o+g.inC], s.argmax[o:o+g.inC])
 				}
 			}
 		}
 	})
+}
+
+// poolWindow writes the maximum of each channel over the window at output
+// position (oy, ox), and where it was found: the first one, in the window's
+// row-major order, on ties. The window's pixels are visited whole, all
+// channels at once, and the comparison selects without a branch: which
+// value wins is as unpredictable as the data.
+func (l *MaxPooling2D) poolWindow(xs []float32, oy, ox int, best []float32, arg []int32) {
+	g := l.g
+	first := true
+	for ky := 0; ky < g.kh; ky++ {
+		iy := oy*g.sh + ky - g.padTop
+		if iy < 0 || iy >= g.inH {
+			continue
+		}
+		for kx := 0; kx < g.kw; kx++ {
+			ix := ox*g.sw + kx - g.padLeft
+			if ix < 0 || ix >= g.inW {
+				continue
+			}
+			base := (iy*g.inW + ix) * g.inC
+			src := xs[base : base+len(best)]
+			if first {
+				copy(best, src)
+				for ch := range arg {
+					arg[ch] = int32(base + ch)
+				}
+				first = false
+				continue
+			}
+			for ch, v := range src {
+				m := greaterMask(v, best[ch])
+				best[ch] = math.Float32frombits(math.Float32bits(v)&m | math.Float32bits(best[ch])&^m)
+				arg[ch] = int32(uint32(base+ch)&m | uint32(arg[ch])&^m)
+			}
+		}
+	}
+}
+
+// greaterMask is all ones when a > b and zero otherwise (NaNs compare false).
+func greaterMask(a, b float32) uint32 {
+	var gt uint32
+	if a > b {
+		gt = 1
+	}
+	return -gt
 }
 
 // Backward implements Layer: each output's gradient goes to the input it

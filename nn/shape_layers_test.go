@@ -62,3 +62,26 @@ func TestMaxPoolingValues(t *testing.T) {
 		t.Error("reshape of 6 values to 5 accepted")
 	}
 }
+
+// TestMaxPoolingTies: on ties the gradient goes to the first maximum in the
+// window's row-major order, channel by channel.
+func TestMaxPoolingTies(t *testing.T) {
+	l, _ := nn.NewLayer(nn.LayerSpec{Type: "MaxPooling2D", Name: "p"})
+	l.Build([][]int{{2, 2, 2}}, nil)
+	// channel 0: 3 3 / 3 3 (all tie); channel 1: 1 4 / 4 2 (the 4s tie)
+	x := tensor.FromSlice([]float32{3, 1, 3, 4, 3, 4, 3, 2}, 1, 2, 2, 2)
+	c := &nn.Call{In: []*tensor.Tensor{x}, Out: tensor.New(1, 1, 1, 2)}
+	l.Forward(c)
+	if c.Out.Data[0] != 3 || c.Out.Data[1] != 4 {
+		t.Fatalf("pooled %v, want [3 4]", c.Out.Data)
+	}
+	c.GradOut, c.GradOutSet = tensor.FromSlice([]float32{10, 20}, 1, 1, 1, 2), true
+	c.GradIn = []*tensor.Tensor{tensor.New(1, 2, 2, 2)}
+	l.Backward(c)
+	want := []float32{10, 0, 0, 20, 0, 0, 0, 0}
+	for i, w := range want {
+		if c.GradIn[0].Data[i] != w {
+			t.Fatalf("gradient %v, want %v", c.GradIn[0].Data, want)
+		}
+	}
+}
