@@ -45,24 +45,37 @@ func (c *Conv2D) addKernelGradByChannel(g []float32) {
 	}
 }
 
+// kn2rowPlan holds the sizes of one kn2row pass and its buffers, ready.
+type kn2rowPlan struct {
+	inC, f, width int // width: kh*kw*filters values per input position
+	inPos, outPos int // positions per image, in and out
+	chunk         int // images per pass through the buffer
+}
+
+// planKn2row sizes the pass for batch images and readies s's buffers: the
+// kernel laid out by channel, and room for chunk images' products.
+func (c *Conv2D) planKn2row(s *convState, batch int) kn2rowPlan {
+	g := c.g
+	p := kn2rowPlan{inC: g.inC, f: c.filters, width: g.kh * g.kw * c.filters, inPos: g.inH * g.inW, outPos: g.outH * g.outW}
+	p.chunk = chunk(p.inPos, p.width, batch)
+	s.byChannel = grow(s.byChannel, p.inC*p.width)
+	c.kernelByChannel(s.byChannel)
+	s.cols = grow(s.cols, p.chunk*p.inPos*p.width)
+	return p
+}
+
 func (c *Conv2D) forwardKn2row(call *Call, s *convState) {
 	x := call.In[0]
 	batch := x.Rows()
-	g := c.g
-	inC, f := g.inC, c.filters
-	width := g.kh * g.kw * f
-	inPos, outPos := g.inH*g.inW, g.outH*g.outW
-	s.byChannel = grow(s.byChannel, inC*width)
-	c.kernelByChannel(s.byChannel)
-	n := chunk(inPos, width, batch)
-	s.cols = grow(s.cols, n*inPos*width)
-	for b0 := 0; b0 < batch; b0 += n {
-		b1 := min(b0+n, batch)
-		rows := (b1 - b0) * inPos
-		compute.Sgemm(false, false, rows, width, inC, 1, x.Data[b0*inPos*inC:], inC, s.byChannel, width, 0, s.cols, width)
+	p := c.planKn2row(s, batch)
+	zLen := p.inPos * p.width
+	for b0 := 0; b0 < batch; b0 += p.chunk {
+		b1 := min(b0+p.chunk, batch)
+		rows := (b1 - b0) * p.inPos
+		compute.Sgemm(false, false, rows, p.width, p.inC, 1, x.Data[b0*p.inPos*p.inC:], p.inC, s.byChannel, p.width, 0, s.cols, p.width)
 		compute.ParallelFor(b1-b0, 1, func(lo, hi int) {
 			for i := lo; i < hi; i++ {
-				g.gatherSum(s.cols[i*inPos*width:(i+1)*inPos*width], s.pre.Data[(b0+i)*outPos*f:(b0+i+1)*outPos*f], f)
+				c.g.gatherSum(s.cols[i*zLen:(i+1)*zLen], s.pre.Data[(b0+i)*p.outPos*p.f:(b0+i+1)*p.outPos*p.f], p.f)
 			}
 		})
 	}
@@ -71,31 +84,25 @@ func (c *Conv2D) forwardKn2row(call *Call, s *convState) {
 func (c *Conv2D) backwardKn2row(call *Call, s *convState, dPre *tensor.Tensor, dx *tensor.Tensor) {
 	x := call.In[0]
 	batch := x.Rows()
-	g := c.g
-	inC, f := g.inC, c.filters
-	width := g.kh * g.kw * f
-	inPos, outPos := g.inH*g.inW, g.outH*g.outW
-	s.byChannel = grow(s.byChannel, inC*width)
-	c.kernelByChannel(s.byChannel)
-	n := chunk(inPos, width, batch)
-	s.cols = grow(s.cols, n*inPos*width)
-	s.gradT = grow(s.gradT, inC*width)
-	for b0 := 0; b0 < batch; b0 += n {
-		b1 := min(b0+n, batch)
-		rows := (b1 - b0) * inPos
+	p := c.planKn2row(s, batch)
+	zLen := p.inPos * p.width
+	s.gradT = grow(s.gradT, p.inC*p.width)
+	for b0 := 0; b0 < batch; b0 += p.chunk {
+		b1 := min(b0+p.chunk, batch)
+		rows := (b1 - b0) * p.inPos
 		compute.ParallelFor(b1-b0, 1, func(lo, hi int) {
 			for i := lo; i < hi; i++ {
-				g.scatter(dPre.Data[(b0+i)*outPos*f:(b0+i+1)*outPos*f], s.cols[i*inPos*width:(i+1)*inPos*width], f)
+				c.g.scatter(dPre.Data[(b0+i)*p.outPos*p.f:(b0+i+1)*p.outPos*p.f], s.cols[i*zLen:(i+1)*zLen], p.f)
 			}
 		})
 		beta := float32(1)
 		if b0 == 0 {
 			beta = 0
 		}
-		xs := x.Data[b0*inPos*inC:]
-		compute.Sgemm(true, false, inC, width, rows, 1, xs, inC, s.cols, width, beta, s.gradT, width)
+		xs := x.Data[b0*p.inPos*p.inC:]
+		compute.Sgemm(true, false, p.inC, p.width, rows, 1, xs, p.inC, s.cols, p.width, beta, s.gradT, p.width)
 		if dx != nil {
-			compute.Sgemm(false, true, rows, inC, width, 1, s.cols, width, s.byChannel, width, 0, dx.Data[b0*inPos*inC:], inC)
+			compute.Sgemm(false, true, rows, p.inC, p.width, 1, s.cols, p.width, s.byChannel, p.width, 0, dx.Data[b0*p.inPos*p.inC:], p.inC)
 		}
 	}
 	c.addKernelGradByChannel(s.gradT)
