@@ -13,16 +13,10 @@ import (
 // [kh, kw, C, filters] (glorot_uniform with receptive-field fans), bias
 // [filters] (zero), then the activation. Padding is "valid" or "same"
 // (TensorFlow's: the odd padding row or column goes after). It runs as
-// im2col and one GEMM through the compute seam.
+// im2col and one GEMM through the compute seam, or, with fewer filters
+// than input channels, in the kn2row form (conv_kn2row.go), whose matrix
+// in between is smaller.
 type Conv2D struct {
-	convBase
-}
-
-// Conv2DTranspose is Keras's transposed convolution, the adjoint of a
-// Conv2D: input [batch, H, W, C], output [batch, H*s, W*s, filters] with
-// "same" padding (or (H-1)*s + k with "valid"), kernel
-// [kh, kw, filters, C] as Keras lays it out.
-type Conv2DTranspose struct {
 	convBase
 }
 
@@ -88,12 +82,6 @@ func newConvBase(class string, s LayerSpec) (convBase, error) {
 func NewConv2D(s LayerSpec) (*Conv2D, error) {
 	b, err := newConvBase("Conv2D", s)
 	return &Conv2D{b}, err
-}
-
-// NewConv2DTranspose makes an unbuilt Conv2DTranspose from its spec.
-func NewConv2DTranspose(s LayerSpec) (*Conv2DTranspose, error) {
-	b, err := newConvBase("Conv2DTranspose", s)
-	return &Conv2DTranspose{b}, err
 }
 
 // Name implements Layer.
@@ -166,42 +154,6 @@ func (c *Conv2D) Build(in [][]int, rng *rand.Rand) ([]int, error) {
 	c.outH, c.outW = out[0], out[1]
 	inC := in[0][2]
 	c.makeParams([]int{c.kh, c.kw, inC, c.filters}, c.kh*c.kw*inC, c.kh*c.kw*c.filters, rng)
-	return out, nil
-}
-
-// transposeSize is the output length of a transposed convolution.
-func transposeSize(in, k, s int, padding string) int {
-	if padding == "same" {
-		return in * s
-	}
-	return (in-1)*s + k
-}
-
-// OutputShape implements Layer.
-func (c *Conv2DTranspose) OutputShape(in [][]int) ([]int, error) {
-	if err := c.checkInput(in); err != nil {
-		return nil, err
-	}
-	return []int{transposeSize(in[0][0], c.kh, c.sh, c.padding), transposeSize(in[0][1], c.kw, c.sw, c.padding), c.filters}, nil
-}
-
-// Build implements Layer.
-func (c *Conv2DTranspose) Build(in [][]int, rng *rand.Rand) ([]int, error) {
-	out, err := c.OutputShape(in)
-	if err != nil {
-		return nil, err
-	}
-	c.in = append([]int(nil), in[0]...)
-	c.outH, c.outW = out[0], out[1]
-	// The convolution this layer is the adjoint of runs from the output
-	// back to the input.
-	c.g = convGeometry(out[0], out[1], c.filters, c.kh, c.kw, c.sh, c.sw, c.padding)
-	if c.g.outH != in[0][0] || c.g.outW != in[0][1] {
-		return nil, fmt.Errorf("Conv2DTranspose %q: no convolution maps %v back to %v", c.name, out, in[0])
-	}
-	inC := in[0][2]
-	// Keras's kernel is [kh, kw, filters, inC]: fans are kh*kw*filters and kh*kw*inC.
-	c.makeParams([]int{c.kh, c.kw, c.filters, inC}, c.kh*c.kw*c.filters, c.kh*c.kw*inC, rng)
 	return out, nil
 }
 
@@ -342,73 +294,6 @@ func (c *Conv2D) Backward(call *Call) {
 		}
 	}
 	addTransposed(c.kernel.Grad.Data, s.gradT, f, p)
-}
-
-// Forward implements Layer.
-func (c *Conv2DTranspose) Forward(call *Call) {
-	x := call.In[0]
-	batch := x.Rows()
-	s := c.state(call)
-	s.pre.Resize(batch, []int{c.outH, c.outW, c.filters})
-	s.pre.Zero()
-	g := c.g // from this layer's output to its input
-	p, pos := g.patch(), g.outH*g.outW
-	inC := c.in[2]
-	outSize := c.outH * c.outW * c.filters
-	n := chunk(pos, p, batch)
-	s.cols = grow(s.cols, n*pos*p)
-	for b0 := 0; b0 < batch; b0 += n {
-		b1 := min(b0+n, batch)
-		rows := (b1 - b0) * pos
-		// cols = x · kernelᵀ, the kernel read as [kh*kw*filters, inC].
-		compute.Sgemm(false, true, rows, p, inC, 1, x.Data[b0*pos*inC:], inC, c.kernel.Value.Data, inC, 0, s.cols, p)
-		compute.ParallelFor(b1-b0, 1, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				g.col2im(s.cols[i*pos*p:(i+1)*pos*p], s.pre.Data[(b0+i)*outSize:(b0+i+1)*outSize])
-			}
-		})
-	}
-	c.finish(&s.pre, call.Out)
-}
-
-// Backward implements Layer.
-func (c *Conv2DTranspose) Backward(call *Call) {
-	x := call.In[0]
-	batch := x.Rows()
-	s := c.state(call)
-	dPre := preGradient(call, c.act, &s.pre, &s.dPre)
-	g := c.g
-	p, pos := g.patch(), g.outH*g.outW
-	inC := c.in[2]
-	outSize := c.outH * c.outW * c.filters
-	addColumnSums(c.bias.Grad.Data, dPre.Data, batch*c.outH*c.outW, c.filters)
-	var dx *tensor.Tensor
-	if len(call.GradIn) > 0 && call.GradIn[0] != nil {
-		dx = call.GradIn[0]
-	}
-	n := chunk(pos, p, batch)
-	s.cols = grow(s.cols, n*pos*p)
-	s.gradT = grow(s.gradT, inC*p)
-	for b0 := 0; b0 < batch; b0 += n {
-		b1 := min(b0+n, batch)
-		rows := (b1 - b0) * pos
-		compute.ParallelFor(b1-b0, 1, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				g.im2col(dPre.Data[(b0+i)*outSize:(b0+i+1)*outSize], s.cols[i*pos*p:(i+1)*pos*p])
-			}
-		})
-		// dKernel [P, inC] += colsᵀ·x, summed transposed as xᵀ·cols so
-		// that cols is read in place; dx = cols · kernel.
-		beta := float32(1)
-		if b0 == 0 {
-			beta = 0
-		}
-		compute.Sgemm(true, false, inC, p, rows, 1, x.Data[b0*pos*inC:], inC, s.cols, p, beta, s.gradT, p)
-		if dx != nil {
-			compute.Sgemm(false, false, rows, inC, p, 1, s.cols, p, c.kernel.Value.Data, inC, 0, dx.Data[b0*pos*inC:], inC)
-		}
-	}
-	addTransposed(c.kernel.Grad.Data, s.gradT, inC, p)
 }
 
 // grow returns buf with at least n values.
