@@ -127,7 +127,7 @@ func runVAE(r *recipe.Recipe, opt Options) (*Result, error) {
 	if err := figure.ImageRows(out("reconstructions.png"), rows, ds.Height, ds.Width, 3, figure.Gray); err != nil {
 		return nil, err
 	}
-	if r.Lecture != nil {
+	if r.Lecture != nil && ds.Name == "mnist" { // keras.io published MNIST numbers only
 		var b strings.Builder
 		fmt.Fprintf(&b, "%-7s %-21s %-10s %-9s %-10s\n", "epoch", "reconstruction_loss", "keras.io", "kl_loss", "keras.io")
 		for e := range h.Reconstruction {
