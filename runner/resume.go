@@ -60,6 +60,22 @@ func resumeRun(opt Options, epochs int, id json.RawMessage, layers []nn.Layer, o
 	return st.Epoch, nil
 }
 
+// prepareCheckpoints resumes the run when opt.Resume (loading the
+// checkpoint into the layers, the optimizer and hist) and returns the
+// epochs already done and the callback that saves a checkpoint after
+// every epoch.
+func prepareCheckpoints(opt Options, r *recipe.Recipe, dataset string, layers []nn.Layer, o optim.Optimizer, hist any) (int, *checkpointer, error) {
+	id, err := runIdentity(r, dataset, opt.Limit)
+	if err != nil {
+		return 0, nil, err
+	}
+	done, err := resumeRun(opt, r.Epochs, id, layers, o, hist)
+	if err != nil {
+		return 0, nil, err
+	}
+	return done, newCheckpointer(opt, id, layers, o, hist), nil
+}
+
 // checkpointer saves a checkpoint after every epoch, with hist (kept up to
 // date by the history saver before it) as its history.
 type checkpointer struct {

@@ -136,16 +136,11 @@ func Run(r *recipe.Recipe, opt Options) (*Result, error) {
 		hf.ValLoss = append(hf.ValLoss, l.ValLoss)
 		hf.Seconds = append(hf.Seconds, l.Seconds)
 	}}
-	id, err := runIdentity(r, ds.Name, opt.Limit)
+	done, ckpt, err := prepareCheckpoints(opt, r, ds.Name, a.Model.Layers(), opti, hf)
 	if err != nil {
 		return nil, err
 	}
-	done, err := resumeRun(opt, r.Epochs, id, a.Model.Layers(), opti, hf)
-	if err != nil {
-		return nil, err
-	}
-	hf.Epochs = r.Epochs
-	ckpt := newCheckpointer(opt, id, a.Model.Layers(), opti, hf)
+	hf.Epochs = r.Epochs // a resumed run may have been extended
 	t := &train.Trainer{Model: a.Model, Loss: lossFn, Optimizer: opti}
 	_, err = t.Fit(trainX, trainY, train.Config{
 		Epochs: r.Epochs, BatchSize: r.BatchSize, Seed: r.Seed,

@@ -66,16 +66,11 @@ func runVAE(r *recipe.Recipe, opt Options) (*Result, error) {
 		}
 		h.Seconds = append(h.Seconds, l.Seconds)
 	}}
-	id, err := runIdentity(r, ds.Name, opt.Limit)
+	done, ckpt, err := prepareCheckpoints(opt, r, ds.Name, v.Train.Layers(), opti, h)
 	if err != nil {
 		return nil, err
 	}
-	done, err := resumeRun(opt, r.Epochs, id, v.Train.Layers(), opti, h)
-	if err != nil {
-		return nil, err
-	}
-	h.Epochs = r.Epochs
-	ckpt := newCheckpointer(opt, id, v.Train.Layers(), opti, h)
+	h.Epochs = r.Epochs // a resumed run may have been extended
 	_, err = v.Fit(x, opti, vae.Config{Epochs: r.Epochs, BatchSize: r.BatchSize, Seed: r.Seed, InitialEpoch: done,
 		Callbacks: []train.Callback{&train.Progress{W: opt.Stdout, Terminal: opt.Terminal}, saver, ckpt}})
 	if err := firstErr(saver.err, ckpt.err, err); err != nil {
