@@ -1,79 +1,102 @@
-// Package ae builds autoencoders as the lecture does: one functional model
-// from the input to the reconstruction, and the encoder (input to code) and
-// the decoder (a new code input to the reconstruction) as models of their
-// own that share the autoencoder's layers and so its weights.
+// Package ae is the autoencoder family, built as the lecture builds it: one
+// functional model from the input to the reconstruction, and the encoder
+// (input to code) and the decoder (a new code input to the reconstruction)
+// as models of their own that share the autoencoder's layers and so its
+// weights. Denoising and inpainting autoencoders are this family trained on
+// corrupted inputs.
+//
+// It imports nn, loss, train and model, and registers the family
+// "autoencoder" with model.
 package ae
 
 import (
 	"fmt"
 
+	"github.com/latent-go/latent/loss"
+	"github.com/latent-go/latent/model"
 	"github.com/latent-go/latent/nn"
 	"github.com/latent-go/latent/tensor"
+	"github.com/latent-go/latent/train"
 )
 
-// Spec is an autoencoder's architecture: the per-sample input shape, the
-// encoder's layers (the last one makes the code) and the decoder's layers
-// (the last one makes the reconstruction).
-type Spec struct {
-	InputShape []int          `json:"input_shape"`
-	Encoder    []nn.LayerSpec `json:"encoder"`
-	Decoder    []nn.LayerSpec `json:"decoder"`
+func init() { model.Register(Family{}) }
+
+// Family is the autoencoder family.
+type Family struct{}
+
+// Name implements model.Family.
+func (Family) Name() string { return "autoencoder" }
+
+// Format implements model.Family: the format name of autoencoder files.
+func (Family) Format() string { return Format }
+
+// Format names the layout of latent's autoencoder files.
+const Format = "latent.autoencoder/1"
+
+// Plan implements model.Family: the encoder's layers from the input, the
+// decoder's from the code, ending in the input's shape.
+func (Family) Plan(a model.Architecture) (nn.Plan, error) {
+	if len(a.Encoder) == 0 || len(a.Decoder) == 0 {
+		return nn.Plan{}, fmt.Errorf("an autoencoder needs at least one encoder layer and one decoder layer")
+	}
+	if a.LatentDim != 0 {
+		return nn.Plan{}, fmt.Errorf("an autoencoder takes its code size from its encoder's last layer, not latent_dim")
+	}
+	enc, err := nn.PlanChain("encoder", a.InputShape, a.Encoder)
+	if err != nil {
+		return nn.Plan{}, err
+	}
+	dec, err := nn.PlanChain("decoder", enc.Shape, a.Decoder)
+	if err != nil {
+		return nn.Plan{}, err
+	}
+	if !tensor.SameShape(dec.Shape, a.InputShape) {
+		return nn.Plan{}, fmt.Errorf("the decoder's output %s does not match the input %s", tensor.ShapeString(dec.Shape), tensor.ShapeString(a.InputShape))
+	}
+	return enc.Add(dec)
+}
+
+// Build implements model.Family.
+func (f Family) Build(a model.Architecture, seed uint64) (model.Model, error) {
+	return Build(a, seed)
 }
 
 // Autoencoder holds the three models of the lecture.
 type Autoencoder struct {
-	Model   *nn.Model // input -> reconstruction; the one that is trained
-	Encoder *nn.Model // input -> code
-	Decoder *nn.Model // code -> reconstruction
-	Spec    Spec      // with every layer named
+	full *nn.Model // input -> reconstruction; the one that is trained
+	enc  *nn.Model // input -> code
+	dec  *nn.Model // code -> reconstruction
+	arch model.Architecture
 }
 
 // Build makes the autoencoder with weights drawn from seed, in the order
 // Keras builds them, and with Keras's default names: the autoencoder is
 // "model", the encoder "model_1" and the decoder "model_2", whose input is
 // "input_2".
-func Build(spec Spec, seed uint64) (*Autoencoder, error) {
-	if len(spec.InputShape) == 0 {
-		return nil, fmt.Errorf("the input shape is missing")
-	}
-	for _, d := range spec.InputShape {
-		if d <= 0 {
-			return nil, fmt.Errorf("input shape %v has a non-positive dimension", spec.InputShape)
-		}
-	}
-	if len(spec.Encoder) == 0 || len(spec.Decoder) == 0 {
-		return nil, fmt.Errorf("an autoencoder needs at least one encoder layer and one decoder layer")
+func Build(a model.Architecture, seed uint64) (*Autoencoder, error) {
+	if _, err := (Family{}).Plan(a); err != nil {
+		return nil, err
 	}
 	s := nn.NewScope(seed)
-	in := s.Input(spec.InputShape...)
-	node := in
-	named := Spec{InputShape: append([]int(nil), spec.InputShape...)}
-	var decLayers []nn.Layer
-	var code *nn.Node
-	for i, ls := range append(append([]nn.LayerSpec(nil), spec.Encoder...), spec.Decoder...) {
-		l, err := s.Layer(ls)
-		if err != nil {
-			return nil, fmt.Errorf("layer %d: %w", i+1, err)
-		}
-		if node, err = s.Apply(l, node); err != nil {
-			return nil, fmt.Errorf("layer %d: %w", i+1, err)
-		}
-		if i < len(spec.Encoder) {
-			named.Encoder = append(named.Encoder, l.Spec())
-		} else {
-			named.Decoder = append(named.Decoder, l.Spec())
-			decLayers = append(decLayers, l)
-		}
-		if i == len(spec.Encoder)-1 {
-			code = node
-		}
+	in := s.Input(a.InputShape...)
+	code, encLayers, err := s.Chain("encoder", in, a.Encoder)
+	if err != nil {
+		return nil, err
+	}
+	node, decLayers, err := s.Chain("decoder", code, a.Decoder)
+	if err != nil {
+		return nil, err
+	}
+	named := model.Architecture{InputShape: append([]int(nil), a.InputShape...)}
+	for _, l := range encLayers {
+		named.Encoder = append(named.Encoder, l.Spec())
+	}
+	for _, l := range decLayers {
+		named.Decoder = append(named.Decoder, l.Spec())
 	}
 	full, err := s.Model([]*nn.Node{in}, []*nn.Node{node})
 	if err != nil {
 		return nil, err
-	}
-	if got := node.Shape(); !tensor.SameShape(got, spec.InputShape) {
-		return nil, fmt.Errorf("the decoder's output %s does not match the input %s", tensor.ShapeString(got), tensor.ShapeString(spec.InputShape))
 	}
 	enc, err := s.Model([]*nn.Node{in}, []*nn.Node{code})
 	if err != nil {
@@ -90,8 +113,39 @@ func Build(spec Spec, seed uint64) (*Autoencoder, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Autoencoder{Model: full, Encoder: enc, Decoder: dec, Spec: named}, nil
+	return &Autoencoder{full: full, enc: enc, dec: dec, arch: named}, nil
+}
+
+// Family implements model.Model.
+func (a *Autoencoder) Family() model.Family { return Family{} }
+
+// Architecture implements model.Model.
+func (a *Autoencoder) Architecture() model.Architecture { return a.arch }
+
+// Network implements model.Model: input -> reconstruction.
+func (a *Autoencoder) Network() *nn.Model { return a.full }
+
+// Encoder implements model.Model: input -> code.
+func (a *Autoencoder) Encoder() *nn.Model { return a.enc }
+
+// Decoder implements model.Model: code -> reconstruction.
+func (a *Autoencoder) Decoder() *nn.Model { return a.dec }
+
+// Views implements model.Model: the lecture prints the autoencoder's
+// summary, then the encoder's, then the decoder's.
+func (a *Autoencoder) Views() []model.View {
+	return []model.View{{Name: "autoencoder", Model: a.full}, {Name: "encoder", Model: a.enc}, {Name: "decoder", Model: a.dec}}
+}
+
+// Objective implements model.Family: the named reconstruction loss plus
+// the activity penalties.
+func (Family) Objective(name string) (train.Objective, error) {
+	l, err := loss.ByName(name)
+	if err != nil {
+		return nil, err
+	}
+	return train.Reconstruction{Loss: l}, nil
 }
 
 // CodeShape is the per-sample shape of the code.
-func (a *Autoencoder) CodeShape() []int { return a.Encoder.Outputs()[0].Shape() }
+func (a *Autoencoder) CodeShape() []int { return a.enc.Outputs()[0].Shape() }

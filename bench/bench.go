@@ -14,17 +14,17 @@ import (
 
 	"github.com/latent-go/latent/compute"
 	"github.com/latent-go/latent/data"
-	"github.com/latent-go/latent/loss"
 	"github.com/latent-go/latent/nn"
 	"github.com/latent-go/latent/optim"
 	"github.com/latent-go/latent/recipe"
+	"github.com/latent-go/latent/runner"
 	"github.com/latent-go/latent/train"
 )
 
 // Options choose what is measured.
 type Options struct {
 	Epochs int          // epochs to time (the median is reported)
-	Data   data.Options // where MNIST is found
+	Data   data.Options // where the dataset is found
 	// Limit, when positive, trains on the first Limit images only.
 	Limit int
 	// GEMMSeconds is how long the GEMM alone is timed (default 1 s).
@@ -47,7 +47,8 @@ type Report struct {
 	// OfGEMM is GFLOPS / GEMMGFLOPS: how close the epoch comes to the
 	// rate of its matrix products alone.
 	OfGEMM   float64 `json:"fraction_of_gemm_rate"`
-	ValLoss  float64 `json:"last_val_loss"`
+	ValLoss  float64 `json:"last_val_loss,omitempty"`
+	Loss     float64 `json:"last_loss"`
 	Dataset  string  `json:"dataset"`
 	Hardware string  `json:"hardware"`
 	// PeakRSSMB is the process's peak resident memory, data loading
@@ -59,31 +60,22 @@ type Report struct {
 	LayerShare map[string]float64 `json:"layer_share"`
 }
 
-// Run trains the recipe for opt.Epochs epochs (validation included) and
-// measures.
+// Run trains the recipe for opt.Epochs epochs (validation included) on
+// the data the run prepares for it, and measures. Every family and either
+// dataset can be timed.
 func Run(r *recipe.Recipe, opt Options) (*Report, error) {
 	if opt.Epochs <= 0 {
 		return nil, fmt.Errorf("epochs must be positive, got %d", opt.Epochs)
 	}
-	ds, err := data.Load(r.Dataset, opt.Data)
+	m, err := r.Build()
 	if err != nil {
 		return nil, err
 	}
-	if r.Kind == "vae" {
-		return nil, fmt.Errorf("bench times autoencoder recipes; %s is a VAE (latent run prints its epoch times)", r.Name)
-	}
-	x, val := ds.TrainX, ds.TestX
-	if opt.Limit > 0 && opt.Limit < x.Rows() {
-		x = x.Slice(0, opt.Limit)
-		val = val.Slice(0, min(opt.Limit, val.Rows()))
-	}
-	a, err := r.Build()
+	d, err := runner.Prepare(r, runner.Options{Data: opt.Data, Limit: opt.Limit})
 	if err != nil {
 		return nil, err
 	}
-	x, val = x.View(r.InputShape...), val.View(r.InputShape...)
-	a.Model.TimeLayers(true)
-	lossFn, err := loss.ByName(r.Loss)
+	objective, err := m.Family().Objective(r.Loss)
 	if err != nil {
 		return nil, err
 	}
@@ -91,32 +83,42 @@ func Run(r *recipe.Recipe, opt Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &train.Trainer{Model: a.Model, Loss: lossFn, Optimizer: opti}
-	h, err := t.Fit(x, x, train.Config{Epochs: opt.Epochs, BatchSize: r.BatchSize, Seed: r.Seed, ValX: val, ValY: val})
+	net := m.Network()
+	net.TimeLayers(true)
+	t := &train.Trainer{Model: net, Objective: objective, Optimizer: opti}
+	h, err := t.Fit(d.Train, d.TrainTargets, train.Config{Epochs: opt.Epochs, BatchSize: r.BatchSize, Seed: r.Seed, ValX: d.Val, ValY: d.ValTargets})
 	if err != nil {
 		return nil, err
 	}
 	rep := &Report{
 		Recipe: r.Name, GEMM: compute.Current().Name(), Threads: runtime.GOMAXPROCS(0),
-		Images: x.Rows(), BatchSize: r.BatchSize, EpochSeconds: h.Seconds, Dataset: ds.Name,
-		ValLoss: h.ValLoss[len(h.ValLoss)-1], Hardware: runtime.GOARCH,
+		Images: d.Train.Len(), BatchSize: r.BatchSize, EpochSeconds: h.Seconds, Dataset: d.Dataset,
+		Hardware: runtime.GOARCH,
+	}
+	rep.Loss = h.Loss[len(h.Loss)-1]
+	if len(h.ValLoss) > 0 {
+		rep.ValLoss = h.ValLoss[len(h.ValLoss)-1]
 	}
 	rep.MedianSeconds = median(h.Seconds)
-	rep.ImagesPerSec = float64(x.Rows()) / rep.MedianSeconds
+	rep.ImagesPerSec = float64(d.Train.Len()) / rep.MedianSeconds
 	rep.PeakRSSMB = peakRSSMB()
 	var total float64
 	for _, s := range h.Seconds {
 		total += s
 	}
 	rep.LayerShare = map[string]float64{}
-	for class, d := range a.Model.LayerTimes() {
-		rep.LayerShare[class] = d.Seconds() / total
+	for class, dur := range net.LayerTimes() {
+		rep.LayerShare[class] = dur.Seconds() / total
 	}
-	if !denseOnly(a.Model) {
+	if !denseOnly(net) {
 		return rep, nil // the arithmetic below counts Dense layers only
 	}
-	shapes := Shapes(a.Model, r.BatchSize)
-	rep.GFLOPPerEpoch = EpochFLOP(a.Model, x.Rows(), val.Rows()) / 1e9
+	valRows := 0
+	if d.Val != nil {
+		valRows = d.Val.Len()
+	}
+	shapes := Shapes(net, r.BatchSize)
+	rep.GFLOPPerEpoch = EpochFLOP(net, d.Train.Len(), valRows) / 1e9
 	rep.GFLOPS = rep.GFLOPPerEpoch / rep.MedianSeconds
 	secs := opt.GEMMSeconds
 	if secs <= 0 {
@@ -239,7 +241,11 @@ func (r *Report) Print(w io.Writer) {
 	for i, s := range r.EpochSeconds {
 		fmt.Fprintf(w, "  epoch %d: %.3f s\n", i+1, s)
 	}
-	fmt.Fprintf(w, "median %.3f s/epoch, %.0f images/s (last val_loss %s)\n", r.MedianSeconds, r.ImagesPerSec, train.FormatValue(r.ValLoss))
+	last := "last loss " + train.FormatValue(r.Loss)
+	if r.ValLoss != 0 {
+		last = "last val_loss " + train.FormatValue(r.ValLoss)
+	}
+	fmt.Fprintf(w, "median %.3f s/epoch, %.0f images/s (%s)\n", r.MedianSeconds, r.ImagesPerSec, last)
 	if r.PeakRSSMB > 0 {
 		fmt.Fprintf(w, "peak memory %.0f MB\n", r.PeakRSSMB)
 	}

@@ -66,12 +66,11 @@ func Save(path string, st State, layers []nn.Layer, opt optim.Optimizer) error {
 	}
 	f := &safetensors.File{Metadata: map[string]string{keyFormat: Format, keyState: string(stateJSON)}, Tensors: map[string]*tensor.Tensor{}}
 	names := map[*nn.Param]string{}
+	for _, w := range nn.LayerWeights(layers) {
+		names[w.Param] = w.Name
+		f.Tensors[weightsPrefix+w.Name] = w.Value
+	}
 	for _, l := range layers {
-		for _, p := range l.Params() {
-			name := l.Name() + "/" + p.Name
-			names[p] = name
-			f.Tensors[weightsPrefix+name] = p.Value
-		}
 		if r, ok := l.(nn.RandomLayer); ok {
 			b, err := r.RandomState()
 			if err != nil {
@@ -125,20 +124,19 @@ func Load(path string, layers []nn.Layer, opt optim.Optimizer) (State, error) {
 	}
 	byName := map[string]*nn.Param{}
 	used := 0
-	for _, l := range layers {
-		for _, p := range l.Params() {
-			name := l.Name() + "/" + p.Name
-			byName[name] = p
-			t, ok := f.Tensors[weightsPrefix+name]
-			if !ok {
-				return st, fmt.Errorf("%s: weights %q are missing", path, name)
-			}
-			if !tensor.SameShape(t.Shape, p.Value.Shape) {
-				return st, fmt.Errorf("%s: weights %q have shape %v, the model needs %v", path, name, t.Shape, p.Value.Shape)
-			}
-			copy(p.Value.Data, t.Data)
-			used++
+	for _, w := range nn.LayerWeights(layers) {
+		byName[w.Name] = w.Param
+		t, ok := f.Tensors[weightsPrefix+w.Name]
+		if !ok {
+			return st, fmt.Errorf("%s: weights %q are missing", path, w.Name)
 		}
+		if !tensor.SameShape(t.Shape, w.Value.Shape) {
+			return st, fmt.Errorf("%s: weights %q have shape %v, the model needs %v", path, w.Name, t.Shape, w.Value.Shape)
+		}
+		copy(w.Value.Data, t.Data)
+		used++
+	}
+	for _, l := range layers {
 		if r, ok := l.(nn.RandomLayer); ok {
 			enc, ok := f.Metadata[randomPrefix+l.Name()]
 			if !ok {

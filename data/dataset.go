@@ -1,3 +1,11 @@
+// Package data reads the samples that models train on and are used with.
+// A Source is the seam: a length, a per-sample shape, optional labels and
+// a way to read rows into a batch buffer. The IDX datasets (MNIST,
+// Fashion-MNIST, or the user's own IDX files) are its first
+// implementation, found offline where they ship or downloaded once into a
+// cache with a SHA-256 check; other formats are one file each beside it.
+//
+// It imports tensor only: nothing here knows about models or training.
 package data
 
 import (
@@ -7,15 +15,20 @@ import (
 	"github.com/latent-go/latent/tensor"
 )
 
-// Dataset is an image dataset split into training and test sets. Images are
-// flattened to [N, Height*Width] and scaled to [0,1] as x.astype('float32')/255.
+// Dataset is a named pair of sources: the training samples and the test
+// samples. The IDX datasets are images of shape (height, width) scaled to
+// [0,1] as x.astype('float32')/255, with their class labels.
 type Dataset struct {
-	Name          string
-	Height, Width int
-	TrainX, TestX *tensor.Tensor
-	TrainY, TestY []uint8
+	Name        string
+	Train, Test *Tensor
 	// Dir is where the files were read from.
 	Dir string
+}
+
+// ImageSize is the height and width of the dataset's images.
+func (d *Dataset) ImageSize() (height, width int) {
+	s := d.Train.Shape()
+	return s[0], s[1]
 }
 
 // Classes are the label names of the known datasets, indexed by label.
@@ -30,61 +43,63 @@ var Classes = map[string][]string{
 func LoadDir(name, dir string) (*Dataset, error) {
 	ds := &Dataset{Name: name, Dir: dir}
 	var err error
-	if ds.TrainX, ds.TrainY, ds.Height, ds.Width, err = loadSplit(dir, "train"); err != nil {
+	if ds.Train, err = loadSplit(dir, "train", Classes[name]); err != nil {
 		return nil, err
 	}
-	var h, w int
-	if ds.TestX, ds.TestY, h, w, err = loadSplit(dir, "t10k"); err != nil {
+	if ds.Test, err = loadSplit(dir, "t10k", Classes[name]); err != nil {
 		return nil, err
 	}
-	if h != ds.Height || w != ds.Width {
-		return nil, fmt.Errorf("%s: training images are %dx%d but test images are %dx%d", dir, ds.Height, ds.Width, h, w)
+	if a, b := ds.Train.Shape(), ds.Test.Shape(); !tensor.SameShape(a, b) {
+		return nil, fmt.Errorf("%s: training images are %dx%d but test images are %dx%d", dir, a[0], a[1], b[0], b[1])
 	}
 	return ds, nil
 }
 
-func loadSplit(dir, split string) (*tensor.Tensor, []uint8, int, int, error) {
+func loadSplit(dir, split string, classes []string) (*Tensor, error) {
 	imgPath, err := findFile(dir, split+"-images-idx3-ubyte")
 	if err != nil {
-		return nil, nil, 0, 0, err
+		return nil, err
 	}
 	lblPath, err := findFile(dir, split+"-labels-idx1-ubyte")
 	if err != nil {
-		return nil, nil, 0, 0, err
+		return nil, err
 	}
 	img, err := ReadIDXFile(imgPath)
 	if err != nil {
-		return nil, nil, 0, 0, err
+		return nil, err
 	}
 	lbl, err := ReadIDXFile(lblPath)
 	if err != nil {
-		return nil, nil, 0, 0, err
+		return nil, err
 	}
-	x, h, w, err := Images(img)
+	x, err := Images(img)
 	if err != nil {
-		return nil, nil, 0, 0, fmt.Errorf("%s: %w", imgPath, err)
+		return nil, fmt.Errorf("%s: %w", imgPath, err)
 	}
 	if len(lbl.Dims) != 1 {
-		return nil, nil, 0, 0, fmt.Errorf("%s: labels must have 1 dimension, got %v", lblPath, lbl.Dims)
+		return nil, fmt.Errorf("%s: labels must have 1 dimension, got %v", lblPath, lbl.Dims)
 	}
 	if lbl.Dims[0] != x.Rows() {
-		return nil, nil, 0, 0, fmt.Errorf("%s has %d images but %s has %d labels; the files do not belong together", imgPath, x.Rows(), lblPath, lbl.Dims[0])
+		return nil, fmt.Errorf("%s has %d images but %s has %d labels; the files do not belong together", imgPath, x.Rows(), lblPath, lbl.Dims[0])
 	}
-	return x, lbl.Data, h, w, nil
+	labels := make([]int, len(lbl.Data))
+	for i, b := range lbl.Data {
+		labels[i] = int(b)
+	}
+	return FromTensor(x, labels, classes), nil
 }
 
-// Images turns a 3-dimensional IDX of images into a [N, H*W] tensor scaled
+// Images turns a 3-dimensional IDX of images into a [N, H, W] tensor scaled
 // to [0, 1].
-func Images(img *IDX) (*tensor.Tensor, int, int, error) {
+func Images(img *IDX) (*tensor.Tensor, error) {
 	if len(img.Dims) != 3 {
-		return nil, 0, 0, fmt.Errorf("images must have 3 dimensions (count, rows, columns), got %v", img.Dims)
+		return nil, fmt.Errorf("images must have 3 dimensions (count, rows, columns), got %v", img.Dims)
 	}
-	n, h, w := img.Dims[0], img.Dims[1], img.Dims[2]
-	x := tensor.New(n, h*w)
+	x := tensor.New(img.Dims[0], img.Dims[1], img.Dims[2])
 	for i, b := range img.Data {
 		x.Data[i] = float32(b) / 255
 	}
-	return x, h, w, nil
+	return x, nil
 }
 
 // findFile finds base or base.gz in dir.

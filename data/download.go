@@ -18,7 +18,7 @@ import (
 // address in turn. A file is kept only when its decompressed content has
 // the expected SHA-256; it is written to a temporary name and renamed, so
 // an interrupted download never leaves a half file behind.
-func Download(src *Source, dir string, opt Options) error {
+func Download(src *Builtin, dir string, opt Options) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}

@@ -1,6 +1,3 @@
-// Package data loads the datasets latent trains on: IDX files (MNIST,
-// Fashion-MNIST, or any folder of them), found offline where they ship or
-// downloaded once into a cache with a SHA-256 check.
 package data
 
 import (

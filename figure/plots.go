@@ -2,6 +2,7 @@ package figure
 
 import (
 	"fmt"
+	"slices"
 	"image/color"
 
 	"gonum.org/v1/plot"
@@ -50,7 +51,12 @@ var palette = []color.Color{
 
 // LatentScatter plots 2-d codes coloured by label, one legend entry per
 // class: the picture of how an encoder lays out the classes.
-func LatentScatter(path, title string, codes [][2]float32, labels []uint8, classes []string) error {
+// Without labels every code is drawn in one colour.
+func LatentScatter(path, title string, codes [][2]float32, labels []int, classes []string) error {
+	if labels == nil {
+		labels = make([]int, len(codes))
+		classes = []string{"codes"}
+	}
 	if len(codes) != len(labels) {
 		return fmt.Errorf("figure %s: %d codes but %d labels", path, len(codes), len(labels))
 	}
@@ -58,25 +64,27 @@ func LatentScatter(path, title string, codes [][2]float32, labels []uint8, class
 	p.Title.Text = title
 	p.X.Label.Text = "z[0]"
 	p.Y.Label.Text = "z[1]"
-	groups := map[uint8]plotter.XYs{}
+	groups := map[int]plotter.XYs{}
+	var present []int
 	for i, c := range codes {
+		if _, ok := groups[labels[i]]; !ok {
+			present = append(present, labels[i])
+		}
 		groups[labels[i]] = append(groups[labels[i]], plotter.XY{X: float64(c[0]), Y: float64(c[1])})
 	}
-	for label := 0; label < 256; label++ {
-		pts, ok := groups[uint8(label)]
-		if !ok {
-			continue
-		}
+	slices.Sort(present)
+	for _, label := range present {
+		pts := groups[label]
 		s, err := plotter.NewScatter(pts)
 		if err != nil {
 			return err
 		}
-		s.GlyphStyle.Color = palette[label%len(palette)]
+		s.GlyphStyle.Color = palette[(label%len(palette)+len(palette))%len(palette)]
 		s.GlyphStyle.Radius = vg.Points(1)
 		s.GlyphStyle.Shape = draw.CircleGlyph{}
 		p.Add(s)
 		name := fmt.Sprint(label)
-		if label < len(classes) {
+		if label >= 0 && label < len(classes) {
 			name = classes[label]
 		}
 		entry, _ := plotter.NewScatter(plotter.XYs{{}})

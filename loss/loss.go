@@ -1,6 +1,11 @@
-// Package loss holds the training losses with Keras 2.15's semantics: the
-// batch loss is the mean over every element of the output, and binary
-// cross-entropy after a sigmoid is computed from the logits.
+// Package loss holds the reconstruction losses with Keras 2.15's semantics:
+// the batch loss is the mean over every element of the output, and binary
+// cross-entropy after a sigmoid is computed from the logits. Each loss also
+// scores samples one by one (the mean over a sample's elements), which is
+// what anomaly detection ranks; the batch loss is the mean of those scores.
+//
+// It imports nn (for a model output and its gradient buffers) and the
+// numeric kernels, nothing above them.
 package loss
 
 import (
@@ -17,10 +22,14 @@ import (
 type Loss interface {
 	// Name is the Keras name: "binary_crossentropy", "mean_squared_error".
 	Name() string
-	// Compute returns the batch loss (the mean over all B×D elements) of the
-	// output of c, produced by layer, against target y. With grad it also
-	// sets the loss's gradient on c (GradOut or GradPre).
-	Compute(c *nn.Call, layer nn.Layer, y *tensor.Tensor, grad bool) float64
+	// Compute returns the batch loss (the mean over all B×D elements) of
+	// out against target y. With grad it also writes the loss's gradient
+	// into out's gradient buffer (out.Grad, or out.LogitGrad when it works
+	// on logits).
+	Compute(out nn.Output, y *tensor.Tensor, grad bool) float64
+	// PerSample writes each sample's loss, the mean over its D elements,
+	// into dst (one entry per row of out).
+	PerSample(out nn.Output, y *tensor.Tensor, dst []float64)
 }
 
 // ByName returns the loss Keras knows by that name.
@@ -37,6 +46,31 @@ func ByName(name string) (Loss, error) {
 // Epsilon is Keras's backend epsilon, 1e-7, used to clip probabilities.
 const Epsilon float32 = 1e-7
 
+// elementSum is a loss's sum over the elements [lo, hi) of an output; with
+// g not nil (g[0] is element lo's) it also writes the gradients of those
+// elements, times scale.
+type elementSum func(lo, hi int, g []float32, scale float32) float64
+
+// batchLoss is the mean of sum over all n elements, with the gradient of
+// that mean written into g when g is not nil.
+func batchLoss(n int, sum elementSum, g []float32) float64 {
+	scale := 1 / float32(n)
+	return reduce(n, func(lo, hi int) float64 {
+		var piece []float32
+		if g != nil {
+			piece = g[lo:hi]
+		}
+		return sum(lo, hi, piece, scale)
+	}) / float64(n)
+}
+
+// perSample writes the mean of sum over each row of cols elements into dst.
+func perSample(dst []float64, cols int, sum elementSum) {
+	for r := range dst {
+		dst[r] = sum(r*cols, (r+1)*cols, nil, 0) / float64(cols)
+	}
+}
+
 // BinaryCrossentropy is Keras's binary_crossentropy. After a sigmoid layer it
 // works on the logits z, as fit and evaluate do in Keras 2.15:
 // max(z,0) - z*y + log1p(exp(-|z|)), with gradient sigmoid(z) - y. On any
@@ -48,52 +82,60 @@ type BinaryCrossentropy struct{}
 func (BinaryCrossentropy) Name() string { return "binary_crossentropy" }
 
 // Compute implements Loss.
-func (BinaryCrossentropy) Compute(c *nn.Call, layer nn.Layer, y *tensor.Tensor, grad bool) float64 {
-	if ll, ok := layer.(nn.LogitLayer); ok && ll.ActivationName() == "sigmoid" {
-		return bceLogits(c, ll.Logits(c), y, grad)
+func (BinaryCrossentropy) Compute(out nn.Output, y *tensor.Tensor, grad bool) float64 {
+	n := len(out.Value.Data)
+	if out.SigmoidLogits != nil {
+		// The gradient buffer doubles as the vector kernel's scratch in
+		// evaluation; Backward only follows a Compute with grad.
+		return batchLoss(n, bceLogits(out, y), out.LogitGrad().Data)
 	}
-	return bceProbabilities(c, y, grad)
-}
-
-func bceLogits(c *nn.Call, z, y *tensor.Tensor, grad bool) float64 {
-	n := len(z.Data)
-	scale := 1 / float32(n)
-	// The gradient goes to GradPre; in evaluation the buffer is scratch,
-	// which lets the vector kernel run there too.
-	c.GradPre.Resize(z.Rows(), z.Shape[1:])
-	c.GradPreSet = grad
-	p, g := c.Out.Data, c.GradPre.Data
-	return reduce(n, func(lo, hi int) float64 {
-		return vecf.BCELogits(z.Data[lo:hi], p[lo:hi], y.Data[lo:hi], g[lo:hi], scale)
-	}) / float64(n)
-}
-
-func bceProbabilities(c *nn.Call, y *tensor.Tensor, grad bool) float64 {
-	p := c.Out.Data
-	n := len(p)
-	scale := 1 / float32(n)
+	var g []float32
 	if grad {
-		c.GradOut.Resize(c.Out.Rows(), c.Out.Shape[1:])
-		c.GradOutSet = true
+		g = out.Grad().Data
 	}
-	return reduce(n, func(lo, hi int) float64 {
+	return batchLoss(n, bceProbabilities(out.Value.Data, y.Data), g)
+}
+
+// PerSample implements Loss.
+func (BinaryCrossentropy) PerSample(out nn.Output, y *tensor.Tensor, dst []float64) {
+	cols := out.Value.Cols()
+	if out.SigmoidLogits != nil {
+		scratch := make([]float32, cols)
+		sum := bceLogits(out, y)
+		perSample(dst, cols, func(lo, hi int, _ []float32, _ float32) float64 {
+			return sum(lo, hi, scratch[:hi-lo], 0)
+		})
+		return
+	}
+	perSample(dst, cols, bceProbabilities(out.Value.Data, y.Data))
+}
+
+func bceLogits(out nn.Output, y *tensor.Tensor) elementSum {
+	z, p := out.SigmoidLogits.Data, out.Value.Data
+	return func(lo, hi int, g []float32, scale float32) float64 {
+		return vecf.BCELogits(z[lo:hi], p[lo:hi], y.Data[lo:hi], g, scale)
+	}
+}
+
+func bceProbabilities(p, y []float32) elementSum {
+	return func(lo, hi int, g []float32, scale float32) float64 {
 		var s float64
 		for i := lo; i < hi; i++ {
 			q := min(max(p[i], Epsilon), 1-Epsilon)
-			yi := y.Data[i]
+			yi := y[i]
 			a := q + Epsilon
 			b := 1 - q + Epsilon
 			s -= float64(yi)*math.Log(float64(a)) + float64(1-yi)*math.Log(float64(b))
-			if grad {
-				g := float32(0)
+			if g != nil {
+				d := float32(0)
 				if p[i] >= Epsilon && p[i] <= 1-Epsilon {
-					g = -(yi/a - (1-yi)/b) * scale
+					d = -(yi/a - (1-yi)/b) * scale
 				}
-				c.GradOut.Data[i] = g
+				g[i-lo] = d
 			}
 		}
 		return s
-	}) / float64(n)
+	}
 }
 
 // MeanSquaredError is Keras's mean_squared_error: mean((p-y)²).
@@ -103,25 +145,34 @@ type MeanSquaredError struct{}
 func (MeanSquaredError) Name() string { return "mean_squared_error" }
 
 // Compute implements Loss.
-func (MeanSquaredError) Compute(c *nn.Call, _ nn.Layer, y *tensor.Tensor, grad bool) float64 {
-	p := c.Out.Data
-	n := len(p)
-	scale := 2 / float32(n)
+func (MeanSquaredError) Compute(out nn.Output, y *tensor.Tensor, grad bool) float64 {
+	var g []float32
 	if grad {
-		c.GradOut.Resize(c.Out.Rows(), c.Out.Shape[1:])
-		c.GradOutSet = true
+		g = out.Grad().Data
 	}
-	return reduce(n, func(lo, hi int) float64 {
+	n := len(out.Value.Data)
+	sum := squaredError(out.Value.Data, y.Data)
+	// d/dp of mean((p-y)²) is 2(p-y)/n.
+	return batchLoss(n, func(lo, hi int, g []float32, scale float32) float64 { return sum(lo, hi, g, 2*scale) }, g)
+}
+
+// PerSample implements Loss.
+func (MeanSquaredError) PerSample(out nn.Output, y *tensor.Tensor, dst []float64) {
+	perSample(dst, out.Value.Cols(), squaredError(out.Value.Data, y.Data))
+}
+
+func squaredError(p, y []float32) elementSum {
+	return func(lo, hi int, g []float32, scale float32) float64 {
 		var s float64
 		for i := lo; i < hi; i++ {
-			d := p[i] - y.Data[i]
+			d := p[i] - y[i]
 			s += float64(d) * float64(d)
-			if grad {
-				c.GradOut.Data[i] = d * scale
+			if g != nil {
+				g[i-lo] = d * scale
 			}
 		}
 		return s
-	}) / float64(n)
+	}
 }
 
 const grain = 1 << 14

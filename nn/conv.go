@@ -157,6 +157,12 @@ func (c *Conv2D) Build(in [][]int, rng *rand.Rand) ([]int, error) {
 	return out, nil
 }
 
+// WeightCount implements Weighted: a kh×kw kernel between the input's
+// channels and the filters, and a bias per filter.
+func (c *convBase) WeightCount(in [][]int) int {
+	return MulCapped(MulCapped(MulCapped(c.kh, c.kw), in[0][2])+1, c.filters)
+}
+
 func (c *convBase) makeParams(shape []int, fanIn, fanOut int, rng *rand.Rand) {
 	c.kernel = &Param{Name: "kernel", Value: tensor.New(shape...), Grad: tensor.New(shape...)}
 	c.bias = &Param{Name: "bias", Value: tensor.New(c.filters), Grad: tensor.New(c.filters)}

@@ -35,7 +35,13 @@ func (c *Conv2DTranspose) OutputShape(in [][]int) ([]int, error) {
 	if err := c.checkInput(in); err != nil {
 		return nil, err
 	}
-	return []int{transposeSize(in[0][0], c.kh, c.sh, c.padding), transposeSize(in[0][1], c.kw, c.sw, c.padding), c.filters}, nil
+	out := []int{transposeSize(in[0][0], c.kh, c.sh, c.padding), transposeSize(in[0][1], c.kw, c.sw, c.padding), c.filters}
+	// The convolution this layer is the adjoint of runs from the output
+	// back to the input.
+	if g := convGeometry(out[0], out[1], c.filters, c.kh, c.kw, c.sh, c.sw, c.padding); out[0] <= 0 || out[1] <= 0 || g.outH != in[0][0] || g.outW != in[0][1] {
+		return nil, fmt.Errorf("Conv2DTranspose %q: no convolution maps %v back to %v", c.name, out, in[0])
+	}
+	return out, nil
 }
 
 // Build implements Layer.
@@ -46,12 +52,7 @@ func (c *Conv2DTranspose) Build(in [][]int, rng *rand.Rand) ([]int, error) {
 	}
 	c.in = append([]int(nil), in[0]...)
 	c.outH, c.outW = out[0], out[1]
-	// The convolution this layer is the adjoint of runs from the output
-	// back to the input.
 	c.g = convGeometry(out[0], out[1], c.filters, c.kh, c.kw, c.sh, c.sw, c.padding)
-	if c.g.outH != in[0][0] || c.g.outW != in[0][1] {
-		return nil, fmt.Errorf("Conv2DTranspose %q: no convolution maps %v back to %v", c.name, out, in[0])
-	}
 	inC := in[0][2]
 	// Keras's kernel is [kh, kw, filters, inC]: fans are kh*kw*filters and kh*kw*inC.
 	c.makeParams([]int{c.kh, c.kw, c.filters, inC}, c.kh*c.kw*c.filters, c.kh*c.kw*inC, rng)

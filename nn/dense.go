@@ -88,6 +88,11 @@ func (d *Dense) OutputShape(in [][]int) ([]int, error) {
 	return []int{d.units}, nil
 }
 
+// WeightCount implements Weighted: a kernel [in, units] and a bias [units].
+func (d *Dense) WeightCount(in [][]int) int {
+	return MulCapped(in[0][0]+1, d.units)
+}
+
 // Build implements Layer.
 func (d *Dense) Build(in [][]int, rng *rand.Rand) ([]int, error) {
 	out, err := d.OutputShape(in)

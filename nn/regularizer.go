@@ -3,6 +3,8 @@ package nn
 import (
 	"fmt"
 	"math"
+
+	"github.com/latent-go/latent/tensor"
 )
 
 // Regularizer is an activity regularizer: a penalty on a layer's output.
@@ -77,4 +79,21 @@ func (s RegularizerSpec) String() string {
 	default:
 		return fmt.Sprintf("l2(%g)", s.L2)
 	}
+}
+
+// regularizerOf is the activity regularizer of a layer's output, or nil.
+func regularizerOf(l Layer) Regularizer {
+	if r, ok := l.(ActivityRegularized); ok {
+		return r.ActivityRegularizer()
+	}
+	return nil
+}
+
+// activityPenalty is the penalty of a layer on its output out, divided by
+// the batch size as Keras 2.15 adds it to the loss; 0 without a regularizer.
+func activityPenalty(l Layer, out *tensor.Tensor) float64 {
+	if r := regularizerOf(l); r != nil {
+		return r.Penalty(out.Data) / float64(out.Rows())
+	}
+	return 0
 }

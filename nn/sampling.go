@@ -11,7 +11,10 @@ import (
 // Sampling is the variational autoencoder's reparameterisation layer of
 // keras.io's VAE example: from inputs [z_mean, z_log_var] it returns
 // z = z_mean + exp(0.5*z_log_var)*ε with ε ~ N(0,1) drawn from the layer's
-// own generator, seeded by its spec, so training repeats exactly.
+// own generator, seeded by its spec, so training repeats exactly. In
+// inference each session draws from a stream of its own, seeded from the
+// same spec, so predictions neither disturb training's stream nor depend on
+// other callers: two sessions that predict the same inputs draw the same z.
 type Sampling struct {
 	name  string
 	seed  uint64
@@ -78,7 +81,10 @@ func (l *Sampling) Build(in [][]int, _ *rand.Rand) ([]int, error) {
 	return out, err
 }
 
-type samplingState struct{ eps, scale []float32 }
+type samplingState struct {
+	eps, scale []float32
+	infer      *rand.Rand // this session's stream for inference
+}
 
 // Forward implements Layer.
 func (l *Sampling) Forward(c *Call) {
@@ -88,10 +94,17 @@ func (l *Sampling) Forward(c *Call) {
 		s = &samplingState{}
 		c.State = s
 	}
+	rng := l.rng
+	if !c.Training {
+		if s.infer == nil {
+			s.infer = rand.New(rand.NewPCG(l.seed, 0x696e666572)) // "infer"
+		}
+		rng = s.infer
+	}
 	s.eps = grow(s.eps, len(mean))
 	s.scale = grow(s.scale, len(mean))
 	for i := range mean {
-		s.eps[i] = float32(l.rng.NormFloat64())
+		s.eps[i] = float32(rng.NormFloat64())
 		s.scale[i] = float32(math.Exp(0.5 * float64(logVar[i])))
 		c.Out.Data[i] = mean[i] + s.scale[i]*s.eps[i]
 	}

@@ -15,6 +15,7 @@ type frozen struct{ *nn.Sampling }
 
 func (f frozen) Forward(c *nn.Call) {
 	f.Reseed(5)
+	c.Training = true
 	f.Sampling.Forward(c)
 }
 
@@ -32,7 +33,7 @@ func TestSamplingDistribution(t *testing.T) {
 		mean.Data[2*i], mean.Data[2*i+1] = 1, -2
 		logVar.Data[2*i], logVar.Data[2*i+1] = 0, float32(math.Log(4)) // sd 1 and 2
 	}
-	c := &nn.Call{In: []*tensor.Tensor{mean, logVar}, Out: tensor.New(n, 2)}
+	c := &nn.Call{In: []*tensor.Tensor{mean, logVar}, Out: tensor.New(n, 2), Training: true}
 	s.Forward(c)
 	var m, v [2]float64
 	for i := 0; i < n; i++ {
@@ -55,7 +56,7 @@ func TestSamplingDistribution(t *testing.T) {
 	// The same seed draws the same z.
 	s2, _ := nn.NewSampling(nn.LayerSpec{Type: "Sampling", Name: "s", Seed: 1})
 	s2.Build([][]int{{2}, {2}}, nil)
-	c2 := &nn.Call{In: []*tensor.Tensor{mean, logVar}, Out: tensor.New(n, 2)}
+	c2 := &nn.Call{In: []*tensor.Tensor{mean, logVar}, Out: tensor.New(n, 2), Training: true}
 	s2.Forward(c2)
 	for i := range c.Out.Data {
 		if c.Out.Data[i] != c2.Out.Data[i] {

@@ -122,6 +122,24 @@ func (s *Scope) Apply(l Layer, in ...*Node) (*Node, error) {
 	return n, nil
 }
 
+// Chain makes the layers of specs and applies them in turn from node; it
+// returns the last node and the layers. what names the chain in errors
+// ("decoder layer 2: ...").
+func (s *Scope) Chain(what string, node *Node, specs []LayerSpec) (*Node, []Layer, error) {
+	var layers []Layer
+	for i, ls := range specs {
+		l, err := s.Layer(ls)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s layer %d: %w", what, i+1, err)
+		}
+		if node, err = s.Apply(l, node); err != nil {
+			return nil, nil, fmt.Errorf("%s layer %d: %w", what, i+1, err)
+		}
+		layers = append(layers, l)
+	}
+	return node, layers, nil
+}
+
 // InputLayer is the layer behind a model input: it passes its value through.
 type InputLayer struct {
 	name  string

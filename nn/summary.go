@@ -37,8 +37,8 @@ func (m *Model) Summary(w io.Writer) {
 			shape = "[" + shape + "]"
 		}
 		params := 0
-		for _, p := range n.layer.Params() {
-			params += len(p.Value.Data)
+		for _, w := range LayerWeights([]Layer{n.layer}) {
+			params += len(w.Value.Data)
 		}
 		fields := []string{fmt.Sprintf("%s (%s)", n.layer.Name(), n.layer.Class()), shape, fmt.Sprint(params)}
 		if !chain {
@@ -54,10 +54,18 @@ func (m *Model) Summary(w io.Writer) {
 		fmt.Fprintln(w, strings.Repeat(" ", lineLength))
 	}
 	fmt.Fprintln(w, strings.Repeat("=", lineLength))
-	total := m.CountParams()
+	trainable, fixed := 0, 0
+	for _, wt := range m.Weights() {
+		if wt.Trainable {
+			trainable += len(wt.Value.Data)
+		} else {
+			fixed += len(wt.Value.Data)
+		}
+	}
+	total := trainable + fixed
 	fmt.Fprintf(w, "Total params: %d (%s)\n", total, ReadableBytes(4*float64(total)))
-	fmt.Fprintf(w, "Trainable params: %d (%s)\n", total, ReadableBytes(4*float64(total)))
-	fmt.Fprintf(w, "Non-trainable params: 0 (%s)\n", ReadableBytes(0))
+	fmt.Fprintf(w, "Trainable params: %d (%s)\n", trainable, ReadableBytes(4*float64(trainable)))
+	fmt.Fprintf(w, "Non-trainable params: %d (%s)\n", fixed, ReadableBytes(4*float64(fixed)))
 	fmt.Fprintln(w, strings.Repeat("_", lineLength))
 }
 

@@ -1,8 +1,13 @@
 // Package recipe describes a training run in a small declarative JSON
-// file: the architecture, the loss, the optimizer and the training
-// settings. The lecture's programs (ae1, ae2, ae3, ae3b, ae3c) are built-in
-// recipes in the same format, so a user can copy one and try another
-// architecture without writing Go.
+// file: the model family and its architecture, the loss, the optimizer and
+// the training settings. The lecture's programs (ae1, ae2, ae3, ae3b, ae3c)
+// and the others (conv, denoise, vae, inpaint) are built-in recipes in the
+// same format, so a user can copy one and try another architecture without
+// writing Go. Validating a recipe plans its model (shapes, a weight
+// budget) without allocating a weight.
+//
+// It imports model, optim and the built-in families; runner and the
+// command line import it.
 package recipe
 
 import (
@@ -16,10 +21,11 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/latent-go/latent/ae"
-	"github.com/latent-go/latent/loss"
+	"github.com/latent-go/latent/model"
 	"github.com/latent-go/latent/optim"
-	"github.com/latent-go/latent/vae"
+
+	_ "github.com/latent-go/latent/ae"  // the autoencoder family
+	_ "github.com/latent-go/latent/vae" // the VAE family
 )
 
 // Recipe is one training run.
@@ -28,15 +34,14 @@ type Recipe struct {
 	Description string `json:"description,omitempty"`
 	// Dataset is "mnist" or "fashion".
 	Dataset string `json:"dataset"`
-	// Kind is "autoencoder" (the default) or "vae".
+	// Kind is the model family: "autoencoder" (the default) or "vae".
 	Kind string `json:"kind,omitempty"`
-	// LatentDim is a VAE's latent size; its encoder heads are added to
-	// the encoder's layers.
-	LatentDim int `json:"latent_dim,omitempty"`
 	// TrainOnTest adds the test images to the training set (keras.io's VAE
 	// trains on all 70,000 digits) and drops the validation.
 	TrainOnTest bool `json:"train_on_test,omitempty"`
-	ae.Spec
+	// The architecture: input_shape, encoder, decoder, and a VAE's
+	// latent_dim (its encoder heads are added to the encoder's layers).
+	model.Architecture
 	Loss      string       `json:"loss"`
 	Optimizer optim.Config `json:"optimizer"`
 	Epochs    int          `json:"epochs"`
@@ -46,6 +51,9 @@ type Recipe struct {
 	PrintCodes int `json:"print_codes,omitempty"`
 	// Grid asks for the decoded latent grid (2-d codes only).
 	Grid *Grid `json:"grid,omitempty"`
+	// LatentPlot is the split whose codes latent.png scatters: "test"
+	// (the default, as the lecture) or "train" (as keras.io's VAE).
+	LatentPlot string `json:"latent_plot,omitempty"`
 	// Lecture holds the lecture's published numbers, for comparison.
 	Lecture *Reference `json:"lecture,omitempty"`
 	// Noise makes a denoising autoencoder: inputs get Gaussian noise,
@@ -76,11 +84,26 @@ type Grid struct {
 	N   int     `json:"n"`
 	Min float64 `json:"min"`
 	Max float64 `json:"max"`
+	// YUp draws the rows from Max down to Min, as keras.io's
+	// plot_latent_space does; the lecture's loops run from Min.
+	YUp bool `json:"y_up,omitempty"`
+	// Scale is the pixels per value (default 2).
+	Scale int `json:"scale,omitempty"`
+	// Colormap is "greys" (the lecture's: 0 is white; the default) or
+	// "gray" (0 is black).
+	Colormap string `json:"colormap,omitempty"`
 }
+
+// DefaultGrid is the lecture's figure F2, drawn for any 2-d code when a
+// recipe asks for no other.
+var DefaultGrid = Grid{N: 15, Min: 0, Max: 4}
 
 // Reference is what the lecture printed: losses by epoch (1-based, as JSON
 // object keys) and the mean of test image 0's code.
 type Reference struct {
+	// Source names where the numbers come from in the comparison table
+	// (default "lecture").
+	Source   string             `json:"source,omitempty"`
 	Loss     map[string]float64 `json:"loss,omitempty"`
 	ValLoss  map[string]float64 `json:"val_loss,omitempty"`
 	CodeMean float64            `json:"code_mean,omitempty"`
@@ -159,9 +182,6 @@ func (r *Recipe) Validate() error {
 	if r.Loss == "" {
 		r.Loss = "binary_crossentropy"
 	}
-	if _, err := loss.ByName(r.Loss); err != nil {
-		return fmt.Errorf("recipe %s: %w", r.Name, err)
-	}
 	if _, err := optim.New(r.Optimizer); err != nil {
 		return fmt.Errorf("recipe %s: %w", r.Name, err)
 	}
@@ -174,40 +194,39 @@ func (r *Recipe) Validate() error {
 	if r.Mask != nil && r.Mask.Size <= 0 {
 		return fmt.Errorf("recipe %s: mask size must be positive, got %d", r.Name, r.Mask.Size)
 	}
-	if r.Grid != nil && (r.Grid.N <= 0 || r.Grid.N > 100 || !(r.Grid.Max > r.Grid.Min)) {
-		return fmt.Errorf("recipe %s: grid needs 1 <= n <= 100 and max > min", r.Name)
+	if r.Grid != nil && (r.Grid.N <= 0 || r.Grid.N > 100 || !(r.Grid.Max > r.Grid.Min) || r.Grid.Scale < 0 || r.Grid.Scale > 8) {
+		return fmt.Errorf("recipe %s: grid needs 1 <= n <= 100, max > min and a scale of at most 8", r.Name)
 	}
-	switch r.Kind {
-	case "", "autoencoder":
+	if r.Grid != nil && r.Grid.Colormap != "" && r.Grid.Colormap != "gray" && r.Grid.Colormap != "greys" {
+		return fmt.Errorf("recipe %s: grid colormap must be \"gray\" or \"greys\", got %q", r.Name, r.Grid.Colormap)
+	}
+	if r.LatentPlot != "" && r.LatentPlot != "test" && r.LatentPlot != "train" {
+		return fmt.Errorf("recipe %s: latent_plot must be \"test\" or \"train\", got %q", r.Name, r.LatentPlot)
+	}
+	if r.Kind == "" {
 		r.Kind = "autoencoder"
-		if _, err := ae.Build(r.Spec, r.Seed); err != nil {
-			return fmt.Errorf("recipe %s: %w", r.Name, err)
-		}
-	case "vae":
-		if r.Loss != "binary_crossentropy" {
-			return fmt.Errorf("recipe %s: a VAE's reconstruction term is binary_crossentropy", r.Name)
-		}
-		if _, err := vae.Build(r.VAESpec(), r.Seed); err != nil {
-			return fmt.Errorf("recipe %s: %w", r.Name, err)
-		}
-	default:
-		return fmt.Errorf("recipe %s: kind must be \"autoencoder\" or \"vae\", got %q", r.Name, r.Kind)
+	}
+	fam, err := model.Lookup(r.Kind)
+	if err != nil {
+		return fmt.Errorf("recipe %s: %w", r.Name, err)
+	}
+	if _, err := fam.Objective(r.Loss); err != nil {
+		return fmt.Errorf("recipe %s: %w", r.Name, err)
+	}
+	if _, err := fam.Plan(r.Architecture); err != nil {
+		return fmt.Errorf("recipe %s: %w", r.Name, err)
 	}
 	return nil
 }
 
-// VAESpec is the architecture of a "vae" recipe.
-func (r *Recipe) VAESpec() vae.Spec {
-	return vae.Spec{InputShape: r.InputShape, LatentDim: r.LatentDim, Encoder: r.Encoder, Decoder: r.Decoder}
-}
+// Family is the recipe's model family.
+func (r *Recipe) Family() (model.Family, error) { return model.Lookup(r.Kind) }
 
-// BuildVAE makes a "vae" recipe's model, its weights drawn from the seed.
-func (r *Recipe) BuildVAE() (*vae.VAE, error) { return vae.Build(r.VAESpec(), r.Seed) }
-
-// Build makes the recipe's autoencoder, its weights drawn from the seed.
-func (r *Recipe) Build() (*ae.Autoencoder, error) {
-	if r.Kind == "vae" {
-		return nil, fmt.Errorf("recipe %s is a VAE; use BuildVAE", r.Name)
+// Build makes the recipe's model, its weights drawn from the seed.
+func (r *Recipe) Build() (model.Model, error) {
+	fam, err := r.Family()
+	if err != nil {
+		return nil, err
 	}
-	return ae.Build(r.Spec, r.Seed)
+	return fam.Build(r.Architecture, r.Seed)
 }

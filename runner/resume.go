@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"reflect"
 
 	"github.com/latent-go/latent/checkpoint"
 	"github.com/latent-go/latent/nn"
@@ -23,7 +24,7 @@ const CheckpointFile = "checkpoint.safetensors"
 // count is left out, so a finished run can also be extended.
 func runIdentity(r *recipe.Recipe, dataset string, limit int) (json.RawMessage, error) {
 	c := *r
-	c.Epochs, c.Description, c.Lecture, c.PrintCodes, c.Grid = 0, "", nil, 0, nil
+	c.Epochs, c.Description, c.Lecture, c.PrintCodes, c.Grid, c.LatentPlot = 0, "", nil, 0, nil, ""
 	c.Dataset = dataset
 	return json.Marshal(struct {
 		Recipe *recipe.Recipe `json:"recipe"`
@@ -32,64 +33,65 @@ func runIdentity(r *recipe.Recipe, dataset string, limit int) (json.RawMessage, 
 }
 
 // resumeRun loads the checkpoint of opt.OutDir into the layers and the
-// optimizer, decodes its history into hist and returns the number of
-// epochs it had finished, at most epochs. Without opt.Resume it does
-// nothing.
-func resumeRun(opt Options, epochs int, id json.RawMessage, layers []nn.Layer, o optim.Optimizer, hist any) (int, error) {
+// optimizer, decodes its history into h and returns the number of epochs
+// it had finished, at most epochs. Without opt.Resume it does nothing.
+func resumeRun(opt Options, epochs int, id json.RawMessage, layers []nn.Layer, o optim.Optimizer, h *train.History) error {
 	if !opt.Resume {
-		return 0, nil
+		return nil
 	}
 	path := filepath.Join(opt.OutDir, CheckpointFile)
 	st, err := checkpoint.Load(path, layers, o)
 	if errors.Is(err, checkpoint.ErrNone) {
-		return 0, fmt.Errorf("nothing to resume: %s has no %s (run without --resume to start afresh)", opt.OutDir, CheckpointFile)
+		return fmt.Errorf("nothing to resume: %s has no %s (run without --resume to start afresh)", opt.OutDir, CheckpointFile)
 	}
 	if err != nil {
-		return 0, err
+		return err
 	}
-	if string(st.Run) != string(id) {
-		return 0, fmt.Errorf("%s is from a different run (its recipe, dataset or seed differ from this one's); run without --resume to start afresh", path)
+	if !sameJSON(st.Run, id) {
+		return fmt.Errorf("%s is from a different run (its recipe, dataset or seed differ from this one's); run without --resume to start afresh", path)
 	}
 	if st.Epoch > epochs {
-		return 0, fmt.Errorf("%s has finished %d epochs, more than the %d asked for", path, st.Epoch, epochs)
+		return fmt.Errorf("%s has finished %d epochs, more than the %d asked for", path, st.Epoch, epochs)
 	}
-	if err := json.Unmarshal(st.History, hist); err != nil {
-		return 0, fmt.Errorf("%s: bad history: %w", path, err)
+	if err := json.Unmarshal(st.History, h); err != nil || h.Epochs() != st.Epoch {
+		return fmt.Errorf("%s: its history does not hold the %d epochs it has finished", path, st.Epoch)
 	}
 	fmt.Fprintf(opt.Stdout, "Resuming after epoch %d from %s\n", st.Epoch, path)
-	return st.Epoch, nil
+	return nil
 }
 
-// prepareCheckpoints resumes the run when opt.Resume (loading the
-// checkpoint into the layers, the optimizer and hist) and returns the
-// epochs already done and the callback that saves a checkpoint after
-// every epoch.
-func prepareCheckpoints(opt Options, r *recipe.Recipe, dataset string, layers []nn.Layer, o optim.Optimizer, hist any) (int, *checkpointer, error) {
-	id, err := runIdentity(r, dataset, opt.Limit)
-	if err != nil {
-		return 0, nil, err
-	}
-	done, err := resumeRun(opt, r.Epochs, id, layers, o, hist)
-	if err != nil {
-		return 0, nil, err
-	}
-	return done, newCheckpointer(opt, id, layers, o, hist), nil
+// sameJSON reports whether two JSON texts hold the same values, whatever
+// the order of their keys.
+func sameJSON(a, b []byte) bool {
+	var x, y any
+	return json.Unmarshal(a, &x) == nil && json.Unmarshal(b, &y) == nil && reflect.DeepEqual(x, y)
 }
 
-// checkpointer saves a checkpoint after every epoch, with hist (kept up to
-// date by the history saver before it) as its history.
+// prepareCheckpoints resumes the run when asked (loading the checkpoint
+// into the model, the optimizer and h) and returns the callback that
+// saves a checkpoint after every epoch.
+func prepareCheckpoints(r *run, o optim.Optimizer, h *train.History) (*checkpointer, error) {
+	id, err := runIdentity(r.recipe, r.data.Dataset, r.opt.Limit)
+	if err != nil {
+		return nil, err
+	}
+	layers := r.model.Network().Layers()
+	if err := resumeRun(r.opt, r.recipe.Epochs, id, layers, o, h); err != nil {
+		return nil, err
+	}
+	return &checkpointer{path: r.path(CheckpointFile), id: id, layers: layers, opt: o, hist: h}, nil
+}
+
+// checkpointer saves a checkpoint after every epoch, with the history (kept
+// up to date by the trainer) as its history.
 type checkpointer struct {
 	train.BaseCallback
 	path   string
 	id     json.RawMessage
 	layers []nn.Layer
 	opt    optim.Optimizer
-	hist   any
+	hist   *train.History
 	err    error
-}
-
-func newCheckpointer(opt Options, id json.RawMessage, layers []nn.Layer, o optim.Optimizer, hist any) *checkpointer {
-	return &checkpointer{path: filepath.Join(opt.OutDir, CheckpointFile), id: id, layers: layers, opt: o, hist: hist}
 }
 
 func (c *checkpointer) EpochEnd(l train.EpochLogs) bool {

@@ -14,9 +14,10 @@ type EpochLogs struct {
 	Loss    float64
 	ValLoss float64 // valid when the fit has validation data
 	Seconds float64
-	// Extra are further metrics, printed after the loss in this order
-	// (a VAE's reconstruction_loss and kl_loss).
-	Extra []Metric
+	// Parts are the terms of the loss, printed after it in this order (a
+	// VAE's reconstruction_loss and kl_loss); ValParts theirs on the
+	// validation data ("val_reconstruction_loss", ...).
+	Parts, ValParts []Metric
 }
 
 // Metric is a named number of an epoch.

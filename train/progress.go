@@ -56,11 +56,14 @@ func (p *Progress) BatchEnd(step int, loss float64) {
 func (p *Progress) EpochEnd(l EpochLogs) bool {
 	perStep := l.Seconds / float64(max(p.info.Steps, 1))
 	tail := fmt.Sprintf("%.0fs %s - loss: %s", l.Seconds, formatPerStep(perStep), FormatValue(l.Loss))
-	for _, m := range l.Extra {
+	for _, m := range l.Parts {
 		tail += " - " + m.Name + ": " + FormatValue(m.Value)
 	}
 	if p.info.HasValidation {
 		tail += " - val_loss: " + FormatValue(l.ValLoss)
+	}
+	for _, m := range l.ValParts {
+		tail += " - " + m.Name + ": " + FormatValue(m.Value)
 	}
 	if p.Terminal {
 		p.draw(p.bar(p.info.Steps) + " - " + tail)

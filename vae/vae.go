@@ -1,113 +1,110 @@
-// Package vae builds and trains variational autoencoders as keras.io's
-// example "Variational AutoEncoder" does: an encoder that returns z_mean,
-// z_log_var and a sampled z, a decoder from z to the image, and a loss
-// that adds the reconstruction term (binary cross-entropy summed over the
-// pixels) and the KL term (summed over the latent dimensions), each
-// averaged over the batch.
+// Package vae is the variational autoencoder family, built and trained as
+// keras.io's example "Variational AutoEncoder" does: an encoder that
+// returns z_mean, z_log_var and a sampled z, a decoder from z to the image,
+// and an objective that adds the reconstruction term (binary cross-entropy
+// summed over the pixels) and the KL term (summed over the latent
+// dimensions), each averaged over the batch.
+//
+// It imports nn, train and model, and registers the family "vae" with
+// model.
 package vae
 
 import (
 	"fmt"
 
+	"github.com/latent-go/latent/model"
 	"github.com/latent-go/latent/nn"
 	"github.com/latent-go/latent/tensor"
+	"github.com/latent-go/latent/train"
 )
 
-// Spec is a VAE's architecture: the encoder's trunk (from the input to a
-// flat feature vector), the latent size, and the decoder (from z to an
-// image of the input's shape, ending in a sigmoid).
-type Spec struct {
-	InputShape []int          `json:"input_shape"`
-	LatentDim  int            `json:"latent_dim"`
-	Encoder    []nn.LayerSpec `json:"encoder"`
-	Decoder    []nn.LayerSpec `json:"decoder"`
+func init() { model.Register(Family{}) }
+
+// Family is the VAE family.
+type Family struct{}
+
+// Name implements model.Family.
+func (Family) Name() string { return "vae" }
+
+// Format implements model.Family.
+func (Family) Format() string { return Format }
+
+// Format names the layout of latent's VAE files.
+const Format = "latent.vae/1"
+
+// Plan implements model.Family: the encoder's trunk from the input to a
+// flat feature vector, two Dense heads of latent_dim units, and the
+// decoder from latent_dim values back to the input's shape.
+func (Family) Plan(a model.Architecture) (nn.Plan, error) {
+	if a.LatentDim <= 0 {
+		return nn.Plan{}, fmt.Errorf("latent_dim must be positive, got %d", a.LatentDim)
+	}
+	if len(a.Encoder) == 0 || len(a.Decoder) == 0 {
+		return nn.Plan{}, fmt.Errorf("a VAE needs an input shape, encoder layers and decoder layers")
+	}
+	if last := a.Decoder[len(a.Decoder)-1]; last.Activation != "sigmoid" {
+		return nn.Plan{}, fmt.Errorf("the decoder's last layer must end in a sigmoid (its loss is binary cross-entropy)")
+	}
+	trunk, err := nn.PlanChain("encoder", a.InputShape, a.Encoder)
+	if err != nil {
+		return nn.Plan{}, err
+	}
+	head := nn.LayerSpec{Type: "Dense", Name: "z_mean", Units: a.LatentDim}
+	zMean, err := trunk.Then(head)
+	if err != nil {
+		return nn.Plan{}, err
+	}
+	// z_log_var: a second head of the same size.
+	enc, err := zMean.Add(nn.Plan{Weights: zMean.Weights - trunk.Weights})
+	if err != nil {
+		return nn.Plan{}, err
+	}
+	dec, err := nn.PlanChain("decoder", []int{a.LatentDim}, a.Decoder)
+	if err != nil {
+		return nn.Plan{}, err
+	}
+	if !tensor.SameShape(dec.Shape, a.InputShape) {
+		return nn.Plan{}, fmt.Errorf("the decoder's output %s does not match the input %s", tensor.ShapeString(dec.Shape), tensor.ShapeString(a.InputShape))
+	}
+	return enc.Add(dec)
 }
+
+// Build implements model.Family.
+func (Family) Build(a model.Architecture, seed uint64) (model.Model, error) { return Build(a, seed) }
 
 // VAE holds the encoder and the decoder, and the model that training runs:
 // from x to [z_mean, z_log_var, reconstruction], the decoder's layers
 // applied to the sampled z.
 type VAE struct {
-	Encoder *nn.Model // x -> [z_mean, z_log_var, z], named "encoder"
-	Decoder *nn.Model // z -> reconstruction, named "decoder"
-	Train   *nn.Model
-	Spec    Spec
-	// Sampling is the layer that draws z.
-	Sampling *nn.Sampling
+	enc   *nn.Model // x -> [z_mean, z_log_var, z], named "encoder"
+	dec   *nn.Model // z -> reconstruction, named "decoder"
+	train *nn.Model
+	arch  model.Architecture
+	// sampling is the layer that draws z.
+	sampling *nn.Sampling
 }
 
 // Build makes the VAE with weights drawn from seed, in the order and with
 // the names of the keras.io example: the encoder's layers, its heads
-// "z_mean" and "z_log_var" and "sampling", then the decoder's.
-func Build(spec Spec, seed uint64) (*VAE, error) {
-	if spec.LatentDim <= 0 {
-		return nil, fmt.Errorf("latent_dim must be positive, got %d", spec.LatentDim)
+// "z_mean" and "z_log_var" and "sampling", then the decoder's. The
+// sampling layer draws from a.SamplingSeed, or from seed when that is 0.
+func Build(a model.Architecture, seed uint64) (*VAE, error) {
+	if _, err := (Family{}).Plan(a); err != nil {
+		return nil, err
 	}
-	if len(spec.InputShape) == 0 || len(spec.Encoder) == 0 || len(spec.Decoder) == 0 {
-		return nil, fmt.Errorf("a VAE needs an input shape, encoder layers and decoder layers")
+	samplingSeed := a.SamplingSeed
+	if samplingSeed == 0 {
+		samplingSeed = seed
 	}
 	s := nn.NewScope(seed)
-	v := &VAE{Spec: Spec{InputShape: spec.InputShape, LatentDim: spec.LatentDim}}
-	x := s.Input(spec.InputShape...)
-	h := x
-	for i, ls := range spec.Encoder {
-		l, err := s.Layer(ls)
-		if err != nil {
-			return nil, fmt.Errorf("encoder layer %d: %w", i+1, err)
-		}
-		if h, err = s.Apply(l, h); err != nil {
-			return nil, fmt.Errorf("encoder layer %d: %w", i+1, err)
-		}
-		v.Spec.Encoder = append(v.Spec.Encoder, l.Spec())
-	}
-	head := func(name string) (*nn.Node, error) {
-		l, err := s.Layer(nn.LayerSpec{Type: "Dense", Name: name, Units: spec.LatentDim})
-		if err != nil {
-			return nil, err
-		}
-		return s.Apply(l, h)
-	}
-	zMean, err := head("z_mean")
+	v := &VAE{arch: model.Architecture{InputShape: a.InputShape, LatentDim: a.LatentDim, SamplingSeed: samplingSeed}}
+	x := s.Input(a.InputShape...)
+	zMean, zLogVar, z, err := v.buildEncoder(s, x, a)
 	if err != nil {
 		return nil, err
 	}
-	zLogVar, err := head("z_log_var")
+	decLayers, err := v.buildDecoder(s, a)
 	if err != nil {
-		return nil, err
-	}
-	sl, err := s.Layer(nn.LayerSpec{Type: "Sampling", Seed: seed})
-	if err != nil {
-		return nil, err
-	}
-	v.Sampling = sl.(*nn.Sampling)
-	z, err := s.Apply(sl, zMean, zLogVar)
-	if err != nil {
-		return nil, err
-	}
-	if v.Encoder, err = nn.NewModel("encoder", []*nn.Node{x}, []*nn.Node{zMean, zLogVar, z}); err != nil {
-		return nil, err
-	}
-	zIn := s.Input(spec.LatentDim)
-	var decLayers []nn.Layer
-	d := zIn
-	for i, ls := range spec.Decoder {
-		l, err := s.Layer(ls)
-		if err != nil {
-			return nil, fmt.Errorf("decoder layer %d: %w", i+1, err)
-		}
-		if d, err = s.Apply(l, d); err != nil {
-			return nil, fmt.Errorf("decoder layer %d: %w", i+1, err)
-		}
-		decLayers = append(decLayers, l)
-		v.Spec.Decoder = append(v.Spec.Decoder, l.Spec())
-	}
-	if !tensor.SameShape(d.Shape(), spec.InputShape) {
-		return nil, fmt.Errorf("the decoder's output %s does not match the input %s", tensor.ShapeString(d.Shape()), tensor.ShapeString(spec.InputShape))
-	}
-	last, ok := decLayers[len(decLayers)-1].(nn.LogitLayer)
-	if !ok || last.ActivationName() != "sigmoid" {
-		return nil, fmt.Errorf("the decoder's last layer must end in a sigmoid (its loss is binary cross-entropy)")
-	}
-	if v.Decoder, err = nn.NewModel("decoder", []*nn.Node{zIn}, []*nn.Node{d}); err != nil {
 		return nil, err
 	}
 	r := z
@@ -116,8 +113,91 @@ func Build(spec Spec, seed uint64) (*VAE, error) {
 			return nil, err
 		}
 	}
-	if v.Train, err = nn.NewModel("vae", []*nn.Node{x}, []*nn.Node{zMean, zLogVar, r}); err != nil {
+	if v.train, err = nn.NewModel("vae", []*nn.Node{x}, []*nn.Node{zMean, zLogVar, r}); err != nil {
 		return nil, err
 	}
 	return v, nil
+}
+
+// buildEncoder applies the trunk, the two heads and the sampling layer to
+// x and makes the encoder model.
+func (v *VAE) buildEncoder(s *nn.Scope, x *nn.Node, a model.Architecture) (zMean, zLogVar, z *nn.Node, err error) {
+	h, layers, err := s.Chain("encoder", x, a.Encoder)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for _, l := range layers {
+		v.arch.Encoder = append(v.arch.Encoder, l.Spec())
+	}
+	head := func(name string) (*nn.Node, error) {
+		l, err := s.Layer(nn.LayerSpec{Type: "Dense", Name: name, Units: a.LatentDim})
+		if err != nil {
+			return nil, err
+		}
+		return s.Apply(l, h)
+	}
+	if zMean, err = head("z_mean"); err != nil {
+		return nil, nil, nil, err
+	}
+	if zLogVar, err = head("z_log_var"); err != nil {
+		return nil, nil, nil, err
+	}
+	sl, err := s.Layer(nn.LayerSpec{Type: "Sampling", Seed: v.arch.SamplingSeed})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	v.sampling = sl.(*nn.Sampling)
+	if z, err = s.Apply(sl, zMean, zLogVar); err != nil {
+		return nil, nil, nil, err
+	}
+	v.enc, err = nn.NewModel("encoder", []*nn.Node{x}, []*nn.Node{zMean, zLogVar, z})
+	return zMean, zLogVar, z, err
+}
+
+// buildDecoder makes the decoder model from a new latent input and
+// returns its layers, to be applied to the sampled z as well.
+func (v *VAE) buildDecoder(s *nn.Scope, a model.Architecture) ([]nn.Layer, error) {
+	zIn := s.Input(a.LatentDim)
+	d, layers, err := s.Chain("decoder", zIn, a.Decoder)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range layers {
+		v.arch.Decoder = append(v.arch.Decoder, l.Spec())
+	}
+	v.dec, err = nn.NewModel("decoder", []*nn.Node{zIn}, []*nn.Node{d})
+	return layers, err
+}
+
+// Family implements model.Model.
+func (v *VAE) Family() model.Family { return Family{} }
+
+// Architecture implements model.Model.
+func (v *VAE) Architecture() model.Architecture { return v.arch }
+
+// Network implements model.Model: x -> [z_mean, z_log_var, reconstruction].
+func (v *VAE) Network() *nn.Model { return v.train }
+
+// Encoder implements model.Model: x -> [z_mean, z_log_var, z].
+func (v *VAE) Encoder() *nn.Model { return v.enc }
+
+// Decoder implements model.Model: z -> reconstruction.
+func (v *VAE) Decoder() *nn.Model { return v.dec }
+
+// Sampling is the layer that draws z.
+func (v *VAE) Sampling() *nn.Sampling { return v.sampling }
+
+// Views implements model.Model: keras.io prints the encoder's summary,
+// then the decoder's.
+func (v *VAE) Views() []model.View {
+	return []model.View{{Name: "encoder", Model: v.enc}, {Name: "decoder", Model: v.dec}}
+}
+
+// Objective implements model.Family: the reconstruction term is binary
+// cross-entropy, the only loss keras.io's VAE has.
+func (Family) Objective(loss string) (train.Objective, error) {
+	if loss != "" && loss != "binary_crossentropy" && loss != "bce" {
+		return nil, fmt.Errorf("a VAE's reconstruction term is binary_crossentropy, not %q", loss)
+	}
+	return Objective{}, nil
 }

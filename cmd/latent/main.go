@@ -1,7 +1,7 @@
 // Command latent builds, trains and inspects autoencoders; see README.md.
 //
 //	latent run RECIPE [--dataset mnist|fashion] [--epochs N] [--batch-size N] [--seed N] [--out DIR]
-//	latent summary RECIPE
+//	latent summary RECIPE|MODEL_FILE
 //	latent bench RECIPE [--epochs N] [--json] [--gemm NAME]
 //	latent recipes
 package main
@@ -17,9 +17,11 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/latent-go/latent"
 	"github.com/latent-go/latent/bench"
 	"github.com/latent-go/latent/compute"
 	"github.com/latent-go/latent/data"
+	"github.com/latent-go/latent/model"
 	"github.com/latent-go/latent/recipe"
 	"github.com/latent-go/latent/runner"
 )
@@ -28,7 +30,7 @@ const usage = `latent: autoencoders in Go
 
 usage:
   latent run RECIPE [flags]   train a recipe and write its outputs into a folder
-  latent summary RECIPE       print the Keras summaries of a recipe's models
+  latent summary RECIPE|FILE  print the Keras summaries of a recipe's or a saved model's models
   latent bench RECIPE [flags] time training epochs against the GEMM's own rate
   latent recipes              list the built-in recipes
   latent help                 print this text
@@ -160,7 +162,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		r.Seed = uint64(*seed)
 	}
 	if set["dataset"] {
-		if _, ok := data.Sources[*dataset]; !ok && *dataDir == "" {
+		if _, ok := data.Builtins[*dataset]; !ok && *dataDir == "" {
 			return usageErr("--dataset must be mnist or fashion, got %q", *dataset)
 		}
 		r.Dataset = *dataset
@@ -190,31 +192,32 @@ func cmdSummary(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("summary", flag.ContinueOnError)
 	name, err := parse(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprintln(stdout, "usage: latent summary RECIPE")
+		fmt.Fprintln(stdout, "usage: latent summary RECIPE|MODEL_FILE")
 		return nil
 	}
 	if err != nil {
 		return err
+	}
+	m, err := modelOrRecipe(name)
+	if err != nil {
+		return err
+	}
+	runner.Summaries(stdout, m)
+	return nil
+}
+
+// modelOrRecipe loads a saved model file (.safetensors), or builds a
+// recipe's model.
+func modelOrRecipe(name string) (model.Model, error) {
+	if strings.HasSuffix(name, ".safetensors") {
+		m, _, err := latent.Open(name)
+		return m, err
 	}
 	r, err := recipe.Load(name)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if r.Kind == "vae" {
-		v, err := r.BuildVAE()
-		if err != nil {
-			return err
-		}
-		v.Encoder.Summary(stdout)
-		v.Decoder.Summary(stdout)
-		return nil
-	}
-	a, err := r.Build()
-	if err != nil {
-		return err
-	}
-	runner.Summaries(stdout, a)
-	return nil
+	return r.Build()
 }
 
 func cmdBench(args []string, stdout io.Writer) error {

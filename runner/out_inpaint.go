@@ -3,7 +3,10 @@ package runner
 import (
 	"fmt"
 
-	"github.com/latent-go/latent/ae"
+	"os"
+
+	"github.com/latent-go/latent/data"
+	"github.com/latent-go/latent/model"
 	"github.com/latent-go/latent/tensor"
 )
 
@@ -18,10 +21,38 @@ type InpaintReport struct {
 	BaselineMAE float64 `json:"mean_image_mae"`
 }
 
+// reportInpainting prints and writes inpainting.txt for an inpainting
+// recipe: the error inside the hidden squares of the test images.
+func reportInpainting(r *run) error {
+	if r.data.Hidden == nil {
+		return nil
+	}
+	masked, err := data.ReadAll(r.data.Test)
+	if err != nil {
+		return err
+	}
+	original, err := data.ReadAll(r.data.TestTargets)
+	if err != nil {
+		return err
+	}
+	train, err := data.ReadAll(r.data.TrainSplit)
+	if err != nil {
+		return err
+	}
+	rep, err := InpaintingError(r.model, masked, original, train, r.data.Hidden)
+	if err != nil {
+		return err
+	}
+	r.result.Inpainting = rep
+	text := rep.String()
+	fmt.Fprint(r.opt.Stdout, text)
+	return os.WriteFile(r.path("inpainting.txt"), []byte(text), 0o644)
+}
+
 // InpaintingError fills the masked test images with the model and scores
 // the hidden values against the originals.
-func InpaintingError(a *ae.Autoencoder, masked, original, train *tensor.Tensor, hidden []bool) (*InpaintReport, error) {
-	filled, err := a.Model.Predict(masked, 256)
+func InpaintingError(m model.Model, masked, original, train *tensor.Tensor, hidden []bool) (*InpaintReport, error) {
+	filled, err := model.Reconstruct(m, masked, 256)
 	if err != nil {
 		return nil, err
 	}
