@@ -9,12 +9,13 @@ import (
 	"testing"
 
 	"github.com/latent-go/latent/ae"
+	"github.com/latent-go/latent/model"
 	"github.com/latent-go/latent/nn"
 	"github.com/latent-go/latent/tensor"
 )
 
-func ae1Spec() ae.Spec {
-	return ae.Spec{
+func ae1Spec() model.Architecture {
+	return model.Architecture{
 		InputShape: []int{784},
 		Encoder:    []nn.LayerSpec{{Type: "Dense", Units: 32, Activation: "relu"}},
 		Decoder:    []nn.LayerSpec{{Type: "Dense", Units: 784, Activation: "sigmoid"}},
@@ -29,9 +30,9 @@ func TestSummaryGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	a.Model.Summary(&b)
-	a.Encoder.Summary(&b)
-	a.Decoder.Summary(&b)
+	a.Network().Summary(&b)
+	a.Encoder().Summary(&b)
+	a.Decoder().Summary(&b)
 	want, err := os.ReadFile("testdata/ae1_summary.golden")
 	if err != nil {
 		t.Fatal(err)
@@ -76,17 +77,17 @@ func TestEncoderAndDecoderShareWeights(t *testing.T) {
 	for i := range x.Data {
 		x.Data[i] = rng.Float32()
 	}
-	full, _ := a.Model.Predict(x, 2)
-	code, _ := a.Encoder.Predict(x, 3)
-	twoStep, _ := a.Decoder.Predict(code, 5)
+	full, _ := a.Network().Predict(x, 2)
+	code, _ := a.Encoder().Predict(x, 3)
+	twoStep, _ := a.Decoder().Predict(code, 5)
 	for i := range full.Data {
 		if full.Data[i] != twoStep.Data[i] {
 			t.Fatalf("decoder(encoder(x)) differs from the autoencoder at %d", i)
 		}
 	}
 	// Changing a weight through the autoencoder changes the encoder.
-	a.Model.Layers()[1].Params()[0].Value.Data[0] += 1
-	if &a.Encoder.Params()[0].Value.Data[0] != &a.Model.Params()[0].Value.Data[0] {
+	a.Network().Layers()[1].Params()[0].Value.Data[0] += 1
+	if &a.Encoder().Params()[0].Value.Data[0] != &a.Network().Params()[0].Value.Data[0] {
 		t.Error("encoder does not share the autoencoder's kernel")
 	}
 	if got := a.CodeShape(); len(got) != 1 || got[0] != 32 {
@@ -102,31 +103,31 @@ func TestSaveLoadPredictsIdentically(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Move the biases off zero so that they are tested too.
-	for _, p := range a.Model.Params() {
+	for _, p := range a.Network().Params() {
 		for i := range p.Value.Data {
 			p.Value.Data[i] += float32(i%7) * 1e-3
 		}
 	}
 	path := filepath.Join(t.TempDir(), "m.safetensors")
-	if err := a.Save(path, map[string]string{"recipe": "test"}); err != nil {
+	if err := model.Save(a, path, map[string]string{"recipe": "test"}); err != nil {
 		t.Fatal(err)
 	}
-	b, meta, err := ae.Load(path)
+	b, meta, err := model.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if meta["recipe"] != "test" {
 		t.Errorf("metadata %v", meta)
 	}
-	if b.Spec.Encoder[0].ActivityRegularizer == nil || b.Spec.Encoder[0].ActivityRegularizer.L1 != 1e-4 {
+	if b.Architecture().Encoder[0].ActivityRegularizer == nil || b.Architecture().Encoder[0].ActivityRegularizer.L1 != 1e-4 {
 		t.Error("regularizer lost on load")
 	}
 	x := tensor.New(17, 784)
 	for i := range x.Data {
 		x.Data[i] = float32(i%255) / 255
 	}
-	want, _ := a.Model.Predict(x, 8)
-	got, _ := b.Model.Predict(x, 8)
+	want, _ := a.Network().Predict(x, 8)
+	got, _ := b.Network().Predict(x, 8)
 	for i := range want.Data {
 		if want.Data[i] != got.Data[i] {
 			t.Fatalf("loaded model predicts %v at %d, original %v", got.Data[i], i, want.Data[i])
@@ -145,17 +146,17 @@ func TestLoadRejectsBadFiles(t *testing.T) {
 		"not latent": append([]byte{2, 0, 0, 0, 0, 0, 0, 0}, []byte("{}")...),
 	} {
 		os.WriteFile(bad, content, 0o644)
-		if _, _, err := ae.Load(bad); err == nil {
+		if _, _, err := model.Open(bad); err == nil {
 			t.Errorf("%s: loaded", name)
 		}
 	}
-	if _, _, err := ae.Load(filepath.Join(dir, "missing")); err == nil {
+	if _, _, err := model.Open(filepath.Join(dir, "missing")); err == nil {
 		t.Error("missing file loaded")
 	}
 }
 
 func TestBuildRejectsBadSpecs(t *testing.T) {
-	bad := []ae.Spec{
+	bad := []model.Architecture{
 		{},
 		{InputShape: []int{784}},
 		{InputShape: []int{784}, Encoder: []nn.LayerSpec{{Type: "Dense", Units: 2}}, Decoder: []nn.LayerSpec{{Type: "Dense", Units: 783}}},

@@ -16,10 +16,10 @@ func TestFLOPCounts(t *testing.T) {
 	// Per sample: forward 2*(784*32 + 32*784) = 100352; training adds the
 	// two kernel gradients and the second layer's input gradient.
 	want := 60000*(100352.0*2+50176) + 10000*100352.0
-	if got := bench.EpochFLOP(a.Model, 60000, 10000); got != want {
+	if got := bench.EpochFLOP(a.Network(), 60000, 10000); got != want {
 		t.Errorf("ae1 epoch FLOP %v, want %v", got, want)
 	}
-	if s := bench.Shapes(a.Model, 256); len(s) != 5 || s[0].K != 784 || !s[1].TransA || !s[4].TransB {
+	if s := bench.Shapes(a.Network(), 256); len(s) != 5 || s[0].K != 784 || !s[1].TransA || !s[4].TransB {
 		t.Errorf("shapes %+v", s)
 	}
 }

@@ -10,13 +10,14 @@ import (
 
 	"github.com/latent-go/latent/ae"
 	"github.com/latent-go/latent/checkpoint"
+	"github.com/latent-go/latent/model"
 	"github.com/latent-go/latent/nn"
 	"github.com/latent-go/latent/optim"
 )
 
 func small(t *testing.T, units int, seed uint64) *ae.Autoencoder {
 	t.Helper()
-	a, err := ae.Build(ae.Spec{
+	a, err := ae.Build(model.Architecture{
 		InputShape: []int{6},
 		Encoder:    []nn.LayerSpec{{Type: "Dense", Units: units, Activation: "relu"}},
 		Decoder:    []nn.LayerSpec{{Type: "Dense", Units: 6, Activation: "sigmoid"}},
@@ -32,12 +33,12 @@ func stepped(t *testing.T) (*ae.Autoencoder, *optim.Adam) {
 	a := small(t, 3, 1)
 	opt := optim.NewAdam()
 	for s := 0; s < 2; s++ {
-		for i, p := range a.Model.Params() {
+		for i, p := range a.Network().Params() {
 			for j := range p.Grad.Data {
 				p.Grad.Data[j] = float32(i+1) * 0.01 * float32(j-s)
 			}
 		}
-		opt.Step(a.Model.Params())
+		opt.Step(a.Network().Params())
 	}
 	return a, opt
 }
@@ -46,11 +47,11 @@ func TestRoundTrip(t *testing.T) {
 	a, opt := stepped(t)
 	path := filepath.Join(t.TempDir(), "ck.safetensors")
 	st := checkpoint.State{Epoch: 4, Run: json.RawMessage(`{"recipe":"x"}`), History: json.RawMessage(`{"loss":[1,0.5]}`)}
-	if err := checkpoint.Save(path, st, a.Model.Layers(), opt); err != nil {
+	if err := checkpoint.Save(path, st, a.Network().Layers(), opt); err != nil {
 		t.Fatal(err)
 	}
 	b, opt2 := small(t, 3, 99), optim.NewAdam()
-	got, err := checkpoint.Load(path, b.Model.Layers(), opt2)
+	got, err := checkpoint.Load(path, b.Network().Layers(), opt2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,8 +61,8 @@ func TestRoundTrip(t *testing.T) {
 	if opt2.Iterations != 2 {
 		t.Errorf("iterations %d, want 2", opt2.Iterations)
 	}
-	for i, p := range a.Model.Params() {
-		q := b.Model.Params()[i]
+	for i, p := range a.Network().Params() {
+		q := b.Network().Params()[i]
 		m, v := opt.Moments(p)
 		m2, v2 := opt2.Moments(q)
 		for j := range p.Value.Data {
@@ -75,28 +76,28 @@ func TestRoundTrip(t *testing.T) {
 func TestLoadErrors(t *testing.T) {
 	dir := t.TempDir()
 	a, opt := stepped(t)
-	if _, err := checkpoint.Load(filepath.Join(dir, "none"), a.Model.Layers(), opt); !errors.Is(err, checkpoint.ErrNone) {
+	if _, err := checkpoint.Load(filepath.Join(dir, "none"), a.Network().Layers(), opt); !errors.Is(err, checkpoint.ErrNone) {
 		t.Errorf("missing file: %v", err)
 	}
 	path := filepath.Join(dir, "ck.safetensors")
-	if err := checkpoint.Save(path, checkpoint.State{Epoch: 1}, a.Model.Layers(), opt); err != nil {
+	if err := checkpoint.Save(path, checkpoint.State{Epoch: 1}, a.Network().Layers(), opt); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := checkpoint.Load(path, small(t, 4, 1).Model.Layers(), optim.NewAdam()); err == nil || !strings.Contains(err.Error(), "shape") {
+	if _, err := checkpoint.Load(path, small(t, 4, 1).Network().Layers(), optim.NewAdam()); err == nil || !strings.Contains(err.Error(), "shape") {
 		t.Errorf("other layer sizes: %v", err)
 	}
-	model := filepath.Join(dir, "model.safetensors")
-	if err := a.Save(model, nil); err != nil {
+	modelPath := filepath.Join(dir, "model.safetensors")
+	if err := model.Save(a, modelPath, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := checkpoint.Load(model, a.Model.Layers(), opt); err == nil || !strings.Contains(err.Error(), "not a checkpoint") {
+	if _, err := checkpoint.Load(modelPath, a.Network().Layers(), opt); err == nil || !strings.Contains(err.Error(), "not a checkpoint") {
 		t.Errorf("a model file: %v", err)
 	}
 	b, _ := os.ReadFile(path)
 	for _, n := range []int{0, 7, 8, 40, len(b) - 1} {
 		bad := filepath.Join(dir, "bad")
 		os.WriteFile(bad, b[:n], 0o644)
-		if _, err := checkpoint.Load(bad, a.Model.Layers(), optim.NewAdam()); err == nil {
+		if _, err := checkpoint.Load(bad, a.Network().Layers(), optim.NewAdam()); err == nil {
 			t.Errorf("a checkpoint cut to %d bytes was accepted", n)
 		}
 	}

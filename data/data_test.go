@@ -103,8 +103,8 @@ func TestLoadDir(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ds.TrainX.Rows() != 3 || ds.TrainX.Cols() != 4 || ds.TestY[0] != 7 || ds.TrainX.Data[0] != 1 || ds.TrainX.Data[2] != 0.2 {
-		t.Errorf("loaded %v %v %v", ds.TrainX.Shape, ds.TrainX.Data[:4], ds.TestY)
+	if ds.Train.Values().Rows() != 3 || ds.Train.Values().Cols() != 4 || ds.Test.Labels()[0] != 7 || ds.Train.Values().Data[0] != 1 || ds.Train.Values().Data[2] != 0.2 {
+		t.Errorf("loaded %v %v %v", ds.Train.Values().Shape, ds.Train.Values().Data[:4], ds.Test.Labels())
 	}
 }
 
@@ -132,21 +132,21 @@ func TestDownloadFromLoopback(t *testing.T) {
 		http.ServeFile(w, r, filepath.Join(srcDir, filepath.Base(r.URL.Path)))
 	}))
 	defer srv.Close()
-	data.Sources["loopback"] = &data.Source{
+	data.Builtins["loopback"] = &data.Builtin{
 		Name: "loopback", SHA256: sums,
 		URLs:    []string{srv.URL + "/missing/", srv.URL + "/files/"},
 		Offline: func() []string { return nil },
 		Hint:    "test hint",
 	}
-	defer delete(data.Sources, "loopback")
+	defer delete(data.Builtins, "loopback")
 	cache := t.TempDir()
 	var log bytes.Buffer
 	ds, err := data.Load("loopback", data.Options{CacheDir: cache, Log: &log})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ds.TrainX.Rows() != 2 || ds.Dir != filepath.Join(cache, "loopback") {
-		t.Errorf("loaded %v from %s", ds.TrainX.Shape, ds.Dir)
+	if ds.Train.Values().Rows() != 2 || ds.Dir != filepath.Join(cache, "loopback") {
+		t.Errorf("loaded %v from %s", ds.Train.Values().Shape, ds.Dir)
 	}
 	if !strings.Contains(log.String(), "downloading "+srv.URL) {
 		t.Errorf("log %q", log.String())
@@ -166,8 +166,8 @@ func TestDownloadRejectsWrongChecksum(t *testing.T) {
 	sums["train-images-idx3-ubyte"] = strings.Repeat("0", 64)
 	srv := httptest.NewServer(http.FileServer(http.Dir(srcDir)))
 	defer srv.Close()
-	data.Sources["corrupt"] = &data.Source{Name: "corrupt", SHA256: sums, URLs: []string{srv.URL + "/"}, Offline: func() []string { return nil }, Hint: "get the files by hand"}
-	defer delete(data.Sources, "corrupt")
+	data.Builtins["corrupt"] = &data.Builtin{Name: "corrupt", SHA256: sums, URLs: []string{srv.URL + "/"}, Offline: func() []string { return nil }, Hint: "get the files by hand"}
+	defer delete(data.Builtins, "corrupt")
 	cache := t.TempDir()
 	_, err := data.Load("corrupt", data.Options{CacheDir: cache})
 	if err == nil || !strings.Contains(err.Error(), "checksum mismatch") || !strings.Contains(err.Error(), "get the files by hand") {
@@ -179,8 +179,8 @@ func TestDownloadRejectsWrongChecksum(t *testing.T) {
 }
 
 func TestNoDownloadSaysHowToFix(t *testing.T) {
-	data.Sources["absent"] = &data.Source{Name: "absent", SHA256: map[string]string{"x": ""}, Offline: func() []string { return []string{"/nonexistent"} }, Hint: "apt-get install it"}
-	defer delete(data.Sources, "absent")
+	data.Builtins["absent"] = &data.Builtin{Name: "absent", SHA256: map[string]string{"x": ""}, Offline: func() []string { return []string{"/nonexistent"} }, Hint: "apt-get install it"}
+	defer delete(data.Builtins, "absent")
 	_, err := data.Load("absent", data.Options{CacheDir: t.TempDir(), NoDownload: true})
 	if err == nil || !strings.Contains(err.Error(), "/nonexistent") || !strings.Contains(err.Error(), "apt-get install it") {
 		t.Errorf("error %v", err)
@@ -196,14 +196,14 @@ func TestRealMNIST(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ds.TrainX.Rows() != 60000 || ds.TestX.Rows() != 10000 || ds.TrainX.Cols() != 784 || ds.Height != 28 {
-		t.Fatalf("shapes %v %v", ds.TrainX.Shape, ds.TestX.Shape)
+	if ds.Train.Values().Rows() != 60000 || ds.Test.Values().Rows() != 10000 || ds.Train.Values().Cols() != 784 || ds.Train.Shape()[0] != 28 {
+		t.Fatalf("shapes %v %v", ds.Train.Values().Shape, ds.Test.Values().Shape)
 	}
-	if ds.TestY[0] != 7 || ds.TrainY[0] != 5 {
-		t.Errorf("labels: first test %d (want 7), first train %d (want 5)", ds.TestY[0], ds.TrainY[0])
+	if ds.Test.Labels()[0] != 7 || ds.Train.Labels()[0] != 5 {
+		t.Errorf("labels: first test %d (want 7), first train %d (want 5)", ds.Test.Labels()[0], ds.Train.Labels()[0])
 	}
 	var maxV float32
-	for _, v := range ds.TrainX.Data {
+	for _, v := range ds.Train.Values().Data {
 		maxV = max(maxV, v)
 	}
 	if maxV != 1 {
@@ -221,8 +221,8 @@ func TestRealFashionMNIST(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ds.TrainX.Rows() != 60000 || ds.TestY[0] != 9 {
-		t.Errorf("rows %d, first test label %d (want 9, ankle boot)", ds.TrainX.Rows(), ds.TestY[0])
+	if ds.Train.Values().Rows() != 60000 || ds.Test.Labels()[0] != 9 {
+		t.Errorf("rows %d, first test label %d (want 9, ankle boot)", ds.Train.Values().Rows(), ds.Test.Labels()[0])
 	}
 }
 

@@ -58,7 +58,7 @@ func TestLossGradients(t *testing.T) {
 				c.Out.Data[i] = 0.05 + 0.9*float32(i)/float32(len(c.Out.Data))
 			}
 		}
-		tc.loss.Compute(c, d, y, true)
+		tc.loss.Compute(nn.OutputOf(d, c), y, true)
 		values, grad := c.Out.Data, c.GradOut.Data
 		pre := c.GradPreSet
 		if pre {
@@ -73,7 +73,7 @@ func TestLossGradients(t *testing.T) {
 				if pre {
 					c.Out.Data[i] = nn.Sigmoid(v)
 				}
-				return tc.loss.Compute(c, d, y, false)
+				return tc.loss.Compute(nn.OutputOf(d, c), y, false)
 			}
 			num := (eval(old+h) - eval(old-h)) / (2 * float64(h))
 			eval(old)
@@ -87,7 +87,7 @@ func TestLossGradients(t *testing.T) {
 func TestBCEFromLogitsMatchesFormula(t *testing.T) {
 	d, c := sigmoidOutput(t, "sigmoid")
 	y := targets()
-	got := loss.BinaryCrossentropy{}.Compute(c, d, y, false)
+	got := loss.BinaryCrossentropy{}.Compute(nn.OutputOf(d, c), y, false)
 	var want float64
 	z := d.Logits(c).Data
 	for i := range z {
@@ -106,7 +106,7 @@ func TestBCEClippedProbabilities(t *testing.T) {
 	c := &nn.Call{Out: tensor.FromSlice([]float32{1, 0, 0.5, 0.9999999}, 4, 1), GradOut: &tensor.Tensor{}}
 	lin, _ := nn.NewDense(nn.LayerSpec{Type: "Dense", Name: "x", Units: 1})
 	y := tensor.FromSlice([]float32{0, 1, 1, 0}, 4, 1)
-	got := loss.BinaryCrossentropy{}.Compute(c, lin, y, false)
+	got := loss.BinaryCrossentropy{}.Compute(nn.OutputOf(lin, c), y, false)
 	// y=0,p=1 -> 15.333239; y=1,p=0 -> 15.424948; y=1,p=.5 -> -log(.5+1e-7); y=0,p=1-1e-7 -> 15.333239
 	want := (15.333239 + 15.424948 + -math.Log(0.5+1e-7) + 15.333239) / 4
 	if math.Abs(got-want) > 1e-4 {
@@ -117,7 +117,8 @@ func TestBCEClippedProbabilities(t *testing.T) {
 func TestMSEValue(t *testing.T) {
 	c := &nn.Call{Out: tensor.FromSlice([]float32{1, 2, 3, 4}, 2, 2), GradOut: &tensor.Tensor{}}
 	y := tensor.FromSlice([]float32{1, 0, 3, 1}, 2, 2)
-	if got := (loss.MeanSquaredError{}).Compute(c, nil, y, true); got != 13.0/4 {
+	lin, _ := nn.NewDense(nn.LayerSpec{Type: "Dense", Name: "x", Units: 2})
+	if got := (loss.MeanSquaredError{}).Compute(nn.OutputOf(lin, c), y, true); got != 13.0/4 {
 		t.Errorf("mse = %v, want 3.25", got)
 	}
 	if c.GradOut.Data[1] != 1 || c.GradOut.Data[3] != 1.5 {
@@ -133,5 +134,41 @@ func TestByName(t *testing.T) {
 	}
 	if _, err := loss.ByName("hinge2"); err == nil {
 		t.Error("unknown loss accepted")
+	}
+}
+
+// TestPerSampleMeanIsBatchLoss checks that each loss's per-sample scores
+// (the anomaly scores) average to its batch loss, on every path, and that
+// they rank the samples: a sample made worse scores higher.
+func TestPerSampleMeanIsBatchLoss(t *testing.T) {
+	y := targets()
+	for _, tc := range []struct {
+		loss loss.Loss
+		act  string
+	}{
+		{loss.BinaryCrossentropy{}, "sigmoid"},
+		{loss.BinaryCrossentropy{}, "linear"},
+		{loss.MeanSquaredError{}, "tanh"},
+	} {
+		d, c := sigmoidOutput(t, tc.act)
+		if tc.act == "linear" {
+			for i := range c.Out.Data {
+				c.Out.Data[i] = 0.05 + 0.9*float32(i)/float32(len(c.Out.Data))
+			}
+		}
+		out := nn.OutputOf(d, c)
+		batch := tc.loss.Compute(out, y, false)
+		per := make([]float64, c.Out.Rows())
+		tc.loss.PerSample(out, y, per)
+		var sum float64
+		for _, v := range per {
+			sum += v
+		}
+		if mean := sum / float64(len(per)); math.Abs(mean-batch) > 1e-6*math.Abs(batch) {
+			t.Errorf("%s after %s: per-sample mean %v, batch loss %v", tc.loss.Name(), tc.act, mean, batch)
+		}
+		if per[0] == per[1] {
+			t.Errorf("%s after %s: samples score alike: %v", tc.loss.Name(), tc.act, per)
+		}
 	}
 }

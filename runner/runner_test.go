@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/latent-go/latent/ae"
 	"github.com/latent-go/latent/data"
+	"github.com/latent-go/latent/model"
 	"github.com/latent-go/latent/recipe"
 	"github.com/latent-go/latent/runner"
 	"github.com/latent-go/latent/tensor"
@@ -73,12 +73,12 @@ func TestRunAe3cOneEpoch(t *testing.T) {
 		t.Errorf("val_loss %v after one epoch; expected under 0.3", h.ValLoss[0])
 	}
 	// The saved model encodes the test set exactly as the trained one did.
-	a, _, err := ae.Load(filepath.Join(dir, "model.safetensors"))
+	a, _, err := model.Open(filepath.Join(dir, "model.safetensors"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ds, _ := data.Load("mnist", data.Options{NoDownload: true})
-	codes, _ := a.Encoder.Predict(ds.TestX.Slice(0, 100), 32)
+	codes, _ := a.Encoder().Predict(ds.Test.Values().Slice(0, 100).View(784), 32)
 	for i, v := range codes.Data {
 		if v != res.Codes.Data[i] {
 			t.Fatalf("loaded model's code %d differs: %v vs %v", i, v, res.Codes.Data[i])
@@ -103,7 +103,7 @@ func TestFormatArrayLikeNumPy(t *testing.T) {
 func TestDecodeGridOrder(t *testing.T) {
 	r, _ := recipe.Load("ae3c")
 	a, _ := r.Build()
-	grid, err := runner.DecodeGrid(a.Decoder, &recipe.Grid{N: 3, Min: 0, Max: 4}, false)
+	grid, err := runner.DecodeGrid(a.Decoder(), &recipe.Grid{N: 3, Min: 0, Max: 4}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +112,7 @@ func TestDecodeGridOrder(t *testing.T) {
 	}
 	// Row 0, column 2 is the code (x=4, y=0), as the lecture's loops make it.
 	z := []float32{4, 0}
-	want, _ := a.Decoder.Predict(tensorOf(z), 1)
+	want, _ := a.Decoder().Predict(tensorOf(z), 1)
 	for i, v := range want.Data {
 		if grid[0][2][i] != v {
 			t.Fatal("grid[0][2] is not the decoding of (4, 0)")
@@ -120,7 +120,7 @@ func TestDecodeGridOrder(t *testing.T) {
 	}
 	r1, _ := recipe.Load("ae1")
 	b, _ := r1.Build()
-	if _, err := runner.DecodeGrid(b.Decoder, &recipe.Grid{N: 3, Max: 1}, false); err == nil {
+	if _, err := runner.DecodeGrid(b.Decoder(), &recipe.Grid{N: 3, Max: 1}, false); err == nil {
 		t.Error("grid of a 32-d code accepted")
 	}
 }
@@ -175,9 +175,9 @@ func TestRunVAE(t *testing.T) {
 			t.Errorf("output lacks %q", s)
 		}
 	}
-	var h runner.VAEHistory
+	var h runner.HistoryFile
 	b, _ := os.ReadFile(filepath.Join(dir, "history.json"))
-	if err := json.Unmarshal(b, &h); err != nil || len(h.KL) != 2 || len(h.Reconstruction) != 2 || !(h.Loss[1] < h.Loss[0]) {
+	if err := json.Unmarshal(b, &h); err != nil || len(h.Part("kl_loss")) != 2 || len(h.Part("reconstruction_loss")) != 2 || !(h.Loss[1] < h.Loss[0]) || h.ValLoss != nil {
 		t.Errorf("history %+v %v", h, err)
 	}
 	f, err := os.Open(filepath.Join(dir, "grid.png"))

@@ -14,13 +14,14 @@ import (
 func TestAllocsPerBatch(t *testing.T) {
 	x, _ := subset(t, 1024, 10)
 	a := ae1(t, 7, nil)
-	tr := &train.Trainer{Model: a.Model, Loss: loss.BinaryCrossentropy{}, Optimizer: optim.NewAdam()}
+	tr := &train.Trainer{Model: a.Network(), Objective: train.Reconstruction{Loss: loss.BinaryCrossentropy{}}, Optimizer: optim.NewAdam()}
 	idx := make([]int, 256)
 	for i := range idx {
 		idx[i] = i
 	}
-	tr.TrainBatch(x, x, idx)
-	allocs := testing.AllocsPerRun(20, func() { tr.TrainBatch(x, x, idx) })
+	xs := src(x)
+	tr.TrainBatch(xs, xs, idx)
+	allocs := testing.AllocsPerRun(20, func() { tr.TrainBatch(xs, xs, idx) })
 	if allocs > 64 {
 		t.Errorf("%v allocations per batch, want at most 64", allocs)
 	}

@@ -8,7 +8,6 @@ import (
 	"github.com/latent-go/latent/loss"
 	"github.com/latent-go/latent/optim"
 	"github.com/latent-go/latent/recipe"
-	"github.com/latent-go/latent/tensor"
 	"github.com/latent-go/latent/train"
 )
 
@@ -27,15 +26,17 @@ func benchmarkEpoch(b *testing.B, name string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	tr := &train.Trainer{Model: a.Model, Loss: loss.BinaryCrossentropy{}, Optimizer: optim.NewAdam()}
-	cfg := train.Config{Epochs: 1, BatchSize: r.BatchSize, Seed: r.Seed, ValX: ds.TestX, ValY: ds.TestX}
+	tr := &train.Trainer{Model: a.Network(), Objective: train.Reconstruction{Loss: loss.BinaryCrossentropy{}}, Optimizer: optim.NewAdam()}
+	x, _ := data.Reshape(ds.Train, r.InputShape...)
+	val, _ := data.Reshape(ds.Test, r.InputShape...)
+	cfg := train.Config{Epochs: 1, BatchSize: r.BatchSize, Seed: r.Seed, ValX: val}
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := tr.Fit(ds.TrainX, ds.TrainX, cfg); err != nil {
+		if _, err := tr.Fit(x, x, cfg); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(ds.TrainX.Rows())*float64(b.N)/b.Elapsed().Seconds(), "images/s")
+	b.ReportMetric(float64(x.Len())*float64(b.N)/b.Elapsed().Seconds(), "images/s")
 }
 
 // BenchmarkEpoch runs ae1 and ae3 epochs with every GEMM implementation
@@ -65,7 +66,7 @@ func BenchmarkConvStep(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			x := ds.TrainX.Slice(0, 1280).View(r.InputShape...)
+			x := data.FromTensor(ds.Train.Values().Slice(0, 1280).View(r.InputShape...), nil, nil)
 			idx := func(i int) []int {
 				s := make([]int, 128)
 				for j := range s {
@@ -73,28 +74,15 @@ func BenchmarkConvStep(b *testing.B) {
 				}
 				return s
 			}
-			if r.Kind == "vae" {
-				v, err := r.BuildVAE()
-				if err != nil {
-					b.Fatal(err)
-				}
-				opt := optim.NewAdam()
-				var xb tensor.Tensor
-				i := 0
-				for b.Loop() {
-					train.Gather(&xb, x, idx(i))
-					if _, err := v.Step(&xb, opt); err != nil {
-						b.Fatal(err)
-					}
-					i++
-				}
-				return
-			}
 			a, err := r.Build()
 			if err != nil {
 				b.Fatal(err)
 			}
-			tr := &train.Trainer{Model: a.Model, Loss: loss.BinaryCrossentropy{}, Optimizer: optim.NewAdam()}
+			objective, err := a.Family().Objective(r.Loss)
+			if err != nil {
+				b.Fatal(err)
+			}
+			tr := &train.Trainer{Model: a.Network(), Objective: objective, Optimizer: optim.NewAdam()}
 			i := 0
 			for b.Loop() {
 				if _, err := tr.TrainBatch(x, x, idx(i)); err != nil {

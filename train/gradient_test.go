@@ -7,8 +7,10 @@ import (
 	"github.com/latent-go/latent/ae"
 	"github.com/latent-go/latent/internal/gradcheck"
 	"github.com/latent-go/latent/loss"
+	"github.com/latent-go/latent/model"
 	"github.com/latent-go/latent/nn"
 	"github.com/latent-go/latent/tensor"
+	"github.com/latent-go/latent/train"
 )
 
 // TestDeepModelGradient checks the gradient of a whole deep autoencoder,
@@ -16,7 +18,7 @@ import (
 // the training objective: backpropagation through every layer at once.
 func TestDeepModelGradient(t *testing.T) {
 	for _, l := range []loss.Loss{loss.BinaryCrossentropy{}, loss.MeanSquaredError{}} {
-		a, err := ae.Build(ae.Spec{
+		a, err := ae.Build(model.Architecture{
 			InputShape: []int{6},
 			Encoder: []nn.LayerSpec{
 				{Type: "Dense", Units: 5, Activation: "tanh"},
@@ -35,21 +37,26 @@ func TestDeepModelGradient(t *testing.T) {
 		for i := range x.Data {
 			x.Data[i] = rng.Float32()
 		}
-		for _, p := range a.Model.Params() {
+		for _, p := range a.Network().Params() {
 			for i := range p.Value.Data {
 				p.Value.Data[i] += 0.2 * float32(rng.NormFloat64())
 			}
 		}
-		m := a.Model
+		m := a.Network()
+		s := m.NewSession()
+		obj := train.Reconstruction{Loss: l}
 		objective := func(grad bool) float64 {
-			if _, err := m.Forward([]*tensor.Tensor{x}, true); err != nil {
+			if _, err := s.Forward([]*tensor.Tensor{x}, true); err != nil {
 				t.Fatal(err)
 			}
-			v := l.Compute(m.OutputCall(0), m.OutputLayer(0), x, grad) + m.RegularizationLoss()
-			if grad {
-				m.Backward()
+			v, err := obj.Compute(s, x, grad)
+			if err != nil {
+				t.Fatal(err)
 			}
-			return v
+			if grad {
+				s.Backward()
+			}
+			return v.Total
 		}
 		objective(true)
 		for _, p := range m.Params() {

@@ -3,14 +3,17 @@ package vae_test
 import (
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"runtime"
 	"testing"
 
 	"github.com/latent-go/latent/data"
 	"github.com/latent-go/latent/internal/gradcheck"
+	"github.com/latent-go/latent/model"
 	"github.com/latent-go/latent/nn"
 	"github.com/latent-go/latent/optim"
 	"github.com/latent-go/latent/tensor"
+	"github.com/latent-go/latent/train"
 	"github.com/latent-go/latent/vae"
 )
 
@@ -34,8 +37,8 @@ func TestKLByHand(t *testing.T) {
 
 // smallSpec is a tiny convolutional VAE with smooth activations, so that
 // finite differences do not cross relu kinks.
-func smallSpec() vae.Spec {
-	return vae.Spec{
+func smallSpec() model.Architecture {
+	return model.Architecture{
 		InputShape: []int{6, 6, 1}, LatentDim: 2,
 		Encoder: []nn.LayerSpec{
 			{Type: "Conv2D", Filters: 3, KernelSize: []int{3}, Strides: []int{2}, Padding: "same", Activation: "tanh"},
@@ -63,27 +66,28 @@ func TestWholeVAEGradient(t *testing.T) {
 	for i := range x.Data {
 		x.Data[i] = rng.Float32()
 	}
-	for _, p := range v.Train.Params() {
+	for _, p := range v.Network().Params() {
 		for i := range p.Value.Data {
 			p.Value.Data[i] += 0.1 * float32(rng.NormFloat64())
 		}
 	}
-	// A zero learning-rate step computes the gradients and changes nothing.
-	zero := &optim.Adam{LearningRate: 0, Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-7}
+	s := v.Network().NewSession()
 	loss := func(grad bool) float64 {
-		v.Sampling.Reseed(9)
-		var opt optim.Optimizer
-		if grad {
-			opt = zero
+		v.Sampling().Reseed(9)
+		if _, err := s.Forward([]*tensor.Tensor{x}, true); err != nil {
+			t.Fatal(err)
 		}
-		l, err := v.Step(x, opt)
+		l, err := vae.Objective{}.Compute(s, x, grad)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if grad {
+			s.Backward()
 		}
 		return l.Total
 	}
 	loss(true)
-	for _, p := range v.Train.Params() {
+	for _, p := range v.Network().Params() {
 		analytic := append([]float32(nil), p.Grad.Data...)
 		for i := 0; i < len(p.Value.Data); i += max(1, len(p.Value.Data)/15) {
 			old := p.Value.Data[i]
@@ -99,8 +103,8 @@ func TestWholeVAEGradient(t *testing.T) {
 	}
 }
 
-func kerasVAESpec() vae.Spec {
-	return vae.Spec{
+func kerasVAESpec() model.Architecture {
+	return model.Architecture{
 		InputShape: []int{28, 28, 1}, LatentDim: 2,
 		Encoder: []nn.LayerSpec{
 			{Type: "Conv2D", Filters: 32, KernelSize: []int{3}, Strides: []int{2}, Padding: "same", Activation: "relu"},
@@ -125,7 +129,7 @@ func TestKerasExampleParams(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e, d := v.Encoder.CountParams(), v.Decoder.CountParams(); e != 69076 || d != 65089 {
+	if e, d := v.Encoder().CountParams(), v.Decoder().CountParams(); e != 69076 || d != 65089 {
 		t.Errorf("encoder %d, decoder %d parameters; want 69076 and 65089", e, d)
 	}
 }
@@ -138,34 +142,40 @@ func TestShortRunLearns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := ds.TrainX.Slice(0, 1024).View(28, 28, 1)
-	run := func(procs int) []vae.Losses {
+	x := data.FromTensor(ds.Train.Values().Slice(0, 1024).View(28, 28, 1), nil, nil)
+	run := func(procs int) *train.History {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 		v, err := vae.Build(kerasVAESpec(), 7)
 		if err != nil {
 			t.Fatal(err)
 		}
-		h, err := v.Fit(x, optim.NewAdam(), vae.Config{Epochs: 3, BatchSize: 128, Seed: 7})
+		tr := &train.Trainer{Model: v.Network(), Objective: vae.Objective{}, Optimizer: optim.NewAdam()}
+		h, err := tr.Fit(x, x, train.Config{Epochs: 3, BatchSize: 128, Seed: 7})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return h
 	}
 	h := run(8)
-	for e := 1; e < len(h); e++ {
-		if !(h[e].Total < h[e-1].Total) {
+	for e := 1; e < len(h.Loss); e++ {
+		if !(h.Loss[e] < h.Loss[e-1]) {
 			t.Errorf("loss did not fall: %+v", h)
 		}
 	}
 	// An untrained decoder scores about 784*ln 2 = 543 per image.
-	if h[0].Reconstruction > 560 || h[0].Reconstruction < 150 || h[0].KL < 0 {
-		t.Errorf("epoch 1: %+v", h[0])
+	recon, kl := h.Part("reconstruction_loss"), h.Part("kl_loss")
+	if len(recon) != 3 || len(kl) != 3 || recon[0] > 560 || recon[0] < 150 || kl[0] < 0 {
+		t.Errorf("epoch 1: %+v", h)
+	}
+	// The total is the sum of its parts.
+	for e := range h.Loss {
+		if math.Abs(h.Loss[e]-(recon[e]+kl[e])) > 1e-9*h.Loss[e] {
+			t.Errorf("epoch %d: loss %v, parts %v + %v", e+1, h.Loss[e], recon[e], kl[e])
+		}
 	}
 	one := run(1)
-	for e := range h {
-		if h[e] != one[e] {
-			t.Fatalf("GOMAXPROCS 8 and 1 differ at epoch %d: %+v vs %+v", e+1, h[e], one[e])
-		}
+	if !reflect.DeepEqual(h.Loss, one.Loss) || !reflect.DeepEqual(h.Parts, one.Parts) {
+		t.Fatalf("GOMAXPROCS 8 and 1 differ: %+v vs %+v", h, one)
 	}
 }
 
@@ -175,16 +185,16 @@ func TestSaveLoadDecodesIdentically(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := t.TempDir() + "/v.safetensors"
-	if err := v.Save(path, nil); err != nil {
+	if err := model.Save(v, path, nil); err != nil {
 		t.Fatal(err)
 	}
-	w, _, err := vae.Load(path)
+	w, _, err := model.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	z := tensor.FromSlice([]float32{0.5, -1, 2, 0.25}, 2, 2)
-	a, _ := v.Decoder.Predict(z, 2)
-	b, _ := w.Decoder.Predict(z, 2)
+	a, _ := v.Decoder().Predict(z, 2)
+	b, _ := w.Decoder().Predict(z, 2)
 	for i := range a.Data {
 		if a.Data[i] != b.Data[i] {
 			t.Fatal("loaded decoder differs")
