@@ -2,8 +2,8 @@ package figure
 
 import (
 	"fmt"
-	"slices"
 	"image/color"
+	"slices"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
