@@ -201,3 +201,37 @@ func TestSaveLoadDecodesIdentically(t *testing.T) {
 		}
 	}
 }
+
+// TestPerSampleAveragesToBatchLoss: a VAE's per-sample losses (summed
+// cross-entropy plus KL) average to its batch loss; their draws of z are
+// the inference stream's, the same for both.
+func TestPerSampleAveragesToBatchLoss(t *testing.T) {
+	v, err := vae.Build(smallSpec(), 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	x := tensor.New(40, 6, 6, 1)
+	for i := range x.Data {
+		x.Data[i] = rng.Float32()
+	}
+	xs := data.FromTensor(x, nil, nil)
+	batch, err := train.Evaluate(v.Network().NewSession(), vae.Objective{}, xs, xs, 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scores, err := train.PerSample(v.Network().NewSession(), vae.Objective{}, xs, xs, 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum float64
+	for _, s := range scores {
+		sum += s
+	}
+	if mean := sum / 40; math.Abs(mean-batch.Total) > 1e-5*batch.Total {
+		t.Errorf("mean of per-sample losses %v, batch loss %v (parts %v)", mean, batch.Total, batch.Parts)
+	}
+	if math.Abs(batch.Total-(batch.Parts[0]+batch.Parts[1])) > 1e-9*batch.Total {
+		t.Errorf("total %v is not the sum of %v", batch.Total, batch.Parts)
+	}
+}

@@ -46,6 +46,10 @@ func TestBadInputGivesOneLine(t *testing.T) {
 	}
 	badRecipe := filepath.Join(t.TempDir(), "bad.json")
 	os.WriteFile(badRecipe, []byte(`{"name": "x", "epochs": 1, "input_shape": [784], "encoder": [{"type": "Dense", "units": 4}], "decoder": [{"type": "Dense", "units": 784, "activation": "sigmoidd"}]}`), 0o644)
+	hugeRecipe := filepath.Join(t.TempDir(), "huge.json")
+	os.WriteFile(hugeRecipe, []byte(`{"name": "huge", "epochs": 1, "input_shape": [784], "encoder": [{"type": "Dense", "units": 400000}], "decoder": [{"type": "Dense", "units": 784}]}`), 0o644)
+	notModel := filepath.Join(t.TempDir(), "m.safetensors")
+	os.WriteFile(notModel, []byte("not a model file at all"), 0o644)
 	cases := []struct {
 		args []string
 		code int
@@ -65,6 +69,10 @@ func TestBadInputGivesOneLine(t *testing.T) {
 		{[]string{"run", badRecipe}, 1, "unknown activation"},
 		{[]string{"run", "ae1", "--resume", "--out", t.TempDir()}, 1, "nothing to resume"},
 		{[]string{"summary", "nope.json"}, 1, "unknown recipe"},
+		{[]string{"summary", hugeRecipe}, 1, "more than the 268,435,456 a model may have"},
+		{[]string{"run", hugeRecipe, "--out", t.TempDir()}, 1, "weights, more than"},
+		{[]string{"summary", notModel}, 1, "m.safetensors"},
+		{[]string{"summary", filepath.Join(t.TempDir(), "absent.safetensors")}, 1, "absent.safetensors"},
 		{[]string{"bench", "ae1", "--epochs", "0"}, 2, "--epochs must be a positive number"},
 		{[]string{"bench", "ae1", "--gemm", "cublas"}, 2, "unknown --gemm"},
 	}
@@ -89,6 +97,33 @@ func TestBadInputGivesOneLine(t *testing.T) {
 		if c.args != nil && strings.Count(strings.TrimSpace(msg), "\n") > 0 {
 			t.Errorf("latent %v: more than one line on stderr: %q", c.args, msg)
 		}
+	}
+}
+
+// TestSummaryOfSavedModel trains a VAE for one epoch on 256 digits and
+// prints the summaries of its saved model file: the same text as the
+// recipe's.
+func TestSummaryOfSavedModel(t *testing.T) {
+	bin := binary(t)
+	dir := t.TempDir()
+	recipePath := filepath.Join(dir, "small-vae.json")
+	os.WriteFile(recipePath, []byte(`{"name": "small-vae", "kind": "vae", "epochs": 1, "batch_size": 64, "seed": 3, "input_shape": [784], "latent_dim": 2,
+		"encoder": [{"type": "Dense", "units": 16, "activation": "relu"}],
+		"decoder": [{"type": "Dense", "units": 784, "activation": "sigmoid"}]}`), 0o644)
+	out := filepath.Join(dir, "out")
+	if b, err := exec.Command(bin, "run", recipePath, "--out", out).CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, b)
+	}
+	fromRecipe, err := exec.Command(bin, "summary", recipePath).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromFile, err := exec.Command(bin, "summary", filepath.Join(out, "model.safetensors")).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(fromFile) != string(fromRecipe) || !strings.Contains(string(fromFile), `Model: "encoder"`) {
+		t.Errorf("summary of the model file:\n%s\nof the recipe:\n%s", fromFile, fromRecipe)
 	}
 }
 
