@@ -3,6 +3,9 @@
 // arithmetic rate the epoch achieves, and the rate the GEMM alone reaches
 // on the same matrix shapes in the same run, so that the distance to the
 // machine's limit is a ratio anyone can reproduce.
+//
+// It imports runner (to prepare a recipe's data as a run does), recipe,
+// train, optim, nn, data and compute; cmd/latent uses it.
 package bench
 
 import (

@@ -2,6 +2,7 @@ package bench_test
 
 import (
 	"bytes"
+	"os"
 	"strings"
 	"testing"
 
@@ -68,5 +69,32 @@ func TestBenchConvShares(t *testing.T) {
 	rep.Print(&b)
 	if !strings.Contains(b.String(), "Conv2D ") {
 		t.Errorf("output: %s", b.String())
+	}
+}
+
+// TestBenchVAE times the VAE recipe on 256 digits of each dataset (the
+// data latent run would train on: train and test images together, no
+// validation).
+func TestBenchVAE(t *testing.T) {
+	for _, dataset := range []string{"mnist", "fashion"} {
+		if dataset == "fashion" {
+			if _, err := os.Stat("/usr/share/datasets/fashion-mnist"); err != nil {
+				t.Skip("dataset-fashion-mnist is not installed")
+			}
+		}
+		r, _ := recipe.Load("vae")
+		r.Dataset = dataset
+		rep, err := bench.Run(r, bench.Options{Epochs: 1, Limit: 256, Data: data.Options{NoDownload: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Images != 512 || rep.Dataset != dataset || rep.Loss <= 0 || rep.ValLoss != 0 || rep.LayerShare["Conv2DTranspose"] <= 0 {
+			t.Errorf("%s: %+v", dataset, rep)
+		}
+		var b bytes.Buffer
+		rep.Print(&b)
+		if !strings.Contains(b.String(), "last loss ") {
+			t.Errorf("output: %s", b.String())
+		}
 	}
 }

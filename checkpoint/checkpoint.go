@@ -11,6 +11,8 @@
 // finished, what the run is (so that a checkpoint resumes only its own
 // run) and the history so far. The data order needs nothing saved: each
 // epoch's shuffle is drawn from (seed, epoch) alone.
+//
+// It imports nn, optim, safetensors and tensor; runner uses it.
 package checkpoint
 
 import (

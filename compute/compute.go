@@ -3,6 +3,8 @@
 // room for faster implementations (assembly kernels, OpenBLAS) that a program
 // swaps in with Use. It also holds the parallel loop that the element-wise
 // kernels share, split so that results never depend on the number of threads.
+//
+// It imports nothing of latent; nn, loss and optim call it.
 package compute
 
 import "sync/atomic"

@@ -2,6 +2,8 @@
 // does: one box per layer, top to bottom, each with the layer's name and
 // class, and its input and output shapes, joined by arrows. It draws PNG
 // in pure Go: there is no Graphviz to install.
+//
+// It imports nn and tensor.
 package diagram
 
 import (

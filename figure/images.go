@@ -1,6 +1,8 @@
 // Package figure draws what the lecture draws, as PNG files made in Go:
 // rows of digits over their reconstructions, the decoded latent grid, the
 // codes of the test set scattered by label, and the loss curves.
+//
+// It imports gonum/plot and the standard library, nothing of latent.
 package figure
 
 import (

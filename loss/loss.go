@@ -87,7 +87,7 @@ func (BinaryCrossentropy) Compute(out nn.Output, y *tensor.Tensor, grad bool) fl
 	if out.SigmoidLogits != nil {
 		// The gradient buffer doubles as the vector kernel's scratch in
 		// evaluation; Backward only follows a Compute with grad.
-		return batchLoss(n, bceLogits(out, y), out.LogitGrad().Data)
+		return SumBCEFromLogits(out, y, out.LogitGrad().Data, 1/float32(n)) / float64(n)
 	}
 	var g []float32
 	if grad {
@@ -108,6 +108,16 @@ func (BinaryCrossentropy) PerSample(out nn.Output, y *tensor.Tensor, dst []float
 		return
 	}
 	perSample(dst, cols, bceProbabilities(out.Value.Data, y.Data))
+}
+
+// SumBCEFromLogits returns the binary cross-entropy of out (an output
+// after a sigmoid) against y, summed over every element in fixed pieces so
+// that the total does not depend on the threads, and writes each
+// element's gradient with respect to its logit, times scale, into g (as
+// long as the output). A VAE's reconstruction term is this sum.
+func SumBCEFromLogits(out nn.Output, y *tensor.Tensor, g []float32, scale float32) float64 {
+	sum := bceLogits(out, y)
+	return reduce(len(g), func(lo, hi int) float64 { return sum(lo, hi, g[lo:hi], scale) })
 }
 
 func bceLogits(out nn.Output, y *tensor.Tensor) elementSum {

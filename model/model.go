@@ -4,7 +4,7 @@
 // loads any saved model back. Callers never switch on a kind of model: they
 // ask the family.
 //
-// It imports nn, train, data, modelfile and tensor. The families (ae, vae)
+// It imports nn, train, modelfile and tensor. The families (ae, vae)
 // import it and register themselves; import them, or the root package
 // latent, which imports all of them.
 package model

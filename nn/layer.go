@@ -2,6 +2,14 @@
 // layers are applied to nodes, a Model runs from its input nodes to its
 // output nodes, and models that share layers share their weights, so the
 // encoder and the decoder of an autoencoder are models of their own.
+//
+// A Model holds no batch state: a Session runs it, one per caller, so one
+// model serves many goroutines. Every model lists its weights once
+// (Weights), for the summary, the model files, the checkpoints and the
+// exporters; PlanChain checks a stack of layers and counts its weights
+// before any is allocated.
+//
+// It imports tensor, compute and the numeric kernels, nothing above them.
 package nn
 
 import (

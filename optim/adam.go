@@ -1,4 +1,6 @@
 // Package optim holds the optimizers, with Keras 2.15's update rules.
+//
+// It imports nn (for parameters) and compute.
 package optim
 
 import (

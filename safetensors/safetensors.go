@@ -2,6 +2,8 @@
 // little-endian header length, a JSON header naming each tensor's dtype,
 // shape and byte range, then the raw little-endian values. Loading a file
 // executes nothing. Only float32 ("F32") tensors are supported.
+//
+// It imports tensor only.
 package safetensors
 
 import (

@@ -1,5 +1,7 @@
 // Package tensor holds the float32 tensor that every other package of latent
 // computes on: a shape and a dense row-major slice of values.
+//
+// It imports nothing of latent: every other package builds on it.
 package tensor
 
 import (

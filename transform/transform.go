@@ -2,6 +2,8 @@
 // autoencoders: Gaussian noise clipped to [0,1], as the Keras blog adds it,
 // and random square masks. Both are drawn from their own seed, so the same
 // seed corrupts the same images the same way.
+//
+// It imports tensor only; runner applies it to the data a recipe corrupts.
 package transform
 
 import (

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/latent-go/latent/compute"
 	"github.com/latent-go/latent/internal/vecf"
+	"github.com/latent-go/latent/loss"
 	"github.com/latent-go/latent/nn"
 	"github.com/latent-go/latent/tensor"
 	"github.com/latent-go/latent/train"
@@ -39,20 +39,8 @@ func (Objective) CheckTargets(m *nn.Model, shape []int) error {
 func (Objective) Compute(s *nn.Session, y *tensor.Tensor, grad bool) (train.Value, error) {
 	batch := float64(y.Rows())
 	rec := s.Output(2)
-	logits := rec.SigmoidLogits
 	g := rec.LogitGrad() // in evaluation, the vector kernel's scratch
-	scale := float32(1 / batch)
-	const grain = 1 << 14
-	n := len(logits.Data)
-	parts := make([]float64, compute.Pieces(n, grain))
-	compute.ParallelFor(n, grain, func(lo, hi int) {
-		parts[lo/grain] = vecf.BCELogits(logits.Data[lo:hi], rec.Value.Data[lo:hi], y.Data[lo:hi], g.Data[lo:hi], scale)
-	})
-	var recon float64
-	for _, p := range parts {
-		recon += p
-	}
-	recon /= batch
+	recon := loss.SumBCEFromLogits(rec, y, g.Data, float32(1/batch)) / batch
 	mean, logVar := s.Output(0), s.Output(1)
 	var gm, glv []float32
 	if grad {

@@ -2,7 +2,7 @@
 //
 //	latent run RECIPE [--dataset mnist|fashion] [--epochs N] [--batch-size N] [--seed N] [--out DIR]
 //	latent summary RECIPE|MODEL_FILE
-//	latent bench RECIPE [--epochs N] [--json] [--gemm NAME]
+//	latent bench RECIPE [--epochs N] [--dataset mnist|fashion] [--json] [--gemm NAME]
 //	latent recipes
 package main
 
@@ -162,8 +162,8 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		r.Seed = uint64(*seed)
 	}
 	if set["dataset"] {
-		if _, ok := data.Builtins[*dataset]; !ok && *dataDir == "" {
-			return usageErr("--dataset must be mnist or fashion, got %q", *dataset)
+		if err := checkDataset(*dataset, *dataDir); err != nil {
+			return err
 		}
 		r.Dataset = *dataset
 	}
@@ -226,7 +226,8 @@ func cmdBench(args []string, stdout io.Writer) error {
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	gemm := fs.String("gemm", "", "GEMM implementation (default: the fastest this build has; see --list)")
 	list := fs.Bool("list", false, "list the GEMM implementations and exit")
-	dataDir := fs.String("data-dir", "", "read MNIST's four IDX files from this folder")
+	dataDir := fs.String("data-dir", "", "read the four IDX files from this folder")
+	dataset := fs.String("dataset", "", "dataset: mnist or fashion (default: the recipe's)")
 	if len(args) > 0 && (args[0] == "--list" || args[0] == "-list") {
 		*list = true
 		args = args[1:]
@@ -257,6 +258,12 @@ func cmdBench(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if *dataset != "" {
+		if err := checkDataset(*dataset, *dataDir); err != nil {
+			return err
+		}
+		r.Dataset = *dataset
+	}
 	rep, err := bench.Run(r, bench.Options{Epochs: *epochs, Data: data.Options{Dir: *dataDir}})
 	if err != nil {
 		return err
@@ -267,6 +274,15 @@ func cmdBench(args []string, stdout io.Writer) error {
 		return enc.Encode(rep)
 	}
 	rep.Print(stdout)
+	return nil
+}
+
+// checkDataset refuses a dataset name latent does not know, unless the
+// files come from --data-dir.
+func checkDataset(name, dir string) error {
+	if _, ok := data.Builtins[name]; !ok && dir == "" {
+		return usageErr("--dataset must be mnist or fashion, got %q", name)
+	}
 	return nil
 }
 

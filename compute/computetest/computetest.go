@@ -1,6 +1,8 @@
 // Package computetest is the conformance suite that every compute.GEMM
 // implementation passes with a one-line test, as gonum's testblas does for
 // BLAS implementations.
+//
+// It imports compute only.
 package computetest
 
 import (

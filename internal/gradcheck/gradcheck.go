@@ -1,5 +1,7 @@
 // Package gradcheck compares analytic gradients with central differences.
 // A new layer's gradient test is one call: gradcheck.Layer(t, layer, shapes).
+//
+// It imports nn and tensor; the tests of layers and losses use it.
 package gradcheck
 
 import (

@@ -2,6 +2,8 @@
 // are several times faster than rounding math's float64 functions, with a
 // relative error of a few float32 ulps. They are pure functions, so
 // training stays bit-identical from run to run and across thread counts.
+//
+// It imports nothing of latent.
 package mathf
 
 import "math"

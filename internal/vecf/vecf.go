@@ -3,6 +3,8 @@
 // gradient. On amd64 with AVX-512 they run 16 lanes at a time in assembly;
 // elsewhere (and for the last few elements) they run the scalar float32
 // functions of package mathf. Results depend only on the inputs.
+//
+// It imports internal/mathf only.
 package vecf
 
 import "github.com/latent-go/latent/internal/mathf"
