@@ -95,7 +95,12 @@ func Images(img *IDX) (*tensor.Tensor, error) {
 	if len(img.Dims) != 3 {
 		return nil, fmt.Errorf("images must have 3 dimensions (count, rows, columns), got %v", img.Dims)
 	}
-	x := tensor.New(img.Dims[0], img.Dims[1], img.Dims[2])
+	return imagesOf(img)
+}
+
+// imagesOf scales the bytes of an IDX to [0, 1] in a tensor of its shape.
+func imagesOf(img *IDX) (*tensor.Tensor, error) {
+	x := tensor.New(img.Dims...)
 	for i, b := range img.Data {
 		x.Data[i] = float32(b) / 255
 	}

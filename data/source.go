@@ -2,7 +2,10 @@ package data
 
 import (
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"slices"
+	"strings"
 
 	"github.com/latent-go/latent/tensor"
 )
@@ -134,6 +137,10 @@ type reshaped struct {
 
 func (r reshaped) Shape() []int { return slices.Clone(r.shape) }
 
+func (r reshaped) Labels() []int { l, _ := LabelsOf(r.Source); return l }
+
+func (r reshaped) Classes() []string { _, c := LabelsOf(r.Source); return c }
+
 // Head keeps the first n samples of s (all of them when n <= 0 or n is at
 // least s.Len()).
 func Head(s Source, n int) Source {
@@ -147,15 +154,8 @@ func Head(s Source, n int) Source {
 		}
 		return &Tensor{x: t.x.Slice(0, n), labels: labels, classes: t.classes}
 	}
-	return head{s, n}
+	return Rows(s, Span(0, n))
 }
-
-type head struct {
-	Source
-	n int
-}
-
-func (h head) Len() int { return h.n }
 
 // Concat joins sources of one sample shape into one: a's samples, then b's.
 // Labels are kept when every part has them with the same classes.
@@ -193,4 +193,83 @@ func Concat(parts ...Source) (Source, error) {
 		labels, classes = nil, nil
 	}
 	return FromTensor(out, labels, classes), nil
+}
+
+// Rows is the samples rows of s (in that order) as a source of their own,
+// with their labels.
+func Rows(s Source, rows []int) Source { return subset{s, rows} }
+
+type subset struct {
+	Source
+	rows []int
+}
+
+func (s subset) Len() int { return len(s.rows) }
+
+func (s subset) Read(dst []float32, rows []int) error {
+	inner := make([]int, len(rows))
+	for i, r := range rows {
+		if r < 0 || r >= len(s.rows) {
+			return fmt.Errorf("sample %d is out of range: the data has %d", r, len(s.rows))
+		}
+		inner[i] = s.rows[r]
+	}
+	return s.Source.Read(dst, inner)
+}
+
+func (s subset) Labels() []int {
+	l, _ := LabelsOf(s.Source)
+	if l == nil {
+		return nil
+	}
+	out := make([]int, len(s.rows))
+	for i, r := range s.rows {
+		out[i] = l[r]
+	}
+	return out
+}
+
+func (s subset) Classes() []string { _, c := LabelsOf(s.Source); return c }
+
+// Split cuts s into a training part and a validation part holding the
+// fraction valFraction of the samples, drawn from seed: the same seed
+// always splits the same way.
+func Split(s Source, valFraction float64, seed uint64) (train, val Source, err error) {
+	n := s.Len()
+	nVal := int(math.Round(valFraction * float64(n)))
+	if !(valFraction > 0 && valFraction < 1) || nVal < 1 || nVal >= n {
+		return nil, nil, fmt.Errorf("cannot hold out %g of %d samples for validation", valFraction, n)
+	}
+	perm := rand.New(rand.NewPCG(seed, 0x73706c6974)).Perm(n) // "split"
+	valRows, trainRows := perm[:nVal], perm[nVal:]
+	slices.Sort(valRows)
+	slices.Sort(trainRows)
+	return Rows(s, trainRows), Rows(s, valRows), nil
+}
+
+// WithoutClasses keeps the samples of s whose label is not among classes
+// (by name): a dataset with one class held out, for anomaly detection.
+func WithoutClasses(s Source, classes []string) (Source, error) {
+	labels, names := LabelsOf(s)
+	if labels == nil {
+		return nil, fmt.Errorf("the data has no labels, so no class can be left out")
+	}
+	drop := map[int]bool{}
+	for _, c := range classes {
+		i := slices.Index(names, c)
+		if i < 0 {
+			return nil, fmt.Errorf("no class %q (the classes are: %s)", c, strings.Join(names, ", "))
+		}
+		drop[i] = true
+	}
+	var keep []int
+	for i, l := range labels {
+		if !drop[l] {
+			keep = append(keep, i)
+		}
+	}
+	if len(keep) == 0 {
+		return nil, fmt.Errorf("leaving out %v leaves no samples", classes)
+	}
+	return Rows(s, keep), nil
 }

@@ -1,0 +1,349 @@
+package data
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/latent-go/latent/tensor"
+)
+
+// CSV is a Source over the rows of a CSV file of numbers: one sample per
+// line, an optional header (a first line in which no field is a number),
+// and optionally one label column, left out of the features. Opening it
+// reads the whole file once to check every value and to note where each
+// line starts; Read then reads only the lines asked for, so a file larger
+// than memory streams through.
+type CSV struct {
+	path     string
+	f        *os.File
+	starts   []int64 // byte offset of each sample's line
+	lines    []int   // its line number, as an editor counts
+	cols     int     // features per sample
+	labelCol int     // -1: none
+	labels   []int
+	classes  []string
+	sep      byte
+}
+
+// CSVOptions say how to read a CSV file.
+type CSVOptions struct {
+	// Label names the label column by its header name or by its index
+	// (0 is the first column); empty: no labels.
+	Label string
+}
+
+// maxLineBytes bounds one line of a CSV file.
+const maxLineBytes = 1 << 24
+
+// OpenCSV opens and checks a CSV file. Every problem is one error that
+// names the file, the line (the header counts) and the column.
+func OpenCSV(path string, opt CSVOptions) (*CSV, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	c := &CSV{path: path, f: f, labelCol: -1, sep: ','}
+	if strings.HasSuffix(strings.ToLower(path), ".tsv") {
+		c.sep = '\t'
+	}
+	if err := c.scan(opt); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// scan reads the file once: the header, the label column, and every line's
+// start and values, checked.
+func (c *CSV) scan(opt CSVOptions) error {
+	r := bufio.NewReaderSize(c.f, 1<<16)
+	var offset int64
+	labelNames := map[string]bool{}
+	var rawLabels []string
+	width := -1
+	for line := 1; ; line++ {
+		text, err := readLine(r)
+		if errors.Is(err, io.EOF) && text == nil {
+			break
+		}
+		if err != nil {
+			return c.errorf(line, 0, "%v", err)
+		}
+		start := offset
+		offset += int64(len(text))
+		fields := splitFields(trimEOL(text), c.sep)
+		if len(fields) == 1 && len(fields[0]) == 0 {
+			continue // a blank line
+		}
+		if width < 0 {
+			width = len(fields)
+			if isHeader(fields) {
+				if err := c.chooseLabel(opt.Label, fields, width, line); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := c.chooseLabel(opt.Label, nil, width, line); err != nil {
+				return err
+			}
+		}
+		if len(fields) != width {
+			return c.errorf(line, 0, "%d columns, but the first line has %d", len(fields), width)
+		}
+		for j, f := range fields {
+			if j == c.labelCol {
+				continue
+			}
+			if _, err := parseValue(f); err != nil {
+				return c.errorf(line, j+1, "%v", err)
+			}
+		}
+		if c.labelCol >= 0 {
+			l := field(fields[c.labelCol])
+			if l == "" {
+				return c.errorf(line, c.labelCol+1, "the label is empty")
+			}
+			rawLabels = append(rawLabels, l)
+			labelNames[l] = true
+		}
+		c.starts = append(c.starts, start)
+		c.lines = append(c.lines, line)
+	}
+	if len(c.starts) == 0 {
+		return fmt.Errorf("%s: no rows of numbers", c.path)
+	}
+	c.cols = width
+	if c.labelCol >= 0 {
+		c.cols--
+		c.labels, c.classes = labelIndices(rawLabels, labelNames)
+	}
+	if c.cols == 0 {
+		return fmt.Errorf("%s: no feature columns besides the label", c.path)
+	}
+	return nil
+}
+
+// chooseLabel finds the label column by header name or by index among
+// width columns.
+func (c *CSV) chooseLabel(label string, header [][]byte, width, line int) error {
+	if label == "" {
+		return nil
+	}
+	for j, h := range header {
+		if field(h) == label {
+			c.labelCol = j
+			return nil
+		}
+	}
+	if i, err := strconv.Atoi(label); err == nil && i >= 0 && i < width {
+		c.labelCol = i
+		return nil
+	}
+	names := make([]string, len(header))
+	for j, h := range header {
+		names[j] = field(h)
+	}
+	if header == nil {
+		return fmt.Errorf("%s: no label column %q: the file has no header and %d columns, so name the column by its index (0 to %d)", c.path, label, width, width-1)
+	}
+	return fmt.Errorf("%s: line %d: no label column %q (the header has: %s)", c.path, line, label, strings.Join(names, ", "))
+}
+
+// labelIndices numbers the labels: integer labels keep their value when
+// all are small non-negative integers, other labels are numbered in
+// sorted order and named.
+func labelIndices(raw []string, names map[string]bool) ([]int, []string) {
+	out := make([]int, len(raw))
+	allInts, top := true, 0
+	for i, l := range raw {
+		v, err := strconv.Atoi(l)
+		if err != nil || v < 0 || v > 1<<20 {
+			allInts = false
+			break
+		}
+		out[i], top = v, max(top, v)
+	}
+	if allInts {
+		classes := make([]string, top+1)
+		for i := range classes {
+			classes[i] = strconv.Itoa(i)
+		}
+		return out, classes
+	}
+	var classes []string
+	for n := range names {
+		classes = append(classes, n)
+	}
+	sort.Strings(classes)
+	index := map[string]int{}
+	for i, n := range classes {
+		index[n] = i
+	}
+	for i, l := range raw {
+		out[i] = index[l]
+	}
+	return out, classes
+}
+
+// isHeader says whether a first line is a header: none of its fields is a
+// number.
+func isHeader(fields [][]byte) bool {
+	for _, f := range fields {
+		if _, err := strconv.ParseFloat(field(f), 64); err == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// field is a field's text without surrounding spaces and quotes.
+func field(f []byte) string {
+	s := strings.TrimSpace(string(f))
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		s = strings.TrimSpace(s[1 : len(s)-1])
+	}
+	return s
+}
+
+// parseValue reads one number, refusing NaN and infinities.
+func parseValue(f []byte) (float32, error) {
+	s := field(f)
+	if s == "" {
+		return 0, fmt.Errorf("the value is empty")
+	}
+	v, err := strconv.ParseFloat(s, 32)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		return 0, fmt.Errorf("%q is not a number", s)
+	}
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("%q: NaN and infinite values are not allowed", s)
+	}
+	return float32(v), nil
+}
+
+func (c *CSV) errorf(line, col int, format string, args ...any) error {
+	where := fmt.Sprintf("%s: line %d", c.path, line)
+	if col > 0 {
+		where += fmt.Sprintf(", column %d", col)
+	}
+	return fmt.Errorf("%s: %s", where, fmt.Sprintf(format, args...))
+}
+
+// readLine reads one line with its end of line; nil at the end.
+func readLine(r *bufio.Reader) ([]byte, error) {
+	var line []byte
+	for {
+		part, err := r.ReadSlice('\n')
+		line = append(line, part...)
+		if len(line) > maxLineBytes {
+			return nil, fmt.Errorf("the line is longer than %d bytes", maxLineBytes)
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		if err != nil && len(line) > 0 && errors.Is(err, io.EOF) {
+			return line, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return line, nil
+	}
+}
+
+func trimEOL(b []byte) []byte { return bytes.TrimRight(b, "\r\n") }
+
+func splitFields(b []byte, sep byte) [][]byte { return bytes.Split(b, []byte{sep}) }
+
+// Len implements Source.
+func (c *CSV) Len() int { return len(c.starts) }
+
+// Shape implements Source: the number of feature columns.
+func (c *CSV) Shape() []int { return []int{c.cols} }
+
+// Labels implements Labeled; nil without a label column.
+func (c *CSV) Labels() []int { return c.labels }
+
+// Classes implements Labeled.
+func (c *CSV) Classes() []string { return c.classes }
+
+// Close closes the file.
+func (c *CSV) Close() error { return c.f.Close() }
+
+// Read implements Source: it reads and parses the lines of the rows.
+func (c *CSV) Read(dst []float32, rows []int) error {
+	if len(dst) != len(rows)*c.cols {
+		return fmt.Errorf("reading %d samples of %d values needs %d values of room, got %d", len(rows), c.cols, len(rows)*c.cols, len(dst))
+	}
+	var buf []byte
+	for i, r := range rows {
+		if r < 0 || r >= len(c.starts) {
+			return fmt.Errorf("sample %d is out of range: the data has %d", r, len(c.starts))
+		}
+		end := c.endOf(r)
+		buf = append(buf[:0], make([]byte, end-c.starts[r])...)
+		if _, err := c.f.ReadAt(buf, c.starts[r]); err != nil && !errors.Is(err, io.EOF) {
+			return fmt.Errorf("%s: line %d: %w", c.path, c.lines[r], err)
+		}
+		out := dst[i*c.cols : (i+1)*c.cols]
+		k := 0
+		for j, f := range splitFields(trimEOL(buf), c.sep) {
+			if j == c.labelCol {
+				continue
+			}
+			v, err := parseValue(f)
+			if err != nil || k >= c.cols {
+				return c.errorf(c.lines[r], j+1, "the file changed since it was opened")
+			}
+			out[k] = v
+			k++
+		}
+	}
+	return nil
+}
+
+// endOf is where the line of sample r ends: the next sample's start, or
+// the end of the file.
+func (c *CSV) endOf(r int) int64 {
+	if r+1 < len(c.starts) {
+		return c.starts[r+1]
+	}
+	st, err := c.f.Stat()
+	if err != nil {
+		return c.starts[r]
+	}
+	return st.Size()
+}
+
+// WriteCSV writes the rows of x as CSV, with a header of names when it is
+// not nil.
+func WriteCSV(w io.Writer, x *tensor.Tensor, header []string) error {
+	bw := bufio.NewWriter(w)
+	if header != nil {
+		bw.WriteString(strings.Join(header, ",") + "\n")
+	}
+	cols := x.Cols()
+	var b []byte
+	for r := 0; r < x.Rows(); r++ {
+		b = b[:0]
+		for j, v := range x.Data[r*cols : (r+1)*cols] {
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b = strconv.AppendFloat(b, float64(v), 'g', -1, 32)
+		}
+		b = append(b, '\n')
+		if _, err := bw.Write(b); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
+}
