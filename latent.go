@@ -1,6 +1,6 @@
 // Package latent is the front door of the library: it opens a saved model
 // of any family and lists the families this build knows. Importing it
-// registers every built-in family (autoencoder, vae).
+// registers every built-in family (autoencoder, vae, pca).
 //
 //	m, meta, err := latent.Open("ae1/model.safetensors")
 //	codes, err := model.Encode(m, x, 256)
@@ -16,6 +16,7 @@ import (
 	"github.com/latent-go/latent/model"
 
 	_ "github.com/latent-go/latent/ae"  // the autoencoder family
+	_ "github.com/latent-go/latent/pca" // the PCA family
 	_ "github.com/latent-go/latent/vae" // the VAE family
 )
 

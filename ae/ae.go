@@ -140,6 +140,9 @@ func (a *Autoencoder) Views() []model.View {
 // Objective implements model.Family: the named reconstruction loss plus
 // the activity penalties.
 func (Family) Objective(name string) (train.Objective, error) {
+	if name == "" {
+		name = "binary_crossentropy" // a recipe's default
+	}
 	l, err := loss.ByName(name)
 	if err != nil {
 		return nil, err

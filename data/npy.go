@@ -220,26 +220,39 @@ func (a *NPY) read(dst []float32, rows []int) error {
 
 // WriteNPY writes x as a float32 .npy file (C order, its full shape).
 func WriteNPY(w io.Writer, x *tensor.Tensor) error {
-	dims := make([]string, len(x.Shape))
-	for i, d := range x.Shape {
-		dims[i] = strconv.Itoa(d)
-	}
-	shape := strings.Join(dims, ", ")
-	if len(dims) == 1 {
-		shape += ","
-	}
-	header := fmt.Sprintf("{'descr': '<f4', 'fortran_order': False, 'shape': (%s), }", shape)
-	// Pad with spaces to a multiple of 64 bytes, ending in a newline.
-	total := 10 + len(header) + 1
-	header += strings.Repeat(" ", (64-total%64)%64) + "\n"
 	bw := bufio.NewWriter(w)
-	bw.WriteString("\x93NUMPY\x01\x00")
-	binary.Write(bw, binary.LittleEndian, uint16(len(header)))
-	bw.WriteString(header)
+	if err := WriteNPYHeader(bw, x.Shape); err != nil {
+		return err
+	}
 	b := make([]byte, 4)
 	for _, v := range x.Data {
 		binary.LittleEndian.PutUint32(b, math.Float32bits(v))
 		bw.Write(b)
 	}
 	return bw.Flush()
+}
+
+// WriteNPYHeader writes the header of a float32 .npy array of shape; the
+// values follow, little-endian, in C order.
+func WriteNPYHeader(w io.Writer, shape []int) error {
+	dims := make([]string, len(shape))
+	for i, d := range shape {
+		dims[i] = strconv.Itoa(d)
+	}
+	s := strings.Join(dims, ", ")
+	if len(dims) == 1 {
+		s += ","
+	}
+	header := fmt.Sprintf("{'descr': '<f4', 'fortran_order': False, 'shape': (%s), }", s)
+	// Pad with spaces to a multiple of 64 bytes, ending in a newline.
+	total := 10 + len(header) + 1
+	header += strings.Repeat(" ", (64-total%64)%64) + "\n"
+	if _, err := io.WriteString(w, "\x93NUMPY\x01\x00"); err != nil {
+		return err
+	}
+	if err := binary.Write(w, binary.LittleEndian, uint16(len(header))); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, header)
+	return err
 }

@@ -75,9 +75,9 @@ func (s *Scaler) Fit(src Source) error {
 	for j := range lo {
 		lo[j], hi[j] = math.Inf(1), math.Inf(-1)
 	}
-	err := eachBatch(src, 1024, func(x *tensor.Tensor) {
-		for r := 0; r < x.Rows(); r++ {
-			for j, v := range x.Row(r) {
+	err := EachBatch(src, 1024, func(x []float32, rows int) {
+		for r := 0; r < rows; r++ {
+			for j, v := range x[r*d : (r+1)*d] {
 				f := float64(v)
 				lo[j], hi[j] = min(lo[j], f), max(hi[j], f)
 				sum[j] += f
@@ -142,7 +142,7 @@ func Scale(src Source, s Scaler) Source {
 	if s.Identity() {
 		return src
 	}
-	return scaled{Source: src, s: s}
+	return &scaled{Source: src, s: s}
 }
 
 type scaled struct {
@@ -150,7 +150,7 @@ type scaled struct {
 	s Scaler
 }
 
-func (c scaled) Read(dst []float32, rows []int) error {
+func (c *scaled) Read(dst []float32, rows []int) error {
 	if err := c.Source.Read(dst, rows); err != nil {
 		return err
 	}
@@ -159,19 +159,21 @@ func (c scaled) Read(dst []float32, rows []int) error {
 }
 
 // Labels passes the labels of the source through, when it has them.
-func (c scaled) Labels() []int { l, _ := LabelsOf(c.Source); return l }
+func (c *scaled) Labels() []int { l, _ := LabelsOf(c.Source); return l }
 
 // Classes passes the class names through.
-func (c scaled) Classes() []string { _, cl := LabelsOf(c.Source); return cl }
+func (c *scaled) Classes() []string { _, cl := LabelsOf(c.Source); return cl }
 
-// eachBatch calls fn with src's samples in order, batch rows at a time.
-func eachBatch(src Source, batch int, fn func(*tensor.Tensor)) error {
+// EachBatch calls fn with src's samples in order, up to batch rows at a
+// time: their values, one sample after the other, and the row count. The
+// slice is reused between calls.
+func EachBatch(src Source, batch int, fn func(x []float32, rows int)) error {
 	var x tensor.Tensor
 	for lo := 0; lo < src.Len(); lo += batch {
 		if err := ReadBatch(src, &x, Span(lo, min(lo+batch, src.Len()))); err != nil {
 			return err
 		}
-		fn(&x)
+		fn(x.Data, x.Rows())
 	}
 	return nil
 }

@@ -127,7 +127,7 @@ func Reshape(s Source, shape ...int) (Source, error) {
 	if t, ok := s.(*Tensor); ok {
 		return &Tensor{x: t.x.View(shape...), labels: t.labels, classes: t.classes}, nil
 	}
-	return reshaped{s, slices.Clone(shape)}, nil
+	return &reshaped{s, slices.Clone(shape)}, nil
 }
 
 type reshaped struct {
@@ -135,11 +135,11 @@ type reshaped struct {
 	shape []int
 }
 
-func (r reshaped) Shape() []int { return slices.Clone(r.shape) }
+func (r *reshaped) Shape() []int { return slices.Clone(r.shape) }
 
-func (r reshaped) Labels() []int { l, _ := LabelsOf(r.Source); return l }
+func (r *reshaped) Labels() []int { l, _ := LabelsOf(r.Source); return l }
 
-func (r reshaped) Classes() []string { _, c := LabelsOf(r.Source); return c }
+func (r *reshaped) Classes() []string { _, c := LabelsOf(r.Source); return c }
 
 // Head keeps the first n samples of s (all of them when n <= 0 or n is at
 // least s.Len()).
@@ -197,16 +197,16 @@ func Concat(parts ...Source) (Source, error) {
 
 // Rows is the samples rows of s (in that order) as a source of their own,
 // with their labels.
-func Rows(s Source, rows []int) Source { return subset{s, rows} }
+func Rows(s Source, rows []int) Source { return &subset{s, rows} }
 
 type subset struct {
 	Source
 	rows []int
 }
 
-func (s subset) Len() int { return len(s.rows) }
+func (s *subset) Len() int { return len(s.rows) }
 
-func (s subset) Read(dst []float32, rows []int) error {
+func (s *subset) Read(dst []float32, rows []int) error {
 	inner := make([]int, len(rows))
 	for i, r := range rows {
 		if r < 0 || r >= len(s.rows) {
@@ -217,7 +217,7 @@ func (s subset) Read(dst []float32, rows []int) error {
 	return s.Source.Read(dst, inner)
 }
 
-func (s subset) Labels() []int {
+func (s *subset) Labels() []int {
 	l, _ := LabelsOf(s.Source)
 	if l == nil {
 		return nil
@@ -229,7 +229,7 @@ func (s subset) Labels() []int {
 	return out
 }
 
-func (s subset) Classes() []string { _, c := LabelsOf(s.Source); return c }
+func (s *subset) Classes() []string { _, c := LabelsOf(s.Source); return c }
 
 // Split cuts s into a training part and a validation part holding the
 // fraction valFraction of the samples, drawn from seed: the same seed

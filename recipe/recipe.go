@@ -21,10 +21,12 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/latent-go/latent/data"
 	"github.com/latent-go/latent/model"
 	"github.com/latent-go/latent/optim"
 
 	_ "github.com/latent-go/latent/ae"  // the autoencoder family
+	_ "github.com/latent-go/latent/pca" // the PCA family
 	_ "github.com/latent-go/latent/vae" // the VAE family
 )
 
@@ -32,8 +34,25 @@ import (
 type Recipe struct {
 	Name        string `json:"name"`
 	Description string `json:"description,omitempty"`
-	// Dataset is "mnist" or "fashion".
+	// Dataset is "mnist" or "fashion", the built-in datasets; Train
+	// replaces it with the user's own data.
 	Dataset string `json:"dataset"`
+	// Train is the user's training data: a CSV, TSV or .npy file, an IDX
+	// file or a folder of PNG images. Val is its validation data; without
+	// it, ValSplit (default 0.1) of the training samples are held out,
+	// drawn from the seed.
+	Train    string  `json:"train,omitempty"`
+	Val      string  `json:"val,omitempty"`
+	ValSplit float64 `json:"val_split,omitempty"`
+	// Label names the label column of a CSV file (header name or index).
+	Label string `json:"label,omitempty"`
+	// Scale transforms the inputs: "none" (the default), "max=V",
+	// "minmax" or "standard", fitted on the training data and saved in
+	// the model file.
+	Scale string `json:"scale,omitempty"`
+	// Exclude leaves these classes (by name) out of the run's data: a
+	// model of the other classes, for anomaly detection.
+	Exclude []string `json:"exclude,omitempty"`
 	// Kind is the model family: "autoencoder" (the default) or "vae".
 	Kind string `json:"kind,omitempty"`
 	// TrainOnTest adds the test images to the training set (keras.io's VAE
@@ -203,6 +222,9 @@ func (r *Recipe) Validate() error {
 	if r.LatentPlot != "" && r.LatentPlot != "test" && r.LatentPlot != "train" {
 		return fmt.Errorf("recipe %s: latent_plot must be \"test\" or \"train\", got %q", r.Name, r.LatentPlot)
 	}
+	if err := r.checkData(); err != nil {
+		return fmt.Errorf("recipe %s: %w", r.Name, err)
+	}
 	if r.Kind == "" {
 		r.Kind = "autoencoder"
 	}
@@ -213,8 +235,28 @@ func (r *Recipe) Validate() error {
 	if _, err := fam.Objective(r.Loss); err != nil {
 		return fmt.Errorf("recipe %s: %w", r.Name, err)
 	}
+	if len(r.InputShape) == 0 {
+		return nil // planned once the data gives the input shape
+	}
 	if _, err := fam.Plan(r.Architecture); err != nil {
 		return fmt.Errorf("recipe %s: %w", r.Name, err)
+	}
+	return nil
+}
+
+// checkData checks the fields that say where the data comes from.
+func (r *Recipe) checkData() error {
+	if _, err := data.ParseScale(r.Scale); err != nil {
+		return err
+	}
+	if r.ValSplit != 0 && !(r.ValSplit > 0 && r.ValSplit < 1) {
+		return fmt.Errorf("val_split must be between 0 and 1, got %v", r.ValSplit)
+	}
+	if r.Train == "" && (r.Val != "" || r.Label != "") {
+		return fmt.Errorf("val and label go with train, the user's own data")
+	}
+	if r.Train != "" && r.TrainOnTest {
+		return fmt.Errorf("train_on_test is for the built-in datasets")
 	}
 	return nil
 }
@@ -227,6 +269,9 @@ func (r *Recipe) Build() (model.Model, error) {
 	fam, err := r.Family()
 	if err != nil {
 		return nil, err
+	}
+	if len(r.InputShape) == 0 {
+		return nil, fmt.Errorf("recipe %s has no input_shape: it is taken from the data when the recipe runs", r.Name)
 	}
 	return fam.Build(r.Architecture, r.Seed)
 }

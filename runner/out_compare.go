@@ -10,9 +10,9 @@ import (
 )
 
 // compareWithLecture prints the run's losses beside the published ones,
-// on the dataset they were published for (MNIST).
+// on the data they were published for (all of MNIST).
 func compareWithLecture(r *run) error {
-	if r.recipe.Lecture != nil && r.data.Dataset == "mnist" {
+	if r.recipe.Lecture != nil && r.data.Dataset == "mnist" && len(r.recipe.Exclude) == 0 {
 		fmt.Fprint(r.opt.Stdout, Compare(r.recipe, r.result.History))
 	}
 	return nil

@@ -13,7 +13,7 @@ import (
 // drawGrid draws grid.png for a 2-d code: the decoded latent grid of the
 // lecture's figure F2 (or the recipe's own grid, such as keras.io's).
 func drawGrid(r *run) error {
-	if !tensor.SameShape(model.CodeShape(r.model), []int{2}) {
+	if !tensor.SameShape(model.CodeShape(r.model), []int{2}) || r.data.Height == 0 {
 		return nil
 	}
 	g := recipe.DefaultGrid

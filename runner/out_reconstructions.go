@@ -10,6 +10,9 @@ import (
 // what the model makes of them, with the clean originals beneath when the
 // inputs were corrupted (noisy, denoised, clean).
 func drawReconstructions(r *run) error {
+	if r.data.Height == 0 {
+		return nil // not grey images
+	}
 	n := min(10, r.data.Test.Len())
 	x, err := data.ReadRange(r.data.Test, 0, n)
 	if err != nil {

@@ -71,11 +71,8 @@ func Run(rc *recipe.Recipe, opt Options) (*Result, error) {
 	if opt.Dataset != "" {
 		rc.Dataset = opt.Dataset
 	}
-	if err := os.MkdirAll(opt.OutDir, 0o755); err != nil {
-		return nil, err
-	}
 	r := &run{recipe: rc, opt: opt, result: &Result{}}
-	for _, step := range []func(*run) error{buildModel, describe, prepareData, fit} {
+	for _, step := range []func(*run) error{prepareData, makeOutDir, buildModel, describe, fit} {
 		if err := step(r); err != nil {
 			return nil, err
 		}
@@ -99,12 +96,19 @@ func buildModel(r *run) error {
 	return nil
 }
 
-// prepareData loads and prepares the recipe's data.
+// prepareData loads, checks and prepares the recipe's data, before
+// anything is written, and says how it was prepared.
 func prepareData(r *run) error {
 	d, err := Prepare(r.recipe, r.opt)
 	if err != nil {
 		return err
 	}
 	r.data = d
+	for _, n := range d.Notes {
+		fmt.Fprintln(r.opt.Stdout, n)
+	}
 	return nil
 }
+
+// makeOutDir makes the output folder.
+func makeOutDir(r *run) error { return os.MkdirAll(r.opt.OutDir, 0o755) }

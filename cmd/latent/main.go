@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 
 	"golang.org/x/term"
@@ -29,14 +30,23 @@ import (
 const usage = `latent: autoencoders in Go
 
 usage:
-  latent run RECIPE [flags]   train a recipe and write its outputs into a folder
-  latent summary RECIPE|FILE  print the Keras summaries of a recipe's or a saved model's models
-  latent bench RECIPE [flags] time training epochs against the GEMM's own rate
-  latent recipes              list the built-in recipes
-  latent help                 print this text
+  latent run RECIPE [flags]             train a recipe (on a built-in dataset or --train FILE)
+  latent summary RECIPE|MODEL           print the Keras summaries of a recipe's or a saved model's models
+  latent bench RECIPE [flags]           time training epochs against the GEMM's own rate
+  latent recipes                        list the built-in recipes
+  latent encode MODEL INPUT [flags]     write the codes of the inputs
+  latent decode MODEL CODES [flags]     write the decoding of codes
+  latent reconstruct MODEL INPUT        write what the model makes of the inputs
+  latent pca DATA --dim N [flags]       fit PCA, save it as a model, report its errors
+  latent compare MODEL... --data DATA   score models side by side on the same data
+  latent anomalies MODEL INPUT [flags]  flag the inputs the model reconstructs badly
+  latent help                           print this text
 
 RECIPE is a built-in name (see "latent recipes") or a recipe file (JSON).
-Run "latent run -h" for the flags of run.
+MODEL is a saved model file (model.safetensors). INPUT, CODES and DATA are a
+CSV, TSV or .npy file, an IDX file, a folder of PNG images, or a built-in
+dataset (mnist, fashion: the test split; mnist:train the training split).
+Run "latent COMMAND -h" for a command's flags.
 `
 
 // errUsage marks errors caused by how the command was called (exit 2).
@@ -61,45 +71,90 @@ func usageErr(format string, args ...any) error {
 	return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), errUsage)
 }
 
+// command is one of latent's commands: its usage line and what it does.
+type command struct {
+	usage string
+	run   func(args []string, stdout, stderr io.Writer) error
+}
+
+// commands are latent's commands by name; each lives in its own file.
+var commands map[string]command
+
+func init() {
+	commands = map[string]command{
+		"run":         {"latent run RECIPE [flags]", cmdRun},
+		"summary":     {"latent summary RECIPE|MODEL_FILE", func(a []string, o, _ io.Writer) error { return cmdSummary(a, o) }},
+		"bench":       {"latent bench RECIPE [flags]", func(a []string, o, _ io.Writer) error { return cmdBench(a, o) }},
+		"recipes":     {"latent recipes", cmdRecipes},
+		"encode":      {"latent encode MODEL INPUT [--out FILE] [--projector DIR]", cmdEncode},
+		"decode":      {"latent decode MODEL CODES [--out FILE]", cmdDecode},
+		"reconstruct": {"latent reconstruct MODEL INPUT [--out FILE]", cmdReconstruct},
+		"pca":         {"latent pca DATA --dim N [--out DIR] [--json]", cmdPCA},
+		"compare":     {"latent compare MODEL... --data DATA [--out DIR] [--json]", cmdCompare},
+		"anomalies":   {"latent anomalies MODEL INPUT [--threshold RULE] [--labels ...] [--out DIR] [--json]", cmdAnomalies},
+	}
+}
+
 func run(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return usageErr("no command given; try \"latent run ae1\"")
 	}
+	if c, ok := commands[args[0]]; ok {
+		return c.run(args[1:], stdout, stderr)
+	}
 	switch args[0] {
-	case "run":
-		return cmdRun(args[1:], stdout, stderr)
-	case "summary":
-		return cmdSummary(args[1:], stdout)
-	case "bench":
-		return cmdBench(args[1:], stdout)
-	case "recipes":
-		for _, n := range recipe.Builtins() {
-			r, err := recipe.Load(n)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(stdout, "%-8s %s\n", n, r.Description)
-		}
-		return nil
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	return usageErr("unknown command %q (commands: run, summary, bench, recipes, help)", args[0])
+	return usageErr("unknown command %q (commands: %s, help)", args[0], strings.Join(commandNames(), ", "))
+}
+
+func commandNames() []string {
+	var names []string
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func cmdRecipes(_ []string, stdout, _ io.Writer) error {
+	for _, n := range recipe.Builtins() {
+		r, err := recipe.Load(n)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%-8s %s\n", n, r.Description)
+	}
+	return nil
 }
 
 // parse parses flags that may come before or after the one positional
 // argument, as users type them.
 func parse(fs *flag.FlagSet, args []string) (string, error) {
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return "", err
+	}
+	if len(pos) != 1 {
+		return "", usageErr("%s needs exactly one RECIPE (a built-in name or a recipe file), got %d", fs.Name(), len(pos))
+	}
+	return pos[0], nil
+}
+
+// parseArgs parses flags that may come before, between or after the
+// positional arguments, and returns those.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	fs.SetOutput(io.Discard)
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return "", err
+				return nil, err
 			}
-			return "", usageErr("%v", err)
+			return nil, usageErr("%v", err)
 		}
 		if fs.NArg() == 0 {
 			break
@@ -107,10 +162,7 @@ func parse(fs *flag.FlagSet, args []string) (string, error) {
 		pos = append(pos, fs.Arg(0))
 		args = fs.Args()[1:]
 	}
-	if len(pos) != 1 {
-		return "", usageErr("%s needs exactly one RECIPE (a built-in name or a recipe file), got %d", fs.Name(), len(pos))
-	}
-	return pos[0], nil
+	return pos, nil
 }
 
 func cmdRun(args []string, stdout, stderr io.Writer) error {
@@ -124,6 +176,11 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	noDownload := fs.Bool("no-download", false, "never download datasets")
 	gemm := fs.String("gemm", "", "GEMM implementation (default: the fastest this build has; see latent bench --list)")
 	resume := fs.Bool("resume", false, "continue the stopped run whose checkpoint (written after every epoch) is in the output folder")
+	trainFile := fs.String("train", "", "train on your own data: a CSV, TSV or .npy file, an IDX file or a folder of PNG images")
+	valFile := fs.String("val", "", "validation data for --train (default: 10% of it held out, drawn from the seed)")
+	scale := fs.String("scale", "", "input scaling: none, max=V, minmax or standard, fitted on the training data (default: the recipe's, or none)")
+	label := fs.String("label", "", "the label column of a CSV file (header name or index), left out of the features")
+	exclude := fs.String("exclude", "", "classes to leave out of the data, comma-separated (e.g. 7)")
 	name, err := parse(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		fs.SetOutput(stdout)
@@ -167,11 +224,17 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		}
 		r.Dataset = *dataset
 	}
+	if err := setData(r, set, *trainFile, *valFile, *scale, *label, *exclude); err != nil {
+		return err
+	}
 	dir := *out
 	if dir == "" {
 		dir = r.Name
-		if r.Dataset != "mnist" {
+		if r.Train == "" && r.Dataset != "mnist" {
 			dir += "-" + r.Dataset
+		}
+		if len(r.Exclude) > 0 {
+			dir += "-without-" + strings.Join(r.Exclude, "-")
 		}
 	}
 	_, err = runner.Run(r, runner.Options{
@@ -274,6 +337,32 @@ func cmdBench(args []string, stdout io.Writer) error {
 		return enc.Encode(rep)
 	}
 	rep.Print(stdout)
+	return nil
+}
+
+// setData puts run's data flags into the recipe and checks it again.
+func setData(r *recipe.Recipe, set map[string]bool, train, val, scale, label, exclude string) error {
+	if set["train"] {
+		r.Train = train
+	}
+	if set["val"] {
+		r.Val = val
+	}
+	if set["scale"] {
+		r.Scale = scale
+	}
+	if set["label"] {
+		r.Label = label
+	}
+	if set["exclude"] {
+		r.Exclude = strings.Split(exclude, ",")
+	}
+	if set["train"] && !set["dataset"] && r.Train != "" {
+		r.TrainOnTest = false
+	}
+	if err := r.Validate(); err != nil {
+		return usageErr("%v", err)
+	}
 	return nil
 }
 

@@ -1,0 +1,234 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/latent-go/latent/data"
+	"github.com/latent-go/latent/infer"
+	"github.com/latent-go/latent/model"
+	"github.com/latent-go/latent/tensor"
+)
+
+// useFlags are the flags the commands that use a saved model share.
+type useFlags struct {
+	fs      *flag.FlagSet
+	out     *string
+	batch   *int
+	label   *string
+	dataDir *string
+}
+
+func newUseFlags(name string) *useFlags {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	return &useFlags{
+		fs:      fs,
+		out:     fs.String("out", "", "output file, .csv or .npy (default: CSV on standard output)"),
+		batch:   fs.Int("batch-size", 256, "samples per batch"),
+		label:   fs.String("label", "", "the label column of a CSV input (its header name or index), left out of the features"),
+		dataDir: fs.String("data-dir", "", "read a built-in dataset's four IDX files from this folder"),
+	}
+}
+
+// parseUse parses a command's arguments: MODEL and one input.
+func (u *useFlags) parse(args []string, stdout io.Writer) (modelPath, input string, err error) {
+	pos, err := parseArgs(u.fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		u.fs.SetOutput(stdout)
+		fmt.Fprintln(stdout, "usage: "+commands[u.fs.Name()].usage)
+		u.fs.PrintDefaults()
+		return "", "", err
+	}
+	if err != nil {
+		return "", "", err
+	}
+	if len(pos) != 2 {
+		return "", "", usageErr("%s needs a MODEL file and an input, got %d arguments", u.fs.Name(), len(pos))
+	}
+	if *u.batch <= 0 {
+		return "", "", usageErr("--batch-size must be a positive number, got %d", *u.batch)
+	}
+	return pos[0], pos[1], nil
+}
+
+func (u *useFlags) inputOptions() infer.InputOptions {
+	return infer.InputOptions{File: data.FileOptions{Label: *u.label}, Data: data.Options{Dir: *u.dataDir, NoDownload: *u.dataDir != ""}}
+}
+
+// openModelAndInput opens the model and its input, shaped as shape says
+// (the model's input, or its code for decode).
+func openModelAndInput(modelPath, input string, u *useFlags, codes bool) (*infer.Model, data.Source, error) {
+	m, err := infer.Open(modelPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	shape := m.Network().Inputs()[0].Shape()
+	if codes {
+		shape = model.CodeShape(m)
+	}
+	src, err := infer.OpenInput(input, shape, u.inputOptions())
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, src, nil
+}
+
+func cmdEncode(args []string, stdout, stderr io.Writer) error {
+	u := newUseFlags("encode")
+	projector := u.fs.String("projector", "", "also write the Embedding Projector's tensors.tsv and metadata.tsv into this folder")
+	modelPath, input, err := u.parse(args, stdout)
+	if err != nil {
+		return helpIsNotAnError(err)
+	}
+	m, src, err := openModelAndInput(modelPath, input, u, false)
+	if err != nil {
+		return err
+	}
+	out, err := infer.Create(*u.out, stdout, src.Len(), model.CodeShape(m), "z")
+	if err != nil {
+		return err
+	}
+	var proj *projectorFiles
+	if *projector != "" {
+		if proj, err = newProjector(*projector, src); err != nil {
+			return err
+		}
+	}
+	var sink infer.Output = out
+	if proj != nil {
+		sink = teeOutput{out, proj}
+	}
+	err = m.Encode(src, *u.batch, sink, progressTo(stderr))
+	if proj != nil {
+		err = proj.close(err)
+	}
+	return out.Close(err)
+}
+
+func cmdDecode(args []string, stdout, stderr io.Writer) error {
+	u := newUseFlags("decode")
+	modelPath, input, err := u.parse(args, stdout)
+	if err != nil {
+		return helpIsNotAnError(err)
+	}
+	m, src, err := openModelAndInput(modelPath, input, u, true)
+	if err != nil {
+		return err
+	}
+	out, err := infer.Create(*u.out, stdout, src.Len(), m.Decoder().Outputs()[0].Shape(), "x")
+	if err != nil {
+		return err
+	}
+	return out.Close(m.Decode(src, *u.batch, out, progressTo(stderr)))
+}
+
+func cmdReconstruct(args []string, stdout, stderr io.Writer) error {
+	u := newUseFlags("reconstruct")
+	modelPath, input, err := u.parse(args, stdout)
+	if err != nil {
+		return helpIsNotAnError(err)
+	}
+	m, src, err := openModelAndInput(modelPath, input, u, false)
+	if err != nil {
+		return err
+	}
+	out, err := infer.Create(*u.out, stdout, src.Len(), m.Network().Inputs()[0].Shape(), "x")
+	if err != nil {
+		return err
+	}
+	return out.Close(m.Reconstruct(src, *u.batch, out, progressTo(stderr)))
+}
+
+// helpIsNotAnError turns -h, which printed the usage, into success.
+func helpIsNotAnError(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
+}
+
+// progressTo draws the samples done on w when it is a terminal.
+func progressTo(w io.Writer) infer.Progress {
+	if !isTerminal(w) {
+		return nil
+	}
+	return func(done, total int) {
+		fmt.Fprintf(w, "\r%d/%d samples", done, total)
+		if done == total {
+			fmt.Fprintln(w)
+		}
+	}
+}
+
+// teeOutput writes to two outputs.
+type teeOutput struct{ a, b infer.Output }
+
+func (t teeOutput) Write(x *tensor.Tensor) error {
+	if err := t.a.Write(x); err != nil {
+		return err
+	}
+	return t.b.Write(x)
+}
+
+// projectorFiles writes the TensorFlow Embedding Projector's two files:
+// tensors.tsv (one code per line, tab-separated) and metadata.tsv (one
+// label per line) when the input has labels.
+type projectorFiles struct {
+	dir     string
+	tensors *os.File
+	labels  []int
+	classes []string
+	rows    int
+}
+
+func newProjector(dir string, src data.Source) (*projectorFiles, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.Create(filepath.Join(dir, "tensors.tsv"))
+	if err != nil {
+		return nil, err
+	}
+	labels, classes := data.LabelsOf(src)
+	return &projectorFiles{dir: dir, tensors: f, labels: labels, classes: classes}, nil
+}
+
+func (p *projectorFiles) Write(x *tensor.Tensor) error {
+	var b strings.Builder
+	cols := x.Cols()
+	for r := 0; r < x.Rows(); r++ {
+		for j, v := range x.Data[r*cols : (r+1)*cols] {
+			if j > 0 {
+				b.WriteByte('\t')
+			}
+			fmt.Fprintf(&b, "%g", v)
+		}
+		b.WriteByte('\n')
+	}
+	p.rows += x.Rows()
+	_, err := p.tensors.WriteString(b.String())
+	return err
+}
+
+func (p *projectorFiles) close(err error) error {
+	if cerr := p.tensors.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil || p.labels == nil {
+		return err
+	}
+	var b strings.Builder
+	for _, l := range p.labels {
+		name := fmt.Sprint(l)
+		if l >= 0 && l < len(p.classes) {
+			name = p.classes[l]
+		}
+		b.WriteString(name + "\n")
+	}
+	return os.WriteFile(filepath.Join(p.dir, "metadata.tsv"), []byte(b.String()), 0o644)
+}

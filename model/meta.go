@@ -1,0 +1,41 @@
+package model
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/latent-go/latent/data"
+)
+
+// Metadata keys of a model file, besides its format and architecture.
+const (
+	// MetaRecipe and MetaDataset name what the model was trained with.
+	MetaRecipe  = "recipe"
+	MetaDataset = "dataset"
+	// MetaLoss is the loss it was trained with, which also scores samples.
+	MetaLoss = "loss"
+	// MetaScaler is the input transform fitted on the training data (JSON).
+	MetaScaler = "scaler"
+	// MetaTrainingErrors is the distribution of the training data's
+	// per-sample errors (JSON), for anomaly thresholds.
+	MetaTrainingErrors = "training_errors"
+	// MetaExplainedVariance is a PCA's explained variance ratio (JSON).
+	MetaExplainedVariance = "explained_variance_ratio"
+)
+
+// ScalerOf reads the scaler a model file holds; none when it holds none.
+func ScalerOf(meta map[string]string) (data.Scaler, error) {
+	s := data.Scaler{Kind: "none"}
+	if v, ok := meta[MetaScaler]; ok {
+		if err := json.Unmarshal([]byte(v), &s); err != nil || len(s.Shift) != len(s.Mul) {
+			return data.Scaler{}, fmt.Errorf("the model file's scaler is damaged")
+		}
+	}
+	return s, nil
+}
+
+// ScalerMeta is a scaler as a model file stores it.
+func ScalerMeta(s data.Scaler) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
