@@ -16,13 +16,23 @@ import (
 )
 
 // familyRecipes are built-in recipes that cover every family and every
-// layer type: dense and convolutional autoencoders, and the VAE.
-var familyRecipes = []string{"ae2", "conv", "inpaint", "vae"}
+// layer type: dense and convolutional autoencoders, the VAE, and a PCA of
+// images (its Flatten and Reshape included).
+var familyRecipes = []string{"ae2", "conv", "inpaint", "vae", "pca"}
 
 // build builds a built-in recipe's model with its weights moved off their
-// initial values (biases start at zero), so that every weight matters.
+// initial values (biases start at zero), so that every weight matters; "pca"
+// is a PCA of 28x28 images with 5 components.
 func build(t *testing.T, name string) model.Model {
 	t.Helper()
+	if name == "pca" {
+		f, _ := model.Lookup("pca")
+		m, err := f.Build(model.Architecture{InputShape: []int{28, 28}, LatentDim: 5}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return shake(m)
+	}
 	r, err := recipe.Load(name)
 	if err != nil {
 		t.Fatal(err)
@@ -31,6 +41,11 @@ func build(t *testing.T, name string) model.Model {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return shake(m)
+}
+
+// shake moves every weight a little, from a fixed seed.
+func shake(m model.Model) model.Model {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for _, w := range model.Weights(m) {
 		for i := range w.Value.Data {
@@ -211,13 +226,13 @@ func TestBillionsOfWeightsRefused(t *testing.T) {
 
 // TestRegistry finds the built-in families by name and refuses others.
 func TestRegistry(t *testing.T) {
-	if names := model.Names(); strings.Join(names, ",") != "autoencoder,vae" {
+	if names := model.Names(); strings.Join(names, ",") != "autoencoder,pca,vae" {
 		t.Errorf("families %v", names)
 	}
 	if f, err := model.Lookup(""); err != nil || f.Name() != "autoencoder" {
 		t.Errorf("default family %v %v", f, err)
 	}
-	if _, err := model.Lookup("gan"); err == nil || !strings.Contains(err.Error(), "autoencoder, vae") {
+	if _, err := model.Lookup("gan"); err == nil || !strings.Contains(err.Error(), "autoencoder, pca, vae") {
 		t.Errorf("unknown family: %v", err)
 	}
 }

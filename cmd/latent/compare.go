@@ -17,9 +17,9 @@ import (
 
 // compareRow is one model's errors in latent compare's report.
 type compareRow struct {
-	Model string  `json:"model"`
-	MSE   float64 `json:"mse"`
-	BCE   float64 `json:"bce"`
+	Model string   `json:"model"`
+	MSE   float64  `json:"mse"`
+	BCE   *float64 `json:"bce"`
 }
 
 func cmdCompare(args []string, stdout, _ io.Writer) error {
@@ -77,7 +77,7 @@ func cmdCompare(args []string, stdout, _ io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "%-40s %-8s %-8s\n", "model", "mse", "bce")
 	for _, r := range rows {
-		fmt.Fprintf(stdout, "%-40s %-8.4f %-8.4f\n", r.Model, r.MSE, r.BCE)
+		fmt.Fprintf(stdout, "%-40s %-8.4f %-8s\n", r.Model, r.MSE, orDash(r.BCE))
 	}
 	return nil
 }

@@ -25,7 +25,7 @@ type pcaReport struct {
 	Dim   int       `json:"dim"`
 	Ratio []float64 `json:"explained_variance_ratio"`
 	MSE   float64   `json:"mse"`
-	BCE   float64   `json:"bce"`
+	BCE   *float64  `json:"bce"`
 }
 
 func cmdPCA(args []string, stdout, _ io.Writer) error {
@@ -86,7 +86,7 @@ func cmdPCA(args []string, stdout, _ io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "PCA of %s: %d components explain %.4f of the variance\n", prep.Dataset, *dim, total)
 	fmt.Fprintf(stdout, "explained variance ratio: %s\n", formatList(ratio))
-	fmt.Fprintf(stdout, "on the %d validation samples: mse %.4f, bce %.4f\n", prep.TestTargets.Len(), errs.MSE, errs.BCE)
+	fmt.Fprintf(stdout, "on the %d validation samples: mse %.4f, bce %s\n", prep.TestTargets.Len(), errs.MSE, orDash(errs.BCE))
 	fmt.Fprintf(stdout, "model written to %s\n", filepath.Join(dir, "model.safetensors"))
 	return nil
 }
@@ -159,4 +159,12 @@ func (d *dataFlags) recipe(name, dataArg string) (*recipe.Recipe, error) {
 
 func (d *dataFlags) dataOptions() data.Options {
 	return data.Options{Dir: *d.dataDir}
+}
+
+// orDash prints a number to 4 decimals, or "-" for none.
+func orDash(v *float64) string {
+	if v == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%.4f", *v)
 }
