@@ -45,8 +45,15 @@ func New(c Config) (Optimizer, error) {
 		if c.Epsilon != 0 {
 			a.Epsilon = c.Epsilon
 		}
-		if !(a.LearningRate > 0) || !(a.Beta1 >= 0 && a.Beta1 < 1) || !(a.Beta2 >= 0 && a.Beta2 < 1) || !(a.Epsilon > 0) {
-			return nil, fmt.Errorf("adam: need learning_rate > 0, 0 <= beta_1, beta_2 < 1 and epsilon > 0, got %+v", c)
+		switch {
+		case !(a.LearningRate > 0) || math.IsInf(float64(a.LearningRate), 0):
+			return nil, fmt.Errorf("adam: learning_rate must be a positive number, got %g", a.LearningRate)
+		case !(a.Beta1 >= 0 && a.Beta1 < 1):
+			return nil, fmt.Errorf("adam: beta_1 must be at least 0 and below 1, got %g", a.Beta1)
+		case !(a.Beta2 >= 0 && a.Beta2 < 1):
+			return nil, fmt.Errorf("adam: beta_2 must be at least 0 and below 1, got %g", a.Beta2)
+		case !(a.Epsilon > 0) || math.IsInf(float64(a.Epsilon), 0):
+			return nil, fmt.Errorf("adam: epsilon must be a positive number, got %g", a.Epsilon)
 		}
 		return a, nil
 	}

@@ -11,7 +11,6 @@
 package recipe
 
 import (
-	"bytes"
 	"embed"
 	"encoding/json"
 	"errors"
@@ -168,11 +167,13 @@ func Load(nameOrPath string) (*Recipe, error) {
 // Parse decodes and checks a recipe. Unknown fields are errors, so a typo
 // never passes silently.
 func Parse(b []byte) (*Recipe, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
 	var r Recipe
-	if err := dec.Decode(&r); err != nil {
-		return nil, fmt.Errorf("bad recipe: %w", err)
+	if err := decodeStrict(b, &r); err != nil {
+		return nil, err
+	}
+	var given map[string]json.RawMessage
+	if json.Unmarshal(b, &given) == nil && string(given["batch_size"]) == "0" {
+		return nil, fmt.Errorf("recipe %s: batch_size must be positive, got 0 (leave it out for Keras's 32)", r.Name)
 	}
 	if err := r.Validate(); err != nil {
 		return nil, err
@@ -185,6 +186,12 @@ func Parse(b []byte) (*Recipe, error) {
 func (r *Recipe) Validate() error {
 	if r.Name == "" {
 		return fmt.Errorf("recipe has no name")
+	}
+	if !validName(r.Name) {
+		return fmt.Errorf("recipe name %q: use letters, digits, '-', '_' and '.' only (it names the output folder)", r.Name)
+	}
+	if r.PrintCodes < 0 {
+		return fmt.Errorf("recipe %s: print_codes must be 0 or more, got %d", r.Name, r.PrintCodes)
 	}
 	if r.Dataset == "" {
 		r.Dataset = "mnist"
@@ -274,4 +281,19 @@ func (r *Recipe) Build() (model.Model, error) {
 		return nil, fmt.Errorf("recipe %s has no input_shape: it is taken from the data when the recipe runs", r.Name)
 	}
 	return fam.Build(r.Architecture, r.Seed)
+}
+
+// validName says whether a recipe name can name a folder safely: no path
+// separators, no leading dot.
+func validName(name string) bool {
+	if name == "" || name[0] == '.' || len(name) > 100 {
+		return false
+	}
+	for _, c := range name {
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.'
+		if !ok {
+			return false
+		}
+	}
+	return true
 }

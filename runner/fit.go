@@ -5,33 +5,34 @@ import (
 	"github.com/latent-go/latent/train"
 )
 
+// prepareTraining makes the objective and the optimizer and, for a
+// resumed run, loads the checkpoint into them, the model and the history.
+func prepareTraining(r *run) error {
+	var err error
+	if r.objective, err = r.model.Family().Objective(r.recipe.Loss); err != nil {
+		return err
+	}
+	if r.optimizer, err = optim.New(r.recipe.Optimizer); err != nil {
+		return err
+	}
+	r.history = &train.History{}
+	r.ckpt, err = prepareCheckpoints(r, r.optimizer, r.history)
+	return err
+}
+
 // fit trains the model on the prepared data with Keras's progress output,
-// rewriting history.json and the checkpoint after every epoch, and
-// resuming from the checkpoint when asked.
+// rewriting history.json and the checkpoint after every epoch.
 func fit(r *run) error {
-	rc := r.recipe
-	objective, err := r.model.Family().Objective(rc.Loss)
-	if err != nil {
-		return err
-	}
-	opti, err := optim.New(rc.Optimizer)
-	if err != nil {
-		return err
-	}
-	h := &train.History{}
-	ckpt, err := prepareCheckpoints(r, opti, h)
-	if err != nil {
-		return err
-	}
+	rc, h := r.recipe, r.history
 	saver := &historySaver{path: r.path("history.json"), history: h,
 		file: HistoryFile{Recipe: rc.Name, Dataset: r.data.Dataset, Epochs: rc.Epochs, BatchSize: rc.BatchSize, Seed: rc.Seed}}
-	t := &train.Trainer{Model: r.model.Network(), Objective: objective, Optimizer: opti}
-	_, err = t.Fit(r.data.Train, r.data.TrainTargets, train.Config{
+	t := &train.Trainer{Model: r.model.Network(), Objective: r.objective, Optimizer: r.optimizer}
+	_, err := t.Fit(r.data.Train, r.data.TrainTargets, train.Config{
 		Epochs: rc.Epochs, BatchSize: rc.BatchSize, Seed: rc.Seed,
 		ValX: r.data.Val, ValY: r.data.ValTargets, History: h,
-		Callbacks: []train.Callback{&train.Progress{W: r.opt.Stdout, Terminal: r.opt.Terminal}, saver, ckpt},
+		Callbacks: []train.Callback{&train.Progress{W: r.opt.Stdout, Terminal: r.opt.Terminal}, saver, r.ckpt},
 	})
-	if err := firstErr(saver.err, ckpt.err, err); err != nil {
+	if err := firstErr(saver.err, r.ckpt.err, err); err != nil {
 		return err
 	}
 	r.result.History = h

@@ -17,6 +17,7 @@ import (
 
 	"github.com/latent-go/latent/data"
 	"github.com/latent-go/latent/model"
+	"github.com/latent-go/latent/optim"
 	"github.com/latent-go/latent/recipe"
 	"github.com/latent-go/latent/tensor"
 	"github.com/latent-go/latent/train"
@@ -58,6 +59,12 @@ type run struct {
 	data   *Prepared
 	model  model.Model
 	result *Result
+
+	// What training needs, made and checked before any file is written.
+	objective train.Objective
+	optimizer optim.Optimizer
+	history   *train.History
+	ckpt      *checkpointer
 }
 
 // path is the path of a file in the run's output folder.
@@ -72,7 +79,9 @@ func Run(rc *recipe.Recipe, opt Options) (*Result, error) {
 		rc.Dataset = opt.Dataset
 	}
 	r := &run{recipe: rc, opt: opt, result: &Result{}}
-	for _, step := range []func(*run) error{prepareData, makeOutDir, buildModel, describe, fit} {
+	// Everything is checked before the first file is written: the data,
+	// the model, the training settings and what the output folder holds.
+	for _, step := range []func(*run) error{prepareData, buildModel, prepareTraining, makeOutDir, describe, fit} {
 		if err := step(r); err != nil {
 			return nil, err
 		}
@@ -104,6 +113,9 @@ func prepareData(r *run) error {
 		return err
 	}
 	r.data = d
+	if n := d.Train.Len(); r.recipe.BatchSize > n {
+		return fmt.Errorf("batch_size %d is larger than the %d training samples; lower it with --batch-size", r.recipe.BatchSize, n)
+	}
 	for _, n := range d.Notes {
 		fmt.Fprintln(r.opt.Stdout, n)
 	}
