@@ -12,7 +12,6 @@ package runner
 import (
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	"github.com/latent-go/latent/data"
@@ -38,6 +37,9 @@ type Options struct {
 	// CheckpointFile) instead of starting afresh; the run ends with the
 	// weights an uninterrupted run would have.
 	Resume bool
+	// Force replaces a run that OutDir holds; without it (or Resume) such
+	// a folder is refused.
+	Force bool
 }
 
 // Result is what a run leaves behind besides its files.
@@ -65,6 +67,8 @@ type run struct {
 	optimizer optim.Optimizer
 	history   *train.History
 	ckpt      *checkpointer
+
+	unlock func() // releases the output folder's lock
 }
 
 // path is the path of a file in the run's output folder.
@@ -78,10 +82,11 @@ func Run(rc *recipe.Recipe, opt Options) (*Result, error) {
 	if opt.Dataset != "" {
 		rc.Dataset = opt.Dataset
 	}
-	r := &run{recipe: rc, opt: opt, result: &Result{}}
+	r := &run{recipe: rc, opt: opt, result: &Result{}, unlock: func() {}}
+	defer func() { r.unlock() }()
 	// Everything is checked before the first file is written: the data,
 	// the model, the training settings and what the output folder holds.
-	for _, step := range []func(*run) error{prepareData, buildModel, prepareTraining, makeOutDir, describe, fit} {
+	for _, step := range []func(*run) error{prepareData, buildModel, checkOutDir, prepareTraining, makeOutDir, describe, fit} {
 		if err := step(r); err != nil {
 			return nil, err
 		}
@@ -121,6 +126,3 @@ func prepareData(r *run) error {
 	}
 	return nil
 }
-
-// makeOutDir makes the output folder.
-func makeOutDir(r *run) error { return os.MkdirAll(r.opt.OutDir, 0o755) }

@@ -176,6 +176,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	noDownload := fs.Bool("no-download", false, "never download datasets")
 	gemm := fs.String("gemm", "", "GEMM implementation (default: the fastest this build has; see latent bench --list)")
 	resume := fs.Bool("resume", false, "continue the stopped run whose checkpoint (written after every epoch) is in the output folder")
+	force := fs.Bool("force", false, "replace the run the output folder holds")
 	trainFile := fs.String("train", "", "train on your own data: a CSV, TSV or .npy file, an IDX file or a folder of PNG images")
 	valFile := fs.String("val", "", "validation data for --train (default: 10% of it held out, drawn from the seed)")
 	scale := fs.String("scale", "", "input scaling: none, max=V, minmax or standard, fitted on the training data (default: the recipe's, or none)")
@@ -243,6 +244,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		Terminal: isTerminal(stdout),
 		Data:     data.Options{Dir: *dataDir, NoDownload: *noDownload, Log: stderr},
 		Resume:   *resume,
+		Force:    *force,
 	})
 	if err != nil {
 		return err
