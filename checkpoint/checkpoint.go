@@ -16,7 +16,6 @@
 package checkpoint
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -94,15 +93,7 @@ func Save(path string, st State, layers []nn.Layer, opt optim.Optimizer) error {
 			}
 		}
 	}
-	var buf bytes.Buffer
-	if err := safetensors.Write(&buf, f); err != nil {
-		return err
-	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return safetensors.WriteFile(path, f)
 }
 
 // Load reads the checkpoint at path into the layers and the optimizer and
@@ -135,6 +126,9 @@ func Load(path string, layers []nn.Layer, opt optim.Optimizer) (State, error) {
 		if !tensor.SameShape(t.Shape, w.Value.Shape) {
 			return st, fmt.Errorf("%s: weights %q have shape %v, the model needs %v", path, w.Name, t.Shape, w.Value.Shape)
 		}
+		if err := tensor.CheckFinite(t); err != nil {
+			return st, fmt.Errorf("%s: weights %q %v; the checkpoint is damaged", path, w.Name, err)
+		}
 		copy(w.Value.Data, t.Data)
 		used++
 	}
@@ -163,6 +157,9 @@ func Load(path string, layers []nn.Layer, opt optim.Optimizer) (State, error) {
 		p := byName[pname]
 		if !ok || p == nil || !tensor.SameShape(t.Shape, p.Value.Shape) {
 			return st, fmt.Errorf("%s: optimizer state %q fits no weight of the model", path, name)
+		}
+		if err := tensor.CheckFinite(t); err != nil {
+			return st, fmt.Errorf("%s: optimizer state %q %v; the checkpoint is damaged", path, name, err)
 		}
 		if slots[slot] == nil {
 			slots[slot] = map[*nn.Param][]float32{}

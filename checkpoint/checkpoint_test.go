@@ -3,6 +3,8 @@ package checkpoint_test
 import (
 	"encoding/json"
 	"errors"
+	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -100,5 +102,71 @@ func TestLoadErrors(t *testing.T) {
 		if _, err := checkpoint.Load(bad, a.Network().Layers(), optim.NewAdam()); err == nil {
 			t.Errorf("a checkpoint cut to %d bytes was accepted", n)
 		}
+	}
+}
+
+// TestFlippedBytesRefused damages a checkpoint and a model file one byte
+// at a time, at 300 random places each (header and values), and requires
+// every damaged file to be refused.
+func TestFlippedBytesRefused(t *testing.T) {
+	a, opt := stepped(t)
+	dir := t.TempDir()
+	ck := filepath.Join(dir, "ck.safetensors")
+	if err := checkpoint.Save(ck, checkpoint.State{Epoch: 1, Run: json.RawMessage(`{}`)}, a.Network().Layers(), opt); err != nil {
+		t.Fatal(err)
+	}
+	mf := filepath.Join(dir, "m.safetensors")
+	if err := model.Save(a, mf, map[string]string{"recipe": "x"}); err != nil {
+		t.Fatal(err)
+	}
+	load := map[string]func(string) error{
+		ck: func(p string) error {
+			_, err := checkpoint.Load(p, small(t, 3, 5).Network().Layers(), optim.NewAdam())
+			return err
+		},
+		mf: func(p string) error { _, _, err := model.Open(p); return err },
+	}
+	rng := rand.New(rand.NewPCG(8, 9))
+	for path, open := range load {
+		good, _ := os.ReadFile(path)
+		if err := open(path); err != nil {
+			t.Fatalf("the undamaged file: %v", err)
+		}
+		bad := filepath.Join(dir, "bad.safetensors")
+		for range 300 {
+			b := append([]byte(nil), good...)
+			i := rng.IntN(len(b))
+			b[i] ^= byte(1 + rng.IntN(255))
+			os.WriteFile(bad, b, 0o644)
+			if err := open(bad); err == nil {
+				t.Errorf("%s with byte %d of %d changed was accepted", filepath.Base(path), i, len(b))
+			} else if strings.Contains(err.Error(), "\n") {
+				t.Errorf("a message of several lines: %q", err)
+			}
+		}
+	}
+}
+
+// TestNaNWeightsRefused: a checkpoint whose Adam moments hold a NaN and a
+// model file whose weights hold one are refused with the tensor's name.
+func TestNaNWeightsRefused(t *testing.T) {
+	a, opt := stepped(t)
+	dir := t.TempDir()
+	a.Network().Params()[0].Value.Data[2] = float32(math.NaN())
+	mf := filepath.Join(dir, "m.safetensors")
+	model.Save(a, mf, nil)
+	if _, _, err := model.Open(mf); err == nil || !strings.Contains(err.Error(), `weights "dense/kernel" hold NaN at value 2`) {
+		t.Errorf("NaN weights: %v", err)
+	}
+	a.Network().Params()[0].Value.Data[2] = 0
+	_, slots := opt.State()
+	for _, v := range slots["v"] {
+		v[0] = float32(math.Inf(1))
+		break
+	}
+	ck := filepath.Join(dir, "ck.safetensors")
+	checkpoint.Save(ck, checkpoint.State{Epoch: 1, Run: json.RawMessage(`{}`)}, a.Network().Layers(), opt)
+	if _, err := checkpoint.Load(ck, small(t, 3, 5).Network().Layers(), optim.NewAdam()); err == nil || !strings.Contains(err.Error(), "optimizer state") || !strings.Contains(err.Error(), "+Inf") {
+		t.Errorf("infinite moment: %v", err)
 	}
 }

@@ -3,10 +3,10 @@ package runner
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/latent-go/latent/diagram"
+	"github.com/latent-go/latent/internal/atomic"
 	"github.com/latent-go/latent/model"
 )
 
@@ -17,7 +17,7 @@ func describe(r *run) error {
 	var sb strings.Builder
 	Summaries(&sb, r.model)
 	fmt.Fprint(r.opt.Stdout, sb.String())
-	if err := os.WriteFile(r.path("summary.txt"), []byte(sb.String()), 0o644); err != nil {
+	if err := atomic.WriteBytes(r.path("summary.txt"), []byte(sb.String()), 0o644); err != nil {
 		return err
 	}
 	for _, v := range r.model.Views() {

@@ -3,7 +3,8 @@ package runner
 import (
 	"bytes"
 	"encoding/json"
-	"os"
+
+	"github.com/latent-go/latent/internal/atomic"
 
 	"github.com/latent-go/latent/train"
 )
@@ -73,19 +74,11 @@ func (s *historySaver) EpochEnd(train.EpochLogs) bool {
 	}
 	if err == nil {
 		out.WriteByte('\n')
-		err = writeAtomic(s.path, out.Bytes())
+		err = atomic.WriteBytes(s.path, out.Bytes(), 0o644)
 	}
 	if err != nil {
 		s.err = err
 		return true
 	}
 	return false
-}
-
-func writeAtomic(path string, b []byte) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
 }

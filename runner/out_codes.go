@@ -2,10 +2,10 @@ package runner
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/latent-go/latent/data"
+	"github.com/latent-go/latent/internal/atomic"
 	"github.com/latent-go/latent/model"
 )
 
@@ -35,7 +35,7 @@ func printCodes(r *run) error {
 		fmt.Fprintf(&ct, "exact zeros in encoded_imgs[0]: %d of %d\n", zeros, codes.Cols())
 	}
 	fmt.Fprint(r.opt.Stdout, ct.String())
-	return os.WriteFile(r.path("codes.txt"), []byte(ct.String()), 0o644)
+	return atomic.WriteBytes(r.path("codes.txt"), []byte(ct.String()), 0o644)
 }
 
 func mean(v []float32) float64 {

@@ -3,7 +3,7 @@ package runner
 import (
 	"fmt"
 
-	"os"
+	"github.com/latent-go/latent/internal/atomic"
 
 	"github.com/latent-go/latent/data"
 	"github.com/latent-go/latent/model"
@@ -46,7 +46,7 @@ func reportInpainting(r *run) error {
 	r.result.Inpainting = rep
 	text := rep.String()
 	fmt.Fprint(r.opt.Stdout, text)
-	return os.WriteFile(r.path("inpainting.txt"), []byte(text), 0o644)
+	return atomic.WriteBytes(r.path("inpainting.txt"), []byte(text), 0o644)
 }
 
 // InpaintingError fills the masked test images with the model and scores

@@ -7,16 +7,20 @@
 package safetensors
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"sort"
+	"strings"
 
+	"github.com/latent-go/latent/internal/atomic"
 	"github.com/latent-go/latent/tensor"
 )
 
@@ -30,6 +34,25 @@ type entry struct {
 	DType       string   `json:"dtype"`
 	Shape       []int    `json:"shape"`
 	DataOffsets [2]int64 `json:"data_offsets"`
+}
+
+// KeyChecksum is the metadata key of the file's SHA-256: of the whole
+// file (length, header and values) with the 64 hex digits of this value
+// read as zeros. Write sets it; Read checks it when present, so that any
+// damaged byte makes the file refused.
+const KeyChecksum = "sha256"
+
+// checksumField is how the checksum's key and value begin in a header.
+var checksumField = []byte(`"` + KeyChecksum + `":"`)
+
+// checksum is the SHA-256 of file with the checksum's digits zeroed;
+// at is where they start.
+func checksum(file []byte, at int) string {
+	h := sha256.New()
+	h.Write(file[:at])
+	h.Write(bytes.Repeat([]byte{'0'}, sha256.Size*2))
+	h.Write(file[at+sha256.Size*2:])
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // maxHeader bounds the JSON header, as the reference implementation does.
@@ -46,9 +69,13 @@ func Write(w io.Writer, f *File) error {
 	}
 	sort.Strings(names)
 	header := map[string]any{}
-	if len(f.Metadata) > 0 {
-		header["__metadata__"] = f.Metadata
+	meta := map[string]string{KeyChecksum: strings.Repeat("0", sha256.Size*2)}
+	for k, v := range f.Metadata {
+		if k != KeyChecksum {
+			meta[k] = v
+		}
 	}
+	header["__metadata__"] = meta
 	var off int64
 	for _, n := range names {
 		t := f.Tensors[n]
@@ -63,32 +90,36 @@ func Write(w io.Writer, f *File) error {
 	for len(hj)%8 != 0 {
 		hj = append(hj, ' ')
 	}
+	var file bytes.Buffer
 	var lenBuf [8]byte
 	binary.LittleEndian.PutUint64(lenBuf[:], uint64(len(hj)))
-	if _, err := w.Write(lenBuf[:]); err != nil {
-		return err
-	}
-	if _, err := w.Write(hj); err != nil {
-		return err
-	}
-	buf := make([]byte, 0, 1<<16)
+	file.Write(lenBuf[:])
+	file.Write(hj)
 	for _, n := range names {
 		for _, v := range f.Tensors[n].Data {
-			buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(v))
-			if len(buf) == cap(buf) {
-				if _, err := w.Write(buf); err != nil {
-					return err
-				}
-				buf = buf[:0]
-			}
+			var b [4]byte
+			binary.LittleEndian.PutUint32(b[:], math.Float32bits(v))
+			file.Write(b[:])
 		}
 	}
-	_, err = w.Write(buf)
+	b := file.Bytes()
+	at := 8 + bytes.Index(hj, checksumField) + len(checksumField)
+	copy(b[at:], checksum(b, at))
+	_, err = w.Write(b)
 	return err
 }
 
-// Read decodes a whole safetensors byte slice, checking every offset.
+// Read decodes a whole safetensors byte slice, checking every offset and
+// the checksum that Write puts in the metadata.
 func Read(b []byte) (*File, error) {
+	return read(b, true)
+}
+
+// ReadUnchecked is Read without the checksum: for files written before
+// latent wrote checksums, to write them again with one.
+func ReadUnchecked(b []byte) (*File, error) { return read(b, false) }
+
+func read(b []byte, verify bool) (*File, error) {
 	if len(b) < 8 {
 		return nil, errors.New("safetensors: file is shorter than its 8-byte header length")
 	}
@@ -139,6 +170,14 @@ func Read(b []byte) (*File, error) {
 		f.Tensors[name] = t
 		spans = append(spans, span{lo, hi, name})
 	}
+	if want, ok := f.Metadata[KeyChecksum]; verify && !ok {
+		return nil, errors.New("safetensors: the file carries no checksum: it is damaged, or older than latent's checksums")
+	} else if verify {
+		at := bytes.Index(b[8:8+n], checksumField)
+		if at < 0 || len(want) != sha256.Size*2 || checksum(b, 8+at+len(checksumField)) != want {
+			return nil, errors.New("safetensors: the file does not match its checksum: it is damaged")
+		}
+	}
 	sort.Slice(spans, func(i, j int) bool { return spans[i].lo < spans[j].lo })
 	for i := 1; i < len(spans); i++ {
 		if spans[i].lo < spans[i-1].hi {
@@ -151,23 +190,7 @@ func Read(b []byte) (*File, error) {
 // WriteFile writes f to path atomically: to a temporary file first, then
 // renamed, so a crash never leaves a half-written model behind.
 func WriteFile(path string, f *File) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*.safetensors")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := Write(tmp, f); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomic.WriteFile(path, 0o644, func(w io.Writer) error { return Write(w, f) })
 }
 
 // ReadFile reads a safetensors file.

@@ -6,6 +6,7 @@ package tensor
 
 import (
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -123,4 +124,15 @@ func (t *Tensor) View(sample ...int) *Tensor {
 		panic(fmt.Sprintf("tensor: cannot view %d values per row as %v", t.Cols(), sample))
 	}
 	return &Tensor{Shape: append([]int{t.Rows()}, sample...), Data: t.Data}
+}
+
+// CheckFinite returns an error that says where t holds a NaN or an
+// infinity, or nil.
+func CheckFinite(t *Tensor) error {
+	for i, v := range t.Data {
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			return fmt.Errorf("hold %v at value %d", v, i)
+		}
+	}
+	return nil
 }
