@@ -1,6 +1,9 @@
 package runner
 
 import (
+	"errors"
+	"fmt"
+
 	"github.com/latent-go/latent/optim"
 	"github.com/latent-go/latent/train"
 )
@@ -29,10 +32,21 @@ func fit(r *run) error {
 	t := &train.Trainer{Model: r.model.Network(), Objective: r.objective, Optimizer: r.optimizer}
 	_, err := t.Fit(r.data.Train, r.data.TrainTargets, train.Config{
 		Epochs: rc.Epochs, BatchSize: rc.BatchSize, Seed: rc.Seed,
-		ValX: r.data.Val, ValY: r.data.ValTargets, History: h,
-		Callbacks: []train.Callback{&train.Progress{W: r.opt.Stdout, Terminal: r.opt.Terminal}, saver, r.ckpt},
+		ValX: r.data.Val, ValY: r.data.ValTargets, History: h, Context: r.opt.Context,
+		// The checkpoint before history.json: a run stopped between the two
+		// never has a history ahead of its checkpoint.
+		Callbacks: []train.Callback{&train.Progress{W: r.opt.Stdout, Terminal: r.opt.Terminal}, r.ckpt, saver},
 	})
-	if err := firstErr(saver.err, r.ckpt.err, err); err != nil {
+	if errors.Is(err, train.ErrInterrupted) {
+		if r.opt.Terminal {
+			fmt.Fprintln(r.opt.Stdout)
+		}
+		return &Interrupted{Epochs: h.Epochs(), Checkpoint: r.path(CheckpointFile)}
+	}
+	if errors.Is(err, train.ErrNotFinite) && h.Epochs() > 0 {
+		return fmt.Errorf("%w; the %d finished epochs are kept in %s", err, h.Epochs(), r.path(CheckpointFile))
+	}
+	if err := firstErr(r.ckpt.err, saver.err, err); err != nil {
 		return err
 	}
 	r.result.History = h

@@ -10,6 +10,7 @@
 package runner
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -40,6 +41,23 @@ type Options struct {
 	// Force replaces a run that OutDir holds; without it (or Resume) such
 	// a folder is refused.
 	Force bool
+	// Context, when not nil, interrupts the run at the end of the batch in
+	// progress (Ctrl-C); the run then returns an *Interrupted error.
+	Context context.Context
+}
+
+// Interrupted is the error of a run stopped by its Context: it keeps the
+// epochs finished before the interruption in its checkpoint.
+type Interrupted struct {
+	Epochs     int    // epochs kept
+	Checkpoint string // where they are kept
+}
+
+func (e *Interrupted) Error() string {
+	if e.Epochs == 0 {
+		return "interrupted during the first epoch: nothing was kept"
+	}
+	return fmt.Sprintf("interrupted: the %d finished epochs are kept in %s", e.Epochs, e.Checkpoint)
 }
 
 // Result is what a run leaves behind besides its files.

@@ -9,6 +9,7 @@
 package train
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -35,6 +36,10 @@ type Config struct {
 	// History, when not nil, holds the epochs already done (a resumed
 	// run): fit starts after them and appends to it.
 	History *History
+	// Context, when not nil, interrupts training after the batch in
+	// progress once it is done (Ctrl-C): fit returns ErrInterrupted and
+	// the history of the finished epochs.
+	Context context.Context
 }
 
 // Trainer binds a model to its objective and optimizer. It runs the model
@@ -52,6 +57,14 @@ type Trainer struct {
 // ErrStopped is returned when a callback asks fit to stop early; the
 // history up to that epoch is returned with it.
 var ErrStopped = errors.New("training stopped by a callback")
+
+// ErrNotFinite is returned when a batch's loss is NaN or infinite: the run
+// stops there (Keras's TerminateOnNaN), the epochs before it are kept.
+var ErrNotFinite = errors.New("the loss is not a finite number")
+
+// ErrInterrupted is returned when Config.Context is done: the epoch in
+// progress is abandoned, the finished ones are kept.
+var ErrInterrupted = errors.New("training interrupted")
 
 // Session is the session the trainer runs the model in.
 func (t *Trainer) Session() *nn.Session {
@@ -80,6 +93,9 @@ func (t *Trainer) Fit(x, y data.Source, cfg Config) (*History, error) {
 	}
 	for epoch := h.Epochs(); epoch < cfg.Epochs; epoch++ {
 		logs, err := t.epoch(x, y, epoch, cfg)
+		if errors.Is(err, ErrInterrupted) {
+			return h, err
+		}
 		if err != nil {
 			return h, fmt.Errorf("epoch %d: %w", epoch+1, err)
 		}
@@ -113,11 +129,14 @@ func (t *Trainer) epoch(x, y data.Source, epoch int, cfg Config) (EpochLogs, err
 			return EpochLogs{}, err
 		}
 		if math.IsNaN(v.Total) || math.IsInf(v.Total, 0) {
-			return EpochLogs{}, fmt.Errorf("the loss became %v at step %d; try a smaller learning rate", v.Total, step+1)
+			return EpochLogs{}, fmt.Errorf("%w: it became %v at step %d; try a smaller learning rate", ErrNotFinite, v.Total, step+1)
 		}
 		mean.add(v, len(idx))
 		for _, cb := range cfg.Callbacks {
 			cb.BatchEnd(step, mean.running())
+		}
+		if cfg.Context != nil && cfg.Context.Err() != nil {
+			return EpochLogs{}, ErrInterrupted
 		}
 	}
 	parts := t.Objective.Parts()

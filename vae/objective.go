@@ -48,7 +48,7 @@ func (Objective) Compute(s *nn.Session, y *tensor.Tensor, grad bool) (train.Valu
 	}
 	kl := KL(mean.Value.Data, logVar.Value.Data, y.Rows(), gm, glv)
 	if math.IsNaN(recon) || math.IsNaN(kl) {
-		return train.Value{}, fmt.Errorf("the loss became NaN; try a smaller learning rate")
+		return train.Value{}, fmt.Errorf("%w: the reconstruction or KL term became NaN; try a smaller learning rate", train.ErrNotFinite)
 	}
 	return train.Value{Total: recon + kl + s.Penalty(), Parts: []float64{recon, kl}}, nil
 }

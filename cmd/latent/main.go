@@ -59,6 +59,10 @@ func main() {
 	}
 	msg := err.Error()
 	code := 1
+	var stopped *runner.Interrupted
+	if errors.As(err, &stopped) {
+		code = 130 // as a shell reports a process stopped by SIGINT
+	}
 	if errors.Is(err, errUsage) {
 		code = 2
 		msg = strings.TrimSuffix(strings.TrimPrefix(msg, "usage: "), ": usage")
@@ -238,7 +242,10 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 			dir += "-without-" + strings.Join(r.Exclude, "-")
 		}
 	}
+	ctx, stop := interruptible(stderr)
+	defer stop()
 	_, err = runner.Run(r, runner.Options{
+		Context:  ctx,
 		OutDir:   dir,
 		Stdout:   stdout,
 		Terminal: isTerminal(stdout),
@@ -246,6 +253,10 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		Resume:   *resume,
 		Force:    *force,
 	})
+	var stopped *runner.Interrupted
+	if errors.As(err, &stopped) && stopped.Epochs > 0 {
+		return fmt.Errorf("%w; resume with: %s", err, resumeCommand(dir))
+	}
 	if err != nil {
 		return err
 	}

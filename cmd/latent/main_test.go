@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -131,32 +133,61 @@ func TestSummaryOfSavedModel(t *testing.T) {
 // checkpoint is on disk, resumes it with --resume, and compares the final
 // weights with those of a run that was never stopped: bit for bit.
 func TestKilledRunResumes(t *testing.T) {
+	stopAndResume(t, os.Kill)
+}
+
+// TestInterruptedRunResumes stops a run with SIGINT (Ctrl-C) mid-run: it
+// exits 130 with one line that says what was kept and how to resume, and
+// the resumed run ends with the weights of one never stopped.
+func TestInterruptedRunResumes(t *testing.T) {
+	stderr := stopAndResume(t, os.Interrupt)
+	last := strings.TrimSpace(stderr[strings.LastIndex(strings.TrimSpace(stderr), "\n")+1:])
+	if !strings.Contains(last, "finished epochs are kept in") || !strings.Contains(last, "resume with: latent run ae1 --epochs 1000 --no-download --out") || !strings.HasSuffix(last, "--resume") {
+		t.Errorf("the last line: %q", last)
+	}
+}
+
+// stopAndResume starts a long run, stops it with sig once its first
+// checkpoint is on disk, reads how many epochs it kept (k), resumes it to
+// k+2 epochs and compares its weights with a run of k+2 epochs that never
+// stopped. Whatever the machine's speed, the stop lands mid-run. It
+// returns what the stopped run wrote on stderr.
+func stopAndResume(t *testing.T, sig os.Signal) string {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("trains ae1 twice on MNIST")
 	}
 	bin := binary(t)
-	whole, crashed := t.TempDir(), t.TempDir()
-	args := []string{"run", "ae1", "--epochs", "3", "--no-download"}
-	if out, err := exec.Command(bin, append(args, "--out", whole)...).CombinedOutput(); err != nil {
-		t.Fatalf("%v\n%s", err, out)
-	}
-	cmd := exec.Command(bin, append(args, "--out", crashed)...)
+	whole, stopped := t.TempDir(), t.TempDir()
+	cmd := exec.Command(bin, "run", "ae1", "--epochs", "1000", "--no-download", "--out", stopped)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	ckpt := filepath.Join(crashed, "checkpoint.safetensors")
+	ckpt := filepath.Join(stopped, "checkpoint.safetensors")
 	for {
 		if _, err := os.Stat(ckpt); err == nil {
 			break
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	cmd.Process.Kill()
-	cmd.Wait()
-	if _, err := os.Stat(filepath.Join(crashed, "model.safetensors")); err == nil {
-		t.Fatal("the run finished before it was killed; nothing was tested")
+	cmd.Process.Signal(sig)
+	err := cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); sig == os.Interrupt && (!ok || ee.ExitCode() != 130) {
+		t.Errorf("exit %v after SIGINT, want status 130; stderr:\n%s", err, stderr.String())
 	}
-	out, err := exec.Command(bin, append(args, "--out", crashed, "--resume")...).CombinedOutput()
+	var h struct{ Loss []float64 }
+	b, _ := os.ReadFile(filepath.Join(stopped, "history.json"))
+	if err := json.Unmarshal(b, &h); err != nil || len(h.Loss) == 0 {
+		t.Fatalf("history after the stop: %v", err)
+	}
+	epochs := fmt.Sprint(len(h.Loss) + 2)
+	args := []string{"run", "ae1", "--epochs", epochs, "--no-download"}
+	if out, err := exec.Command(bin, append(args, "--out", whole)...).CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	out, err := exec.Command(bin, append(args, "--out", stopped, "--resume")...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
@@ -167,15 +198,16 @@ func TestKilledRunResumes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := safetensors.ReadFile(filepath.Join(crashed, "model.safetensors"))
+	c, err := safetensors.ReadFile(filepath.Join(stopped, "model.safetensors"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for name, ta := range a.Tensors {
 		for i, v := range ta.Data {
-			if b.Tensors[name].Data[i] != v {
-				t.Fatalf("%s[%d]: %v uninterrupted, %v after the kill", name, i, v, b.Tensors[name].Data[i])
+			if c.Tensors[name].Data[i] != v {
+				t.Fatalf("%s[%d]: %v uninterrupted, %v after the stop", name, i, v, c.Tensors[name].Data[i])
 			}
 		}
 	}
+	return stderr.String()
 }
