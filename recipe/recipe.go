@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"sort"
 	"strings"
@@ -49,6 +50,9 @@ type Recipe struct {
 	// "minmax" or "standard", fitted on the training data and saved in
 	// the model file.
 	Scale string `json:"scale,omitempty"`
+	// EarlyStopping stops training when the validation loss stops
+	// improving, as Keras's EarlyStopping callback.
+	EarlyStopping *EarlyStopping `json:"early_stopping,omitempty"`
 	// Exclude leaves these classes (by name) out of the run's data: a
 	// model of the other classes, for anomaly detection.
 	Exclude []string `json:"exclude,omitempty"`
@@ -94,6 +98,16 @@ type Noise struct {
 type Mask struct {
 	Size int    `json:"size"`
 	Seed uint64 `json:"seed,omitempty"`
+}
+
+// EarlyStopping is Keras's EarlyStopping: stop when Monitor has not
+// improved by more than MinDelta for Patience epochs, and put back the
+// best epoch's weights when RestoreBestWeights.
+type EarlyStopping struct {
+	Monitor            string  `json:"monitor,omitempty"` // "val_loss" (default) or "loss"
+	Patience           int     `json:"patience"`
+	MinDelta           float64 `json:"min_delta,omitempty"`
+	RestoreBestWeights bool    `json:"restore_best_weights,omitempty"`
 }
 
 // Grid is the lecture's figure F2: N×N codes spread evenly over
@@ -251,8 +265,20 @@ func (r *Recipe) Validate() error {
 	return nil
 }
 
-// checkData checks the fields that say where the data comes from.
+// checkData checks the fields that say where the data comes from, and
+// early stopping.
 func (r *Recipe) checkData() error {
+	if es := r.EarlyStopping; es != nil {
+		if es.Patience < 0 || es.MinDelta < 0 || math.IsNaN(es.MinDelta) {
+			return fmt.Errorf("early_stopping needs patience and min_delta of 0 or more")
+		}
+		if es.Monitor != "" && es.Monitor != "val_loss" && es.Monitor != "loss" {
+			return fmt.Errorf("early_stopping can monitor val_loss or loss, not %q", es.Monitor)
+		}
+		if es.Monitor != "loss" && r.TrainOnTest {
+			return fmt.Errorf("early_stopping on val_loss needs validation data; this recipe trains on the test images too (monitor loss instead)")
+		}
+	}
 	if _, err := data.ParseScale(r.Scale); err != nil {
 		return err
 	}

@@ -24,7 +24,7 @@ const CheckpointFile = "checkpoint.safetensors"
 // count is left out, so a finished run can also be extended.
 func runIdentity(r *recipe.Recipe, dataset string, limit int) (json.RawMessage, error) {
 	c := *r
-	c.Epochs, c.Description, c.Lecture, c.PrintCodes, c.Grid, c.LatentPlot = 0, "", nil, 0, nil, ""
+	c.Epochs, c.Description, c.Lecture, c.PrintCodes, c.Grid, c.LatentPlot, c.EarlyStopping = 0, "", nil, 0, nil, "", nil
 	c.Dataset = dataset
 	return json.Marshal(struct {
 		Recipe *recipe.Recipe `json:"recipe"`

@@ -186,6 +186,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	scale := fs.String("scale", "", "input scaling: none, max=V, minmax or standard, fitted on the training data (default: the recipe's, or none)")
 	label := fs.String("label", "", "the label column of a CSV file (header name or index), left out of the features")
 	exclude := fs.String("exclude", "", "classes to leave out of the data, comma-separated (e.g. 7)")
+	patience := fs.Int("patience", 0, "stop when val_loss has not improved for this many epochs (Keras's EarlyStopping)")
+	minDelta := fs.Float64("min-delta", 0, "with --patience: the least change of val_loss that counts as an improvement")
+	restoreBest := fs.Bool("restore-best-weights", false, "with --patience: end with the weights of the best epoch")
 	name, err := parse(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		fs.SetOutput(stdout)
@@ -228,6 +231,12 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		r.Dataset = *dataset
+	}
+	if set["patience"] || set["min-delta"] || set["restore-best-weights"] {
+		if !set["patience"] || *patience <= 0 {
+			return usageErr("--min-delta and --restore-best-weights go with --patience N (N above 0)")
+		}
+		r.EarlyStopping = &recipe.EarlyStopping{Patience: *patience, MinDelta: *minDelta, RestoreBestWeights: *restoreBest}
 	}
 	if err := setData(r, set, *trainFile, *valFile, *scale, *label, *exclude); err != nil {
 		return err
