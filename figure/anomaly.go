@@ -62,7 +62,6 @@ func ROC(path, title string, fpr, tpr []float64, auc float64) error {
 	chance.Dashes = []vg.Length{vg.Points(4), vg.Points(4)}
 	p.Add(curve, chance)
 	p.Legend.Add(fmt.Sprintf("AUC %.4f", auc), curve)
-	p.Legend.Top = true
-	p.Legend.Left = false
+	p.Legend.Top, p.Legend.Left = false, false // bottom right, below the curve
 	return p.Save(5*vg.Inch, 5*vg.Inch, path)
 }

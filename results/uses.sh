@@ -13,8 +13,8 @@ for ds in mnist fashion; do
   for dim in 2 32; do
     $L pca "$ds" --dim "$dim" --out "pca-$ds-$dim" --json > "pca-$ds-$dim.json"
   done
-  $L run ae1 --dataset "$ds" --out "ae1-$ds" > "ae1-$ds.log"
-  $L run ae3b --dataset "$ds" --out "ae3b-$ds" > "ae3b-$ds.log"
+  $L run ae1 --dataset "$ds" --out "ae1-$ds" --force > "ae1-$ds.log"
+  $L run ae3b --dataset "$ds" --out "ae3b-$ds" --force > "ae3b-$ds.log"
   $L compare "ae1-$ds/model.safetensors" "pca-$ds-32/model.safetensors" --data "$ds" --out "compare-$ds-32" --json > "compare-$ds-32.json"
   $L compare "ae3b-$ds/model.safetensors" "pca-$ds-2/model.safetensors" --data "$ds" --out "compare-$ds-2" --json > "compare-$ds-2.json"
 done
@@ -22,7 +22,7 @@ done
 mkdir -p held-out
 while IFS=: read -r ds i class; do
   dir="held-out/$ds-$i"
-  $L run ae1 --dataset "$ds" --exclude "$class" --out "$dir" > "$dir.log"
+  $L run ae1 --dataset "$ds" --exclude "$class" --out "$dir" --force > "$dir.log"
   $L anomalies "$dir/model.safetensors" "$ds" --labels "class=$class" --out "$dir/anomalies" --json > "$dir/anomalies.json"
   printf '%s %s %s ' "$ds" "$i" "$class"; cat "$dir/anomalies.json"
 done <<'CLASSES' | tee held-out/auc.txt
