@@ -15,9 +15,10 @@ import (
 	"github.com/latent-go/latent/model"
 	"github.com/latent-go/latent/nn"
 	"github.com/latent-go/latent/optim"
+	"github.com/latent-go/latent/safetensors"
 )
 
-func small(t *testing.T, units int, seed uint64) *ae.Autoencoder {
+func small(t testing.TB, units int, seed uint64) *ae.Autoencoder {
 	t.Helper()
 	a, err := ae.Build(model.Architecture{
 		InputShape: []int{6},
@@ -31,7 +32,7 @@ func small(t *testing.T, units int, seed uint64) *ae.Autoencoder {
 }
 
 // stepped returns a model and an Adam that has taken two steps on it.
-func stepped(t *testing.T) (*ae.Autoencoder, *optim.Adam) {
+func stepped(t testing.TB) (*ae.Autoencoder, *optim.Adam) {
 	a := small(t, 3, 1)
 	opt := optim.NewAdam()
 	for s := 0; s < 2; s++ {
@@ -169,4 +170,23 @@ func TestNaNWeightsRefused(t *testing.T) {
 	if _, err := checkpoint.Load(ck, small(t, 3, 5).Network().Layers(), optim.NewAdam()); err == nil || !strings.Contains(err.Error(), "optimizer state") || !strings.Contains(err.Error(), "+Inf") {
 		t.Errorf("infinite moment: %v", err)
 	}
+}
+
+// FuzzLoad: any bytes in a checkpoint are refused or load into the model;
+// never a panic.
+func FuzzLoad(f *testing.F) {
+	a, opt := stepped(f)
+	p := filepath.Join(f.TempDir(), "ck")
+	checkpoint.Save(p, checkpoint.State{Epoch: 2, Run: json.RawMessage(`{"r":1}`), History: json.RawMessage(`{"loss":[1,2]}`)}, a.Network().Layers(), opt)
+	b, _ := os.ReadFile(p)
+	f.Add(b)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		p := filepath.Join(t.TempDir(), "ck")
+		os.WriteFile(p, b, 0o644)
+		checkpoint.Load(p, small(t, 3, 5).Network().Layers(), optim.NewAdam())
+		// Sealed with a valid checksum: the state and tensors fuzzed too.
+		if sf, err := safetensors.ReadUnchecked(b); err == nil && safetensors.WriteFile(p, sf) == nil {
+			checkpoint.Load(p, small(t, 3, 5).Network().Layers(), optim.NewAdam())
+		}
+	})
 }

@@ -1,8 +1,11 @@
 package model_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -12,6 +15,7 @@ import (
 	"github.com/latent-go/latent/model"
 	"github.com/latent-go/latent/nn"
 	"github.com/latent-go/latent/recipe"
+	"github.com/latent-go/latent/safetensors"
 	"github.com/latent-go/latent/tensor"
 )
 
@@ -235,4 +239,66 @@ func TestRegistry(t *testing.T) {
 	if _, err := model.Lookup("gan"); err == nil || !strings.Contains(err.Error(), "autoencoder, pca, vae") {
 		t.Errorf("unknown family: %v", err)
 	}
+}
+
+// FuzzOpen: any bytes in a model file are refused with an error or give a
+// model that predicts; never a panic.
+func FuzzOpen(f *testing.F) {
+	dir := f.TempDir()
+	for i, name := range []string{"ae1", "conv"} {
+		r, _ := recipe.Load(name)
+		m, _ := r.Build()
+		p := filepath.Join(dir, fmt.Sprint(i))
+		model.Save(m, p, map[string]string{"recipe": name})
+		b, _ := os.ReadFile(p)
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		p := filepath.Join(t.TempDir(), "m.safetensors")
+		os.WriteFile(p, b, 0o644)
+		openAndUse(t, p)
+		// The same content sealed with a valid checksum, so that the
+		// architecture and the tensors themselves are fuzzed too.
+		if sf, err := safetensors.ReadUnchecked(b); err == nil && safetensors.WriteFile(p, sf) == nil {
+			openAndUse(t, p)
+		}
+	})
+}
+
+func openAndUse(t *testing.T, p string) {
+	if tooBig(p) {
+		return // legal, but too slow to fuzz: a plan of millions of weights
+	}
+	m, _, err := model.Open(p)
+	if err != nil {
+		return
+	}
+	x := tensor.New(append([]int{2}, m.Network().Inputs()[0].Shape()...)...)
+	if _, err := model.Reconstruct(m, x, 2); err != nil {
+		t.Fatalf("opened but cannot reconstruct: %v", err)
+	}
+}
+
+// tooBig says whether a file's architecture plans, in any family, more
+// than a million weights or 100,000 values per sample.
+func tooBig(p string) bool {
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return false
+	}
+	sf, err := safetensors.ReadUnchecked(b)
+	if err != nil {
+		return false
+	}
+	var a model.Architecture
+	if json.Unmarshal([]byte(sf.Metadata["architecture"]), &a) != nil {
+		return false
+	}
+	for _, name := range model.Names() {
+		f, _ := model.Lookup(name)
+		if plan, err := f.Plan(a); err == nil && (plan.Weights > 1e6 || plan.Largest > 1e5) {
+			return true
+		}
+	}
+	return false
 }

@@ -102,3 +102,26 @@ func TestUserRecipeFile(t *testing.T) {
 		t.Errorf("unknown recipe error: %v", err)
 	}
 }
+
+// FuzzParse: any bytes either parse into a recipe that builds, or give one
+// line without a Go type in it; never a panic.
+func FuzzParse(f *testing.F) {
+	for _, name := range recipe.Builtins() {
+		b, _ := os.ReadFile(filepath.Join("builtin", name+".json"))
+		f.Add(b)
+	}
+	f.Add([]byte(`{"name": "x", "epochs": 1, "encoder": [{"type": "Dense", "units": "32"}]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r, err := recipe.Parse(b)
+		if err != nil {
+			msg := err.Error()
+			if strings.Contains(msg, "\n") || strings.Contains(msg, "Go struct") || strings.Contains(msg, "main.") || strings.Contains(msg, "recipe.Recipe") {
+				t.Fatalf("message %q", msg)
+			}
+			return
+		}
+		if len(r.InputShape) > 0 {
+			r.Build() // may refuse, must not panic or allocate beyond the plan
+		}
+	})
+}
