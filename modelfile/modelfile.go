@@ -52,6 +52,9 @@ func Read(path string, arch any) (*safetensors.File, error) {
 	if f.Metadata[KeyFormat] == "" {
 		return nil, fmt.Errorf("%s: not a latent model file (its metadata names no format)", path)
 	}
+	if _, ok := f.Metadata[KeyArchitecture]; !ok {
+		return nil, fmt.Errorf("%s: no model family reads format %q: it holds no architecture", path, f.Metadata[KeyFormat])
+	}
 	dec := json.NewDecoder(strings.NewReader(f.Metadata[KeyArchitecture]))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(arch); err != nil {

@@ -11,6 +11,7 @@
 package recipe
 
 import (
+	"bytes"
 	"embed"
 	"encoding/json"
 	"errors"
@@ -170,6 +171,9 @@ func Load(nameOrPath string) (*Recipe, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if t := bytes.TrimSpace(b); len(t) == 0 || t[0] != '{' {
+		return nil, fmt.Errorf("%s: not a recipe: a recipe is a JSON object (see latent recipes)", nameOrPath)
 	}
 	r, err := Parse(b)
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"sort"
+	"strings"
 
 	"github.com/latent-go/latent/checkpoint"
 	"github.com/latent-go/latent/nn"
@@ -48,7 +50,7 @@ func resumeRun(opt Options, epochs int, id json.RawMessage, layers []nn.Layer, o
 		return err
 	}
 	if !sameJSON(st.Run, id) {
-		return fmt.Errorf("%s is from a different run (its recipe, dataset or seed differ from this one's); run without --resume to start afresh", path)
+		return fmt.Errorf("%s is from a different run: %s; run without --resume to start afresh", path, runDifference(st.Run, id))
 	}
 	if st.Epoch > epochs {
 		return fmt.Errorf("%s has finished %d epochs, more than the %d asked for", path, st.Epoch, epochs)
@@ -58,6 +60,52 @@ func resumeRun(opt Options, epochs int, id json.RawMessage, layers []nn.Layer, o
 	}
 	fmt.Fprintf(opt.Stdout, "Resuming after epoch %d from %s\n", st.Epoch, path)
 	return nil
+}
+
+// runDifference says how two run identities differ, in the recipe's
+// field names: "batch_size 5 (the checkpoint's: 10)".
+func runDifference(saved, now []byte) string {
+	var a, b struct {
+		Recipe map[string]any `json:"recipe"`
+		Limit  any            `json:"limit"`
+	}
+	if json.Unmarshal(saved, &a) != nil || json.Unmarshal(now, &b) != nil {
+		return "its recipe, data or settings differ"
+	}
+	var diffs []string
+	keys := map[string]bool{}
+	for k := range a.Recipe {
+		keys[k] = true
+	}
+	for k := range b.Recipe {
+		keys[k] = true
+	}
+	names := make([]string, 0, len(keys))
+	for k := range keys {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		if !reflect.DeepEqual(a.Recipe[k], b.Recipe[k]) {
+			diffs = append(diffs, fmt.Sprintf("%s %s (the checkpoint's: %s)", k, brief(b.Recipe[k]), brief(a.Recipe[k])))
+		}
+	}
+	if len(diffs) == 0 {
+		return "its data limit differs"
+	}
+	return strings.Join(diffs, ", ")
+}
+
+// brief writes a JSON value short.
+func brief(v any) string {
+	if v == nil {
+		return "none"
+	}
+	b, _ := json.Marshal(v)
+	if len(b) > 40 {
+		return string(b[:40]) + "..."
+	}
+	return string(b)
 }
 
 // sameJSON reports whether two JSON texts hold the same values, whatever
