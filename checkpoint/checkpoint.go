@@ -127,7 +127,7 @@ func Load(path string, layers []nn.Layer, opt optim.Optimizer) (State, error) {
 			return st, fmt.Errorf("%s: weights %q have shape %v, the model needs %v", path, w.Name, t.Shape, w.Value.Shape)
 		}
 		if err := tensor.CheckFinite(t); err != nil {
-			return st, fmt.Errorf("%s: weights %q %v; the checkpoint is damaged", path, w.Name, err)
+			return st, fmt.Errorf("%s: weights %q hold %v; the checkpoint is damaged", path, w.Name, err)
 		}
 		copy(w.Value.Data, t.Data)
 		used++
@@ -159,7 +159,7 @@ func Load(path string, layers []nn.Layer, opt optim.Optimizer) (State, error) {
 			return st, fmt.Errorf("%s: optimizer state %q fits no weight of the model", path, name)
 		}
 		if err := tensor.CheckFinite(t); err != nil {
-			return st, fmt.Errorf("%s: optimizer state %q %v; the checkpoint is damaged", path, name, err)
+			return st, fmt.Errorf("%s: optimizer state %q holds %v; the checkpoint is damaged", path, name, err)
 		}
 		if slots[slot] == nil {
 			slots[slot] = map[*nn.Param][]float32{}

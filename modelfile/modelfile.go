@@ -76,7 +76,7 @@ func SetWeights(f *safetensors.File, path string, weights []nn.Weight) error {
 			return fmt.Errorf("%s: weights %q have shape %v, the architecture needs %v", path, w.Name, t.Shape, w.Value.Shape)
 		}
 		if err := tensor.CheckFinite(t); err != nil {
-			return fmt.Errorf("%s: weights %q %v; the file is damaged", path, w.Name, err)
+			return fmt.Errorf("%s: weights %q hold %v; the file is damaged", path, w.Name, err)
 		}
 		copy(w.Value.Data, t.Data)
 		used++

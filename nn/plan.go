@@ -76,7 +76,7 @@ func (p Plan) Then(s LayerSpec) (Plan, error) {
 		next.Weights = addCapped(next.Weights, w.WeightCount(in))
 	}
 	if next.Weights > MaxWeights {
-		return Plan{}, fmt.Errorf("%s %q brings the model to %s weights, more than the %s a model may have", s.Type, s.Name, count(next.Weights), count(MaxWeights))
+		return Plan{}, fmt.Errorf("%s %q brings the model to %s weights (%s of float32), more than the %s a model may have", s.Type, s.Name, count(next.Weights), size(next.Weights), count(MaxWeights))
 	}
 	return next, nil
 }
@@ -124,6 +124,21 @@ func addCapped(a, b int) int {
 		return math.MaxInt
 	}
 	return a + b
+}
+
+// size writes the memory of n float32 values for people: 1.5 GiB.
+func size(n int) string {
+	if n == math.MaxInt {
+		return "more than 30 EiB"
+	}
+	b := 4 * float64(n)
+	for _, u := range []string{"bytes", "KiB", "MiB", "GiB", "TiB", "PiB"} {
+		if b < 1024 {
+			return fmt.Sprintf("%.3g %s", b, u)
+		}
+		b /= 1024
+	}
+	return fmt.Sprintf("%.3g EiB", b)
 }
 
 // count writes a large number for people: 268,435,456.

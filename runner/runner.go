@@ -57,6 +57,9 @@ func (e *Interrupted) Error() string {
 	if e.Epochs == 0 {
 		return "interrupted during the first epoch: nothing was kept"
 	}
+	if e.Epochs == 1 {
+		return fmt.Sprintf("interrupted: the finished epoch is kept in %s", e.Checkpoint)
+	}
 	return fmt.Sprintf("interrupted: the %d finished epochs are kept in %s", e.Epochs, e.Checkpoint)
 }
 

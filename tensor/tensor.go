@@ -131,7 +131,7 @@ func (t *Tensor) View(sample ...int) *Tensor {
 func CheckFinite(t *Tensor) error {
 	for i, v := range t.Data {
 		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-			return fmt.Errorf("hold %v at value %d", v, i)
+			return fmt.Errorf("%v at value %d", v, i)
 		}
 	}
 	return nil

@@ -72,7 +72,7 @@ func TestBadInputGivesOneLine(t *testing.T) {
 		{[]string{"run", "ae1", "--resume", "--out", t.TempDir()}, 1, "nothing to resume"},
 		{[]string{"summary", "nope.json"}, 1, "unknown recipe"},
 		{[]string{"summary", hugeRecipe}, 1, "more than the 268,435,456 a model may have"},
-		{[]string{"run", hugeRecipe, "--out", t.TempDir()}, 1, "weights, more than"},
+		{[]string{"run", hugeRecipe, "--out", t.TempDir()}, 1, "314,000,000 weights (1.17 GiB of float32), more than"},
 		{[]string{"summary", notModel}, 1, "m.safetensors"},
 		{[]string{"summary", filepath.Join(t.TempDir(), "absent.safetensors")}, 1, "absent.safetensors"},
 		{[]string{"bench", "ae1", "--epochs", "0"}, 2, "--epochs must be a positive number"},
@@ -142,7 +142,7 @@ func TestKilledRunResumes(t *testing.T) {
 func TestInterruptedRunResumes(t *testing.T) {
 	stderr := stopAndResume(t, os.Interrupt)
 	last := strings.TrimSpace(stderr[strings.LastIndex(strings.TrimSpace(stderr), "\n")+1:])
-	if !strings.Contains(last, "finished epochs are kept in") || !strings.Contains(last, "resume with: latent run ae1 --epochs 1000 --no-download --out") || !strings.HasSuffix(last, "--resume") {
+	if !strings.Contains(last, "interrupted: the ") || !strings.Contains(last, " kept in ") || !strings.Contains(last, "resume with: latent run ae1 --epochs 1000 --no-download --out") || !strings.HasSuffix(last, "--resume") {
 		t.Errorf("the last line: %q", last)
 	}
 }
