@@ -177,12 +177,16 @@ func stopAndResume(t *testing.T, sig os.Signal) string {
 	if ee, ok := err.(*exec.ExitError); sig == os.Interrupt && (!ok || ee.ExitCode() != 130) {
 		t.Errorf("exit %v after SIGINT, want status 130; stderr:\n%s", err, stderr.String())
 	}
-	var h struct{ Loss []float64 }
-	b, _ := os.ReadFile(filepath.Join(stopped, "history.json"))
-	if err := json.Unmarshal(b, &h); err != nil || len(h.Loss) == 0 {
-		t.Fatalf("history after the stop: %v", err)
+	// The epochs kept: the checkpoint's (written before history.json).
+	ck, err := safetensors.ReadFile(ckpt)
+	if err != nil {
+		t.Fatal(err)
 	}
-	epochs := fmt.Sprint(len(h.Loss) + 2)
+	var st struct{ Epoch int }
+	if err := json.Unmarshal([]byte(ck.Metadata["state"]), &st); err != nil || st.Epoch == 0 {
+		t.Fatalf("checkpoint state after the stop: %v", err)
+	}
+	epochs := fmt.Sprint(st.Epoch + 2)
 	args := []string{"run", "ae1", "--epochs", epochs, "--no-download"}
 	if out, err := exec.Command(bin, append(args, "--out", whole)...).CombinedOutput(); err != nil {
 		t.Fatalf("%v\n%s", err, out)
