@@ -101,3 +101,17 @@ func SavePNG(path string, img image.Image) error {
 	}
 	return f.Close()
 }
+
+// GreyImage says whether samples of shape are grey images, and their
+// size: (h, w), (h, w, 1), or 784 values (MNIST's 28x28, flattened).
+func GreyImage(shape []int) (h, w int, ok bool) {
+	switch {
+	case len(shape) == 2:
+		return shape[0], shape[1], true
+	case len(shape) == 3 && shape[2] == 1:
+		return shape[0], shape[1], true
+	case len(shape) == 1 && shape[0] == 784:
+		return 28, 28, true
+	}
+	return 0, 0, false
+}

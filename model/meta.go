@@ -12,6 +12,8 @@ const (
 	// MetaRecipe and MetaDataset name what the model was trained with.
 	MetaRecipe  = "recipe"
 	MetaDataset = "dataset"
+	// MetaLabel is the label column of the training CSV, if any.
+	MetaLabel = "label"
 	// MetaLoss is the loss it was trained with, which also scores samples.
 	MetaLoss = "loss"
 	// MetaScaler is the input transform fitted on the training data (JSON).

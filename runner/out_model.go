@@ -27,5 +27,6 @@ func saveModel(r *run) error {
 		model.MetaLoss:           r.recipe.Loss,
 		model.MetaScaler:         model.ScalerMeta(r.data.Scaler),
 		model.MetaTrainingErrors: anomaly.NewDistribution(errs).JSON(),
+		model.MetaLabel:          r.recipe.Label,
 	})
 }

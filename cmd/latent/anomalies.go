@@ -217,7 +217,7 @@ func boolInt(b bool) int {
 // drawWorst draws the ten worst-reconstructed inputs over their
 // reconstructions, for grey images.
 func drawWorst(path string, m *infer.Model, src data.Source, scores []float64) error {
-	h, w, ok := greyImage(m.Network().Inputs()[0].Shape())
+	h, w, ok := figure.GreyImage(m.Network().Inputs()[0].Shape())
 	if !ok {
 		return nil
 	}
@@ -251,17 +251,4 @@ func cmpDesc(a, b float64) int {
 		return 1
 	}
 	return 0
-}
-
-// greyImage says whether samples of shape are grey images, and their size.
-func greyImage(shape []int) (h, w int, ok bool) {
-	switch {
-	case len(shape) == 2:
-		return shape[0], shape[1], true
-	case len(shape) == 3 && shape[2] == 1:
-		return shape[0], shape[1], true
-	case len(shape) == 1 && shape[0] == 784:
-		return 28, 28, true // MNIST-shaped
-	}
-	return 0, 0, false
 }

@@ -61,7 +61,7 @@ func cmdCompare(args []string, stdout, _ io.Writer) error {
 		}
 		rows = append(rows, compareRow{Model: p, MSE: e.MSE, BCE: e.BCE})
 		if h == 0 {
-			h, w, _ = greyImage(m.Network().Inputs()[0].Shape())
+			h, w, _ = figure.GreyImage(m.Network().Inputs()[0].Shape())
 		}
 		if figRows, err = addFigureRows(figRows, m, src); err != nil {
 			return err
@@ -85,7 +85,7 @@ func cmdCompare(args []string, stdout, _ io.Writer) error {
 // addFigureRows adds the first ten inputs (once) and the model's
 // reconstructions of them, for grey images.
 func addFigureRows(rows [][][]float32, m *infer.Model, src data.Source) ([][][]float32, error) {
-	if _, _, ok := greyImage(m.Network().Inputs()[0].Shape()); !ok {
+	if _, _, ok := figure.GreyImage(m.Network().Inputs()[0].Shape()); !ok {
 		return rows, nil
 	}
 	x, err := data.ReadRange(m.Scaled(src), 0, min(10, src.Len()))

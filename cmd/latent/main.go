@@ -40,6 +40,7 @@ usage:
   latent pca DATA --dim N [flags]       fit PCA, save it as a model, report its errors
   latent compare MODEL... --data DATA   score models side by side on the same data
   latent anomalies MODEL INPUT [flags]  flag the inputs the model reconstructs badly
+  latent serve MODEL [flags]            serve the model's JSON API and the latent-space explorer
   latent help                           print this text
 
 RECIPE is a built-in name (see "latent recipes") or a recipe file (JSON).
@@ -96,6 +97,7 @@ func init() {
 		"pca":         {"latent pca DATA --dim N [--out DIR] [--json]", cmdPCA},
 		"compare":     {"latent compare MODEL... --data DATA [--out DIR] [--json]", cmdCompare},
 		"anomalies":   {"latent anomalies MODEL INPUT [--threshold RULE] [--labels ...] [--out DIR] [--json]", cmdAnomalies},
+		"serve":       {"latent serve MODEL [--addr 127.0.0.1:8080] [--data DATA]", cmdServe},
 	}
 }
 

@@ -1,0 +1,99 @@
+package serve_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+)
+
+// chromium is Debian's browser, which .ci/run installs.
+const chromium = "/usr/bin/chromium"
+
+// browser starts a headless Chromium for the test.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	if _, err := os.Stat(chromium); err != nil {
+		t.Skip("Debian's chromium is not installed (.ci/run installs it)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.WindowSize(1500, 1000))
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(alloc)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	return ctx
+}
+
+// TestExplorerInBrowser opens the explorer of a 2-d model of 300 MNIST
+// test digits in a real browser: the scatter draws 300 points, moving
+// over the plane changes the decoded image, and a click on a point shows
+// its reconstruction. With LATENT_SCREENSHOTS=DIR it saves a screenshot.
+func TestExplorerInBrowser(t *testing.T) {
+	ctx := browser(t)
+	srv := httptest.NewServer(newServer(t, 300).Handler())
+	defer srv.Close()
+
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	count, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("scatter").dataset.count`))
+	if err != nil || count != "300" {
+		t.Errorf("the scatter drew %s points, want 300 (%v)", count, err)
+	}
+	rect, err := chromedp.Run(ctx, chromedp.Evaluate[struct{ Left, Top float64 }](`(() => { const r = document.getElementById("scatter").getBoundingClientRect(); return {Left: r.left, Top: r.top}; })()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sumAt := func(x, y float64) string {
+		before, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("decoded").dataset.version`))
+		if err := chromedp.Do(ctx, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, rect.Left+x, rect.Top+y)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById("decoded").dataset.version !== "`+before+`"`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+			t.Fatal(err)
+		}
+		sum, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("decoded").dataset.sum`))
+		return sum
+	}
+	a, b := sumAt(60, 60), sumAt(500, 500)
+	if a == b || a == "" {
+		t.Errorf("moving over the plane did not change the decoded image (sums %s and %s)", a, b)
+	}
+	px, err := chromedp.Run(ctx, chromedp.Evaluate[[2]float64](`window.latent.pointPixel(0)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.MouseClickXY(rect.Left+px[0], rect.Top+px[1]),
+		chromedp.WaitVisible(chromedp.CSS(`#sample-output[data-index]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	index, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("sample-output").dataset.index`))
+	info, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("sample-info").textContent`))
+	if i, err := strconv.Atoi(index); err != nil || i < 0 || i >= 300 {
+		t.Errorf("the click showed point %q", index)
+	}
+	if info == "click a point" || info == "" {
+		t.Errorf("the clicked point's line: %q", info)
+	}
+	if dir := os.Getenv("LATENT_SCREENSHOTS"); dir != "" {
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, "explorer-test.png"), png, 0o644)
+	}
+}
