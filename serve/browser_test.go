@@ -2,15 +2,20 @@ package serve_test
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
+	"github.com/latent-go/latent/data"
+	"github.com/latent-go/latent/infer"
+	"github.com/latent-go/latent/serve"
 )
 
 // chromium is Debian's browser, which .ci/run installs.
@@ -95,5 +100,49 @@ func TestExplorerInBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		os.WriteFile(filepath.Join(dir, "explorer-test.png"), png, 0o644)
+	}
+}
+
+// TestExplorerScreenshots takes the README's screenshots: with
+// LATENT_SCREENSHOT_MODELS=a.safetensors,b.safetensors and
+// LATENT_SCREENSHOTS=DIR it opens each model's explorer over 1,000 MNIST
+// test digits, moves over the plane, clicks a point and saves
+// explorer-N.png.
+func TestExplorerScreenshots(t *testing.T) {
+	models, dir := os.Getenv("LATENT_SCREENSHOT_MODELS"), os.Getenv("LATENT_SCREENSHOTS")
+	if models == "" || dir == "" {
+		t.Skip("set LATENT_SCREENSHOT_MODELS and LATENT_SCREENSHOTS to take the README's screenshots")
+	}
+	for n, path := range strings.Split(models, ",") {
+		ctx := browser(t)
+		m, err := infer.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pts, err := infer.OpenInput("mnist", m.Network().Inputs()[0].Shape(), infer.InputOptions{Data: data.Options{NoDownload: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := serve.New(m, serve.Options{Points: pts, MaxPoints: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(s.Handler())
+		err = chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)))
+		if err == nil {
+			rect, _ := chromedp.Run(ctx, chromedp.Evaluate[struct{ Left, Top float64 }](`(() => { const r = document.getElementById("scatter").getBoundingClientRect(); return {Left: r.left, Top: r.top}; })()`))
+			px, _ := chromedp.Run(ctx, chromedp.Evaluate[[2]float64](`window.latent.pointPixel(3)`))
+			err = chromedp.Do(ctx, chromedp.MouseClickXY(rect.Left+px[0], rect.Top+px[1]), chromedp.WaitVisible(chromedp.CSS(`#sample-output[data-index]`)),
+				chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, rect.Left+200, rect.Top+220), chromedp.Sleep(500*time.Millisecond))
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, fmt.Sprintf("explorer-%d.png", n+1)), png, 0o644)
+		srv.Close()
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"io"
 	"log"
 	"net/http"
+	"runtime"
 	"strings"
 	"time"
 
@@ -33,10 +34,14 @@ type Options struct {
 	MaxPoints int
 	// Threshold is the default anomaly rule of /v1/score (default p99).
 	Threshold string
-	// MaxBodyBytes bounds a request body (default 8 MiB); MaxRows the
+	// MaxBodyBytes bounds a request body (default 16 MiB); MaxRows the
 	// rows of one request (default 4096).
 	MaxBodyBytes int64
 	MaxRows      int
+	// Readers bounds the request bodies read at once (default: the
+	// number of cores, at least 2), so that memory stays bounded however
+	// many clients send large bodies: the others wait their turn.
+	Readers int
 	// Log receives one line per failed request; nil: none.
 	Log *log.Logger
 }
@@ -50,6 +55,7 @@ type Server struct {
 	code    int // values per code
 	summary string
 	points  *points
+	readers chan struct{} // one token per body being read
 }
 
 //go:embed page/*
@@ -58,7 +64,10 @@ var page embed.FS
 // New makes a server for the model, computing the explorer's points.
 func New(m *infer.Model, opt Options) (*Server, error) {
 	if opt.MaxBodyBytes <= 0 {
-		opt.MaxBodyBytes = 8 << 20
+		opt.MaxBodyBytes = 16 << 20
+	}
+	if opt.Readers <= 0 {
+		opt.Readers = max(2, runtime.GOMAXPROCS(0))
 	}
 	if opt.MaxRows <= 0 {
 		opt.MaxRows = 4096
@@ -73,7 +82,7 @@ func New(m *infer.Model, opt Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{m: m, opt: opt, rule: rule,
+	s := &Server{m: m, opt: opt, rule: rule, readers: make(chan struct{}, opt.Readers),
 		in: tensor.Size(m.Network().Inputs()[0].Shape()), code: tensor.Size(model.CodeShape(m))}
 	var sb strings.Builder
 	for _, v := range m.Views() {
@@ -176,6 +185,12 @@ func writeJSON(w http.ResponseWriter, v any) {
 
 // readJSON decodes a request body into v, within the body limit.
 func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	select {
+	case s.readers <- struct{}{}:
+		defer func() { <-s.readers }()
+	case <-r.Context().Done():
+		return fail(http.StatusServiceUnavailable, "the request was cancelled while waiting")
+	}
 	body := http.MaxBytesReader(w, r.Body, s.opt.MaxBodyBytes)
 	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()

@@ -8,6 +8,7 @@ import (
 	"github.com/latent-go/latent/infer"
 	"github.com/latent-go/latent/model"
 	"github.com/latent-go/latent/pca"
+	"github.com/latent-go/latent/recipe"
 	"github.com/latent-go/latent/serve"
 )
 
@@ -55,4 +56,27 @@ func newServer(t *testing.T, points int) *serve.Server {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// savedAE saves ae1 with its initial weights and opens it: a model that
+// is quick to make, even under the race detector.
+func savedAE(t *testing.T) *infer.Model {
+	t.Helper()
+	r, err := recipe.Load("ae1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := r.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "ae1.safetensors")
+	if err := model.Save(a, path, nil); err != nil {
+		t.Fatal(err)
+	}
+	m, err := infer.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

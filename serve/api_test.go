@@ -1,0 +1,253 @@
+package serve_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/latent-go/latent/data"
+	"github.com/latent-go/latent/infer"
+	"github.com/latent-go/latent/serve"
+)
+
+func post(t *testing.T, url string, body any) (int, map[string]json.RawMessage) {
+	t.Helper()
+	b, _ := json.Marshal(body)
+	resp, err := http.Post(url, "application/json", bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]json.RawMessage
+	json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out
+}
+
+// rowsOf reads samples as JSON rows, as a client sends them.
+func rowsOf(t *testing.T, s data.Source) [][]float32 {
+	x, err := data.ReadAll(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([][]float32, x.Rows())
+	for i := range out {
+		out[i] = x.Row(i)
+	}
+	return out
+}
+
+func sameRows(t *testing.T, what string, raw json.RawMessage, want [][]float32) {
+	t.Helper()
+	var got [][]float32
+	if err := json.Unmarshal(raw, &got); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d rows, want %d", what, len(got), len(want))
+	}
+	for i := range want {
+		for j := range want[i] {
+			if got[i][j] != want[i][j] {
+				t.Fatalf("%s: row %d value %d is %v, the library gives %v", what, i, j, got[i][j], want[i][j])
+			}
+		}
+	}
+}
+
+// TestEndpointsEqualTheLibrary: every endpoint answers what the commands'
+// library calls give on the same rows, bit for bit.
+func TestEndpointsEqualTheLibrary(t *testing.T) {
+	m := savedPCA(t)
+	s, err := serve.New(m, serve.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	x := mnist(t, "test", 50)
+	inputs := rowsOf(t, x)
+
+	var codes, recon infer.Collector
+	m.Encode(x, 256, &codes, nil)
+	m.Reconstruct(x, 256, &recon, nil)
+	var decoded infer.Collector
+	m.Decode(data.FromTensor(codes.Tensor(), nil, nil), 256, &decoded, nil)
+	scores, _ := m.Scores(x, 256)
+
+	status, out := post(t, srv.URL+"/v1/encode", map[string]any{"inputs": inputs})
+	if status != 200 {
+		t.Fatalf("encode: %d %s", status, out["error"])
+	}
+	sameRows(t, "encode", out["codes"], rowsOf(t, data.FromTensor(codes.Tensor(), nil, nil)))
+	_, out = post(t, srv.URL+"/v1/decode", map[string]any{"codes": rowsOf(t, data.FromTensor(codes.Tensor(), nil, nil))})
+	sameRows(t, "decode", out["outputs"], rowsOf(t, data.FromTensor(decoded.Tensor(), nil, nil)))
+	_, out = post(t, srv.URL+"/v1/reconstruct", map[string]any{"inputs": inputs})
+	sameRows(t, "reconstruct", out["outputs"], rowsOf(t, data.FromTensor(recon.Tensor(), nil, nil)))
+	var errs []float64
+	json.Unmarshal(out["errors"], &errs)
+	for i := range scores {
+		if errs[i] != scores[i] {
+			t.Fatalf("reconstruct: error %d is %v, the scores say %v", i, errs[i], scores[i])
+		}
+	}
+	status, out = post(t, srv.URL+"/v1/score?threshold=contamination=0.1", map[string]any{"inputs": inputs})
+	var flags []bool
+	json.Unmarshal(out["anomalies"], &flags)
+	flagged := 0
+	for _, f := range flags {
+		if f {
+			flagged++
+		}
+	}
+	if status != 200 || flagged != 5 {
+		t.Errorf("score: status %d, %d of 50 flagged at contamination 0.1", status, flagged)
+	}
+	resp, err := http.Get(srv.URL + "/v1/model")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var info map[string]any
+	json.NewDecoder(resp.Body).Decode(&info)
+	resp.Body.Close()
+	if info["family"] != "pca" || info["params"].(float64) != 3922 || !strings.Contains(info["summary"].(string), `Model: "encoder"`) {
+		t.Errorf("model: %v", info)
+	}
+}
+
+// TestErrorStatuses: every kind of bad request gets its status and a JSON
+// error, and the server goes on serving.
+func TestErrorStatuses(t *testing.T) {
+	s, err := serve.New(savedPCA(t), serve.Options{MaxBodyBytes: 1 << 16, MaxRows: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	row := strings.Repeat("0.5,", 783) + "0.5"
+	for _, c := range []struct {
+		method, path, body string
+		status             int
+		want               string
+	}{
+		{"GET", "/nope", "", 404, "no such path"},
+		{"GET", "/v1/encode", "", 405, "takes POST"},
+		{"POST", "/healthz", "", 405, "takes GET"},
+		{"POST", "/v1/encode", "", 400, "the body is empty"},
+		{"POST", "/v1/encode", "{", 400, "not valid JSON"},
+		{"POST", "/v1/encode", `{"inputs": [[1, 2]]}`, 400, "has 2 values; the model takes 784"},
+		{"POST", "/v1/encode", `{"inputs": [["a"]]}`, 400, "lists of numbers"},
+		{"POST", "/v1/encode", `{"inputs": []}`, 400, "holds no rows"},
+		{"POST", "/v1/encode", `{"rows": []}`, 400, "unknown field"},
+		{"POST", "/v1/encode", `{"inputs": [` + strings.Repeat("["+row+"],", 30) + "[" + row + `]]}`, 413, "larger than 65536 bytes"},
+		{"POST", "/v1/decode", `{"codes": [[1, 2, 3]]}`, 400, "has 3 values; the model takes 2"},
+		{"POST", "/v1/score?threshold=median", `{"inputs": [[` + row + `]]}`, 400, "unknown threshold rule"},
+		{"GET", "/v1/points", "", 404, "without data to explore"},
+		{"GET", "/v1/sample?i=3", "", 404, "without data to explore"},
+	} {
+		req, _ := http.NewRequest(c.method, srv.URL+c.path, strings.NewReader(c.body))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out map[string]string
+		json.NewDecoder(resp.Body).Decode(&out)
+		resp.Body.Close()
+		if resp.StatusCode != c.status || !strings.Contains(out["error"], c.want) {
+			t.Errorf("%s %s: %d %q; want %d and %q", c.method, c.path, resp.StatusCode, out["error"], c.status, c.want)
+		}
+	}
+	// Rows per request.
+	rows := make([][]float32, 11)
+	for i := range rows {
+		rows[i] = make([]float32, 784)
+	}
+	if status, out := post(t, srv.URL+"/v1/encode", map[string]any{"inputs": rows}); status != 400 || !strings.Contains(string(out["error"]), "at most 10 per request") {
+		t.Errorf("11 rows: %d %s", status, out["error"])
+	}
+}
+
+// TestConcurrentRequests sends 64 requests at once (run with -race): each
+// gets the answer of a request alone.
+func TestConcurrentRequests(t *testing.T) {
+	s, _ := serve.New(savedAE(t), serve.Options{})
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	inputs := rowsOf(t, mnist(t, "test", 8))
+	_, alone := post(t, srv.URL+"/v1/reconstruct", map[string]any{"inputs": inputs})
+	var wg sync.WaitGroup
+	errs := make(chan string, 64)
+	for range 64 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b, _ := json.Marshal(map[string]any{"inputs": inputs})
+			resp, err := http.Post(srv.URL+"/v1/reconstruct", "application/json", bytes.NewReader(b))
+			if err != nil {
+				errs <- err.Error()
+				return
+			}
+			var out map[string]json.RawMessage
+			json.NewDecoder(resp.Body).Decode(&out)
+			resp.Body.Close()
+			if string(out["outputs"]) != string(alone["outputs"]) {
+				errs <- "a concurrent answer differs"
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
+
+// TestGracefulShutdown: a request in flight when the server shuts down
+// gets its whole answer.
+func TestGracefulShutdown(t *testing.T) {
+	s, _ := serve.New(savedPCA(t), serve.Options{})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := serve.NewHTTPServer(ln.Addr().String(), s.Handler())
+	go hs.Serve(ln)
+	// A request whose body arrives slowly: in flight during the shutdown.
+	pr, pw := io.Pipe()
+	done := make(chan int)
+	go func() {
+		resp, err := http.Post(fmt.Sprintf("http://%s/v1/encode", ln.Addr()), "application/json", pr)
+		if err != nil {
+			done <- 0
+			return
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		done <- resp.StatusCode
+	}()
+	row := strings.Repeat("0.5,", 783) + "0.5"
+	pw.Write([]byte(`{"inputs": [[` + row))
+	time.Sleep(100 * time.Millisecond)
+	shut := make(chan error)
+	go func() { shut <- hs.Shutdown(context.Background()) }()
+	time.Sleep(100 * time.Millisecond)
+	pw.Write([]byte(`]]}`))
+	pw.Close()
+	if status := <-done; status != 200 {
+		t.Errorf("the request in flight got %d", status)
+	}
+	if err := <-shut; err != nil {
+		t.Errorf("shutdown: %v", err)
+	}
+	if _, err := http.Get(fmt.Sprintf("http://%s/healthz", ln.Addr())); err == nil {
+		t.Error("the server still answers after its shutdown")
+	}
+}
