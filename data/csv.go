@@ -323,27 +323,23 @@ func (c *CSV) endOf(r int) int64 {
 	return st.Size()
 }
 
-// WriteCSV writes the rows of x as CSV, with a header of names when it is
-// not nil.
-func WriteCSV(w io.Writer, x *tensor.Tensor, header []string) error {
-	bw := bufio.NewWriter(w)
-	if header != nil {
-		bw.WriteString(strings.Join(header, ",") + "\n")
-	}
+// WriteCSVRows writes the rows of x as CSV lines of numbers, each in
+// the shortest form that reads back to the same float32.
+func WriteCSVRows(w io.Writer, x *tensor.Tensor) error {
 	cols := x.Cols()
-	var b []byte
+	var line []byte
 	for r := 0; r < x.Rows(); r++ {
-		b = b[:0]
+		line = line[:0]
 		for j, v := range x.Data[r*cols : (r+1)*cols] {
 			if j > 0 {
-				b = append(b, ',')
+				line = append(line, ',')
 			}
-			b = strconv.AppendFloat(b, float64(v), 'g', -1, 32)
+			line = strconv.AppendFloat(line, float64(v), 'g', -1, 32)
 		}
-		b = append(b, '\n')
-		if _, err := bw.Write(b); err != nil {
+		line = append(line, '\n')
+		if _, err := w.Write(line); err != nil {
 			return err
 		}
 	}
-	return bw.Flush()
+	return nil
 }

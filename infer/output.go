@@ -78,22 +78,7 @@ func (o *File) Write(x *tensor.Tensor) error {
 		}
 		return nil
 	}
-	cols := x.Cols()
-	var line []byte
-	for r := 0; r < x.Rows(); r++ {
-		line = line[:0]
-		for j, v := range x.Data[r*cols : (r+1)*cols] {
-			if j > 0 {
-				line = append(line, ',')
-			}
-			line = strconv.AppendFloat(line, float64(v), 'g', -1, 32)
-		}
-		line = append(line, '\n')
-		if _, err := o.w.Write(line); err != nil {
-			return err
-		}
-	}
-	return nil
+	return data.WriteCSVRows(o.w, x)
 }
 
 // Close finishes the output and puts the file in place; after an error

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -29,15 +28,9 @@ func cmdCompare(args []string, stdout, _ io.Writer) error {
 	asJSON := fs.Bool("json", false, "print the report as one JSON object")
 	label := fs.String("label", "", "the label column of a CSV file, left out of the features")
 	dataDir := fs.String("data-dir", "", "read a built-in dataset's four IDX files from this folder")
-	paths, err := parseArgs(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		fs.SetOutput(stdout)
-		fmt.Fprintln(stdout, "usage: "+commands["compare"].usage)
-		fs.PrintDefaults()
-		return nil
-	}
+	paths, err := parseCommand(fs, args, stdout)
 	if err != nil {
-		return err
+		return helpIsNotAnError(err)
 	}
 	if len(paths) == 0 || *dataArg == "" {
 		return usageErr("compare needs one or more MODEL files and --data DATA")

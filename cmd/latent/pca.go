@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -34,15 +33,9 @@ func cmdPCA(args []string, stdout, _ io.Writer) error {
 	out := fs.String("out", "", "output folder (default: pca-DATA-DIM)")
 	asJSON := fs.Bool("json", false, "print the report as one JSON object")
 	d := addDataFlags(fs)
-	pos, err := parseArgs(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		fs.SetOutput(stdout)
-		fmt.Fprintln(stdout, "usage: "+commands["pca"].usage)
-		fs.PrintDefaults()
-		return nil
-	}
+	pos, err := parseCommand(fs, args, stdout)
 	if err != nil {
-		return err
+		return helpIsNotAnError(err)
 	}
 	if len(pos) != 1 {
 		return usageErr("pca needs one DATA (a file, a folder of PNG images, mnist or fashion), got %d arguments", len(pos))

@@ -28,15 +28,9 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	maxPoints := fs.Int("points", 2000, "at most this many points in the explorer")
 	threshold := fs.String("threshold", "p99", "the default anomaly rule of /v1/score")
 	dataDir := fs.String("data-dir", "", "read a built-in dataset's four IDX files from this folder")
-	pos, err := parseArgs(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		fs.SetOutput(stdout)
-		fmt.Fprintln(stdout, "usage: "+commands["serve"].usage)
-		fs.PrintDefaults()
-		return nil
-	}
+	pos, err := parseCommand(fs, args, stdout)
 	if err != nil {
-		return err
+		return helpIsNotAnError(err)
 	}
 	if len(pos) != 1 {
 		return usageErr("serve needs one MODEL file, got %d arguments", len(pos))

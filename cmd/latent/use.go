@@ -37,13 +37,7 @@ func newUseFlags(name string) *useFlags {
 
 // parseUse parses a command's arguments: MODEL and one input.
 func (u *useFlags) parse(args []string, stdout io.Writer) (modelPath, input string, err error) {
-	pos, err := parseArgs(u.fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		u.fs.SetOutput(stdout)
-		fmt.Fprintln(stdout, "usage: "+commands[u.fs.Name()].usage)
-		u.fs.PrintDefaults()
-		return "", "", err
-	}
+	pos, err := parseCommand(u.fs, args, stdout)
 	if err != nil {
 		return "", "", err
 	}
@@ -111,37 +105,45 @@ func cmdEncode(args []string, stdout, stderr io.Writer) error {
 }
 
 func cmdDecode(args []string, stdout, stderr io.Writer) error {
-	u := newUseFlags("decode")
-	modelPath, input, err := u.parse(args, stdout)
-	if err != nil {
-		return helpIsNotAnError(err)
-	}
-	m, src, err := openModelAndInput(modelPath, input, u, true)
-	if err != nil {
-		return err
-	}
-	out, err := infer.Create(*u.out, stdout, src.Len(), m.Decoder().Outputs()[0].Shape(), "x")
-	if err != nil {
-		return err
-	}
-	return out.Close(m.Decode(src, *u.batch, out, progressTo(stderr)))
+	return transform("decode", args, stdout, stderr, true, func(m *infer.Model) []int { return m.Decoder().Outputs()[0].Shape() },
+		func(m *infer.Model) func(data.Source, int, infer.Output, infer.Progress) error { return m.Decode })
 }
 
 func cmdReconstruct(args []string, stdout, stderr io.Writer) error {
-	u := newUseFlags("reconstruct")
+	return transform("reconstruct", args, stdout, stderr, false, func(m *infer.Model) []int { return m.Network().Inputs()[0].Shape() },
+		func(m *infer.Model) func(data.Source, int, infer.Output, infer.Progress) error { return m.Reconstruct })
+}
+
+// transform runs a command that maps every input row (a code for decode)
+// to a sample of outShape through the model's call.
+func transform(name string, args []string, stdout, stderr io.Writer, codes bool, outShape func(*infer.Model) []int,
+	call func(*infer.Model) func(data.Source, int, infer.Output, infer.Progress) error) error {
+	u := newUseFlags(name)
 	modelPath, input, err := u.parse(args, stdout)
 	if err != nil {
 		return helpIsNotAnError(err)
 	}
-	m, src, err := openModelAndInput(modelPath, input, u, false)
+	m, src, err := openModelAndInput(modelPath, input, u, codes)
 	if err != nil {
 		return err
 	}
-	out, err := infer.Create(*u.out, stdout, src.Len(), m.Network().Inputs()[0].Shape(), "x")
+	out, err := infer.Create(*u.out, stdout, src.Len(), outShape(m), "x")
 	if err != nil {
 		return err
 	}
-	return out.Close(m.Reconstruct(src, *u.batch, out, progressTo(stderr)))
+	return out.Close(call(m)(src, *u.batch, out, progressTo(stderr)))
+}
+
+// parseCommand parses a command's flags and positional arguments; on -h
+// it prints the command's usage and flags and returns flag.ErrHelp.
+func parseCommand(fs *flag.FlagSet, args []string, stdout io.Writer) ([]string, error) {
+	pos, err := parseArgs(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(stdout)
+		fmt.Fprintln(stdout, "usage: "+commands[fs.Name()].usage)
+		fs.PrintDefaults()
+	}
+	return pos, err
 }
 
 // helpIsNotAnError turns -h, which printed the usage, into success.
