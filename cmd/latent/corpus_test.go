@@ -164,6 +164,11 @@ func TestBadInputCorpus(t *testing.T) {
 		{"folder holds a run", []string{"run", tiny, "--train", good, "--label", "kind", "--out", trained}, "holds a run already"},
 		{"folder locked", []string{"run", tiny, "--train", good, "--label", "kind", "--out", locked}, "being written by another latent (process 1)"},
 		{"out is a file", []string{"run", tiny, "--train", good, "--label", "kind", "--out", good}, "good.csv"},
+		// Exports and imports.
+		{"export unknown part", []string{"export", modelFile, "--part", "middle", "--out", filepath.Join(work, "x.onnx")}, "unknown part"},
+		{"export without out", []string{"export", modelFile}, "--out FILE"},
+		{"export unknown format", []string{"export", modelFile, "--format", "h5", "--out", filepath.Join(work, "x.h5")}, "unknown --format"},
+		{"import wrong weights", []string{"import", "ae1", modelFile, "--out", filepath.Join(work, "imp.safetensors")}, "have shape [4 2], the model needs [784 32]"},
 		// The data formats.
 		{"csv ragged", []string{"run", tiny, "--train", file("ragged.csv", "1,2,3,4\n1,2,3\n"), "--out", filepath.Join(work, "d1")}, "ragged.csv: line 2: 3 columns, but the first line has 4"},
 		{"csv not a number", []string{"run", tiny, "--train", file("nan1.csv", "1,2,3,4\n1,2,x,4\n"), "--out", filepath.Join(work, "d2")}, `nan1.csv: line 2, column 3: "x" is not a number`},

@@ -41,6 +41,8 @@ usage:
   latent compare MODEL... --data DATA   score models side by side on the same data
   latent anomalies MODEL INPUT [flags]  flag the inputs the model reconstructs badly
   latent serve MODEL [flags]            serve the model's JSON API and the latent-space explorer
+  latent export MODEL --out FILE        write the model as ONNX (or its weights with Keras's names)
+  latent import MODEL WEIGHTS --out F   load weights trained elsewhere into a model
   latent help                           print this text
 
 RECIPE is a built-in name (see "latent recipes") or a recipe file (JSON).
@@ -98,6 +100,8 @@ func init() {
 		"compare":     {"latent compare MODEL... --data DATA [--out DIR] [--json]", cmdCompare},
 		"anomalies":   {"latent anomalies MODEL INPUT [--threshold RULE] [--labels ...] [--out DIR] [--json]", cmdAnomalies},
 		"serve":       {"latent serve MODEL [--addr 127.0.0.1:8080] [--data DATA]", cmdServe},
+		"export":      {"latent export MODEL [--format onnx|safetensors] [--part autoencoder|encoder|decoder] --out FILE", cmdExport},
+		"import":      {"latent import MODEL|RECIPE WEIGHTS.safetensors --out FILE", cmdImport},
 	}
 }
 

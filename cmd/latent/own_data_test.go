@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/latent-go/latent/safetensors"
 )
 
 // blobs writes a CSV of three clusters in 6 features, with a header and a
@@ -126,5 +128,41 @@ func TestBadDataNothingWritten(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "out")); err == nil {
 		t.Error("the output folder was made for bad data")
+	}
+}
+
+// TestExportImportRoundTrip writes a model's weights with Keras's names,
+// loads them into a fresh model of the recipe, and gets the same weights;
+// the ONNX export of each part is written too.
+func TestExportImportRoundTrip(t *testing.T) {
+	bin := binary(t)
+	dir := t.TempDir()
+	normal, _ := blobs(t, dir)
+	recipePath := filepath.Join(dir, "tab.json")
+	os.WriteFile(recipePath, []byte(`{"name": "tab", "loss": "mse", "epochs": 2, "batch_size": 32, "seed": 7, "input_shape": [6],
+		"encoder": [{"type": "Dense", "units": 2}], "decoder": [{"type": "Dense", "units": 6}]}`), 0o644)
+	latentOK(t, bin, dir, "run", recipePath, "--train", normal, "--label", "kind", "--out", "tab")
+	latentOK(t, bin, dir, "export", "tab/model.safetensors", "--format", "safetensors", "--out", "w.safetensors")
+	latentOK(t, bin, dir, "import", recipePath, "w.safetensors", "--out", "back.safetensors")
+	a, err := safetensors.ReadFile(filepath.Join(dir, "tab", "model.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := safetensors.ReadFile(filepath.Join(dir, "back.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Tensors) != 4 || len(b.Tensors) != 4 {
+		t.Fatalf("%d and %d tensors", len(a.Tensors), len(b.Tensors))
+	}
+	for name, ta := range a.Tensors {
+		for i, v := range ta.Data {
+			if b.Tensors[name].Data[i] != v {
+				t.Fatalf("%s[%d] differs after the round trip", name, i)
+			}
+		}
+	}
+	for _, part := range []string{"autoencoder", "encoder", "decoder"} {
+		latentOK(t, bin, dir, "export", "tab/model.safetensors", "--part", part, "--out", part+".onnx")
 	}
 }
