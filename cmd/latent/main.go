@@ -2,7 +2,7 @@
 //
 //	latent run RECIPE [--dataset mnist|fashion] [--epochs N] [--batch-size N] [--seed N] [--out DIR]
 //	latent summary RECIPE|MODEL_FILE
-//	latent bench RECIPE [--epochs N] [--dataset mnist|fashion] [--json] [--gemm NAME]
+//	latent bench RECIPE [--epochs N] [--threads 1,2] [--dataset mnist|fashion] [--json] [--gemm NAME]
 //	latent recipes
 package main
 
@@ -13,7 +13,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 
 	"golang.org/x/term"
@@ -314,6 +316,7 @@ func modelOrRecipe(name string) (model.Model, error) {
 func cmdBench(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	epochs := fs.Int("epochs", 5, "epochs to time; the median is reported")
+	threads := fs.String("threads", "", "thread counts to time in turn, comma-separated (e.g. 1,2); default: GOMAXPROCS")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	gemm := fs.String("gemm", "", "GEMM implementation (default: the fastest this build has; see --list)")
 	list := fs.Bool("list", false, "list the GEMM implementations and exit")
@@ -355,17 +358,53 @@ func cmdBench(args []string, stdout io.Writer) error {
 		}
 		r.Dataset = *dataset
 	}
-	rep, err := bench.Run(r, bench.Options{Epochs: *epochs, Data: data.Options{Dir: *dataDir}})
+	counts, err := threadCounts(*threads)
 	if err != nil {
 		return err
+	}
+	var reps []*bench.Report
+	for _, n := range counts {
+		prev := runtime.GOMAXPROCS(n)
+		rep, err := bench.Run(r, bench.Options{Epochs: *epochs, Data: data.Options{Dir: *dataDir}})
+		runtime.GOMAXPROCS(prev)
+		if err != nil {
+			return err
+		}
+		reps = append(reps, rep)
+		if !*asJSON {
+			rep.Print(stdout)
+		}
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		if len(reps) == 1 {
+			return enc.Encode(reps[0])
+		}
+		return enc.Encode(reps)
 	}
-	rep.Print(stdout)
+	if len(reps) > 1 {
+		for _, rep := range reps[1:] {
+			fmt.Fprintf(stdout, "%d threads: %.2fx the speed of %d\n", rep.Threads, reps[0].MedianSeconds/rep.MedianSeconds, reps[0].Threads)
+		}
+	}
 	return nil
+}
+
+// threadCounts reads --threads: "1,2,16"; empty is GOMAXPROCS.
+func threadCounts(s string) ([]int, error) {
+	if s == "" {
+		return []int{runtime.GOMAXPROCS(0)}, nil
+	}
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n <= 0 || n > 1024 {
+			return nil, usageErr("--threads takes thread counts like 1,2,16, got %q", s)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 // setData puts run's data flags into the recipe and checks it again.
