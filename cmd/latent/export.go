@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -12,8 +13,6 @@ import (
 	"github.com/latent-go/latent/onnx"
 	"github.com/latent-go/latent/safetensors"
 	"github.com/latent-go/latent/tensor"
-
-	"flag"
 )
 
 func cmdExport(args []string, stdout, _ io.Writer) error {
