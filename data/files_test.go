@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -43,7 +44,7 @@ func TestCSVGood(t *testing.T) {
 	}
 	x := readAll(t, s)
 	want := []float32{1, 2, 3, 4.5, -5, 0.6, 7, 8, 9}
-	if s.Len() != 3 || !tensor.SameShape(s.Shape(), []int{3}) || !equal(x.Data, want) {
+	if s.Len() != 3 || !tensor.SameShape(s.Shape(), []int{3}) || !slices.Equal(x.Data, want) {
 		t.Errorf("read %v %v", x.Shape, x.Data)
 	}
 	labels, classes := data.LabelsOf(s)
@@ -64,18 +65,6 @@ func TestCSVGood(t *testing.T) {
 	if err := data.ReadBatch(s, &b, []int{1, 0}); err != nil || b.Data[0] != 1.5 || b.Data[1] != 0.5 {
 		t.Errorf("rows 1, 0: %v %v", b.Data, err)
 	}
-}
-
-func equal(a, b []float32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestCSVBad: every kind of bad CSV gives one line naming the file, the
@@ -141,7 +130,7 @@ func TestNPYGood(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if x := readAll(t, s); !tensor.SameShape(s.Shape(), c.shape) || !equal(x.Data, c.want) {
+		if x := readAll(t, s); !tensor.SameShape(s.Shape(), c.shape) || !slices.Equal(x.Data, c.want) {
 			t.Errorf("%s: shape %v values %v", name, s.Shape(), x.Data)
 		}
 	}
@@ -154,7 +143,7 @@ func TestNPYGood(t *testing.T) {
 	p := filepath.Join(dir, "w.npy")
 	os.WriteFile(p, b.Bytes(), 0o644)
 	s, err := data.Open(p, data.FileOptions{})
-	if err != nil || !equal(readAll(t, s).Data, x.Data) {
+	if err != nil || !slices.Equal(readAll(t, s).Data, x.Data) {
 		t.Errorf("round trip: %v", err)
 	}
 }
@@ -334,7 +323,7 @@ func TestSplitAndWithoutClasses(t *testing.T) {
 	}
 	tr2, _, _ := data.Split(x, 0.1, 3)
 	a, b := readAll(t, tr), readAll(t, tr2)
-	if !equal(a.Data, b.Data) {
+	if !slices.Equal(a.Data, b.Data) {
 		t.Error("the same seed split differently")
 	}
 	seen := map[float32]bool{}
