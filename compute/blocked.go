@@ -180,11 +180,15 @@ func task(kern kernel, s *scratch, shared *[]float32, transA, transB bool, i0, i
 	for p0 := 0; p0 < k; p0 += slice {
 		kc := min(slice, k-p0)
 		first := p0 == 0
-		if transA {
+		// A transposed is packed when its panels serve several column
+		// panels; for one column panel, full row panels are read in place.
+		packAllA := transA && colPanels > 1
+		switch {
+		case packAllA:
 			packA(s.a, true, a, lda, i0, rows, p0, kc, mr)
-		} else if fullRows < rows {
-			// A is read in place; only a last, partial panel is packed.
-			packA(s.a, false, a, lda, i0+fullRows, rows-fullRows, p0, kc, mr)
+		case fullRows < rows:
+			// Only a last, partial panel is packed.
+			packA(s.a, transA, a, lda, i0+fullRows, rows-fullRows, p0, kc, mr)
 		}
 		packed := s.b
 		switch {
@@ -220,8 +224,10 @@ func task(kern kernel, s *scratch, shared *[]float32, transA, transB bool, i0, i
 				var ap []float32
 				rs, ps := 1, mr
 				switch {
-				case transA:
+				case packAllA:
 					ap = s.a[ip*kc*mr : (ip+1)*kc*mr]
+				case transA && im == mr:
+					ap, rs, ps = a[p0*lda+i0+ip*mr:], 1, lda
 				case im == mr:
 					ap, rs, ps = a[(i0+ip*mr)*lda+p0:], lda, 1
 				default:

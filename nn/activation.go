@@ -74,30 +74,11 @@ func (linear) Grad(z, y, dy, dz []float32) { copy(dz, dy) }
 
 type relu struct{}
 
-func (relu) Name() string { return "relu" }
-func (relu) Apply(z, y []float32) {
-	y = y[:len(z)]
-	for i, v := range z {
-		y[i] = math.Float32frombits(math.Float32bits(v) & positiveMask(v))
-	}
-}
+func (relu) Name() string         { return "relu" }
+func (relu) Apply(z, y []float32) { compute.ReLU(z, y) }
 
 // Grad follows TensorFlow's ReluGrad: the derivative is 0 at z == 0.
-func (relu) Grad(z, y, dy, dz []float32) {
-	dy, dz = dy[:len(z)], dz[:len(z)]
-	for i, v := range z {
-		dz[i] = math.Float32frombits(math.Float32bits(dy[i]) & positiveMask(v))
-	}
-}
-
-// positiveMask is all ones when v > 0 (or v is a NaN with the sign bit
-// clear) and zero otherwise, -0 included. Computed without a branch: on
-// real pre-activations the sign is unpredictable and a branch misses half
-// the time.
-func positiveMask(v float32) uint32 {
-	b := int32(math.Float32bits(v))
-	return uint32((-b & ^b) >> 31)
-}
+func (relu) Grad(z, y, dy, dz []float32) { compute.ReLUGrad(z, dy, dz) }
 
 type sigmoid struct{}
 

@@ -174,6 +174,7 @@ type convState struct {
 	cols, dCol []float32
 	gradT      []float32 // the kernel's gradient, transposed
 	byChannel  []float32 // the kernel as [C, kh*kw*filters] (kn2row form)
+	colsHold   []float32 // the input whose windows s.cols holds, whole batch
 }
 
 // addTransposed adds the rows×cols matrix t, transposed, into dst (cols×rows).
@@ -204,18 +205,7 @@ func chunk(rowsPerImage, width, batch int) int {
 
 // finish adds the bias and applies the activation to pre, writing out.
 func (c *convBase) finish(pre, out *tensor.Tensor) {
-	f := c.filters
-	b := c.bias.Value.Data
-	rows := len(pre.Data) / f
-	compute.ParallelFor(rows, rowGrain(f), func(lo, hi int) {
-		for r := lo; r < hi; r++ {
-			row := pre.Data[r*f : (r+1)*f]
-			for j := range row {
-				row[j] += b[j]
-			}
-		}
-		c.act.Apply(pre.Data[lo*f:hi*f], out.Data[lo*f:hi*f])
-	})
+	addBiasAndActivate(pre.Data, out.Data, c.bias.Value.Data, c.act)
 }
 
 // Forward implements Layer.
@@ -224,6 +214,7 @@ func (c *Conv2D) Forward(call *Call) {
 	batch := x.Rows()
 	s := c.state(call)
 	s.pre.Resize(batch, []int{c.outH, c.outW, c.filters})
+	s.colsHold = nil
 	if c.useKn2row() {
 		c.forwardKn2row(call, s)
 		c.finish(&s.pre, call.Out)
@@ -231,20 +222,32 @@ func (c *Conv2D) Forward(call *Call) {
 	}
 	g := c.g
 	p, pos := g.patch(), g.outH*g.outW
-	inSize := g.inH * g.inW * g.inC
 	n := chunk(pos, p, batch)
 	s.cols = grow(s.cols, n*pos*p)
 	for b0 := 0; b0 < batch; b0 += n {
 		b1 := min(b0+n, batch)
-		compute.ParallelFor(b1-b0, 1, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				g.im2col(x.Data[(b0+i)*inSize:(b0+i+1)*inSize], s.cols[i*pos*p:(i+1)*pos*p])
-			}
-		})
+		c.im2colImages(x, b0, b1, s.cols)
 		rows := (b1 - b0) * pos
 		compute.Sgemm(false, false, rows, c.filters, p, 1, s.cols, p, c.kernel.Value.Data, c.filters, 0, s.pre.Data[b0*pos*c.filters:], c.filters)
 	}
+	if n >= batch && call.Training {
+		// The whole batch's windows are in s.cols: Backward reads them
+		// rather than copying them again.
+		s.colsHold = x.Data
+	}
 	c.finish(&s.pre, call.Out)
+}
+
+// im2colImages writes the windows of images [b0, b1) of x into cols.
+func (c *Conv2D) im2colImages(x *tensor.Tensor, b0, b1 int, cols []float32) {
+	g := c.g
+	p, pos := g.patch(), g.outH*g.outW
+	inSize := g.inH * g.inW * g.inC
+	compute.ParallelFor(b1-b0, 1, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			g.im2col(x.Data[(b0+i)*inSize:(b0+i+1)*inSize], cols[i*pos*p:(i+1)*pos*p])
+		}
+	})
 }
 
 // Backward implements Layer.
@@ -269,27 +272,34 @@ func (c *Conv2D) Backward(call *Call) {
 		dx.Zero() // col2im adds into it
 	}
 	n := chunk(pos, p, batch)
+	held := len(s.colsHold) > 0 && len(x.Data) > 0 && &s.colsHold[0] == &x.Data[0] && n >= batch
+	s.colsHold = nil
 	s.cols = grow(s.cols, n*pos*p)
 	if dx != nil {
 		s.dCol = grow(s.dCol, n*pos*p)
 	}
-	// The kernel's gradient is summed transposed, dPreᵀ·cols, so that the
-	// large im2col matrix is read in place rather than packed.
+	// The kernel's gradient [p, f] is summed down the rows of the windows
+	// and of dPre, either as colsᵀ·dPre or, transposed, as dPreᵀ·cols when
+	// the windows are wide, so that the large im2col matrix is read in
+	// place rather than packed. Both sum each element in the same order.
+	byRows := p < narrowPatch
 	s.gradT = grow(s.gradT, f*p)
 	for b0 := 0; b0 < batch; b0 += n {
 		b1 := min(b0+n, batch)
 		rows := (b1 - b0) * pos
-		compute.ParallelFor(b1-b0, 1, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				g.im2col(x.Data[(b0+i)*inSize:(b0+i+1)*inSize], s.cols[i*pos*p:(i+1)*pos*p])
-			}
-		})
+		if !held {
+			c.im2colImages(x, b0, b1, s.cols)
+		}
 		dp := dPre.Data[b0*pos*f:]
 		beta := float32(1)
 		if b0 == 0 {
 			beta = 0
 		}
-		compute.Sgemm(true, false, f, p, rows, 1, dp, f, s.cols, p, beta, s.gradT, p)
+		if byRows {
+			compute.Sgemm(true, false, p, f, rows, 1, s.cols, p, dp, f, beta, s.gradT, f)
+		} else {
+			compute.Sgemm(true, false, f, p, rows, 1, dp, f, s.cols, p, beta, s.gradT, p)
+		}
 		if dx != nil {
 			compute.Sgemm(false, true, rows, p, f, 1, dp, f, c.kernel.Value.Data, f, 0, s.dCol, p)
 			compute.ParallelFor(b1-b0, 1, func(lo, hi int) {
@@ -299,7 +309,22 @@ func (c *Conv2D) Backward(call *Call) {
 			})
 		}
 	}
-	addTransposed(c.kernel.Grad.Data, s.gradT, f, p)
+	if byRows {
+		addInto(c.kernel.Grad.Data, s.gradT)
+	} else {
+		addTransposed(c.kernel.Grad.Data, s.gradT, f, p)
+	}
+}
+
+// narrowPatch: windows with fewer values than this (a first layer's 3x3
+// over one channel) have the kernel's gradient summed as colsᵀ·dPre.
+const narrowPatch = 16
+
+// addInto adds src into dst.
+func addInto(dst, src []float32) {
+	for i, v := range src {
+		dst[i] += v
+	}
 }
 
 // grow returns buf with at least n values.

@@ -10,13 +10,18 @@ import (
 )
 
 // BenchmarkConvLayers times one forward and one backward pass, batch 128,
-// of the convolutions in the denoise, inpaint and vae recipes.
+// of the convolutions in the conv, denoise, inpaint and vae recipes.
 func BenchmarkConvLayers(b *testing.B) {
 	cases := []struct {
 		class string
 		in    []int
 		c     convCase
 	}{
+		{"Conv2D", []int{28, 28, 1}, convCase{filters: 16, k: 3, stride: 1, padding: "same"}},
+		{"Conv2D", []int{14, 14, 16}, convCase{filters: 8, k: 3, stride: 1, padding: "same"}},
+		{"Conv2D", []int{7, 7, 8}, convCase{filters: 8, k: 3, stride: 1, padding: "same"}},
+		{"Conv2D", []int{16, 16, 8}, convCase{filters: 16, k: 3, stride: 1, padding: "valid"}},
+		{"Conv2D", []int{28, 28, 16}, convCase{filters: 1, k: 3, stride: 1, padding: "same"}},
 		{"Conv2D", []int{28, 28, 1}, convCase{filters: 32, k: 3, stride: 1, padding: "same"}},
 		{"Conv2D", []int{14, 14, 32}, convCase{filters: 32, k: 3, stride: 1, padding: "same"}},
 		{"Conv2D", []int{28, 28, 32}, convCase{filters: 1, k: 3, stride: 1, padding: "same"}},
@@ -26,7 +31,7 @@ func BenchmarkConvLayers(b *testing.B) {
 	}
 	const batch = 128
 	for _, tc := range cases {
-		name := fmt.Sprintf("%s/%dx%dx%d-%d-s%d", tc.class, tc.in[0], tc.in[1], tc.in[2], tc.c.filters, tc.c.stride)
+		name := fmt.Sprintf("%s/%dx%dx%d-%d-s%d-%s", tc.class, tc.in[0], tc.in[1], tc.in[2], tc.c.filters, tc.c.stride, tc.c.padding)
 		b.Run(name, func(b *testing.B) {
 			spec := convSpec(tc.class, tc.c)
 			spec.Activation = "relu"

@@ -144,18 +144,7 @@ func (d *Dense) Forward(c *Call) {
 	s := d.state(c)
 	s.pre.Resize(rows, []int{d.units})
 	compute.Sgemm(false, false, rows, d.units, in, 1, x.Data, in, d.kernel.Value.Data, d.units, 0, s.pre.Data, d.units)
-	b := d.bias.Value.Data
-	pre, out := s.pre.Data, c.Out.Data
-	u := d.units
-	compute.ParallelFor(rows, rowGrain(u), func(lo, hi int) {
-		for r := lo; r < hi; r++ {
-			row := pre[r*u : (r+1)*u]
-			for j := range row {
-				row[j] += b[j]
-			}
-		}
-		d.act.Apply(pre[lo*u:hi*u], out[lo*u:hi*u])
-	})
+	addBiasAndActivate(s.pre.Data, c.Out.Data, d.bias.Value.Data, d.act)
 }
 
 // Logits implements LogitLayer.
@@ -205,12 +194,7 @@ func preGradient(c *Call, act Activation, pre, dPre *tensor.Tensor) *tensor.Tens
 func addColumnSums(sums, m []float32, rows, cols int) {
 	if cols >= 64 || rows <= columnSumRows {
 		compute.ParallelFor(cols, 64, func(lo, hi int) {
-			for r := 0; r < rows; r++ {
-				row := m[r*cols : (r+1)*cols]
-				for j := lo; j < hi; j++ {
-					sums[j] += row[j]
-				}
-			}
+			compute.AddRows(sums[lo:hi], m[lo:], rows, hi-lo, cols)
 		})
 		return
 	}
@@ -218,17 +202,24 @@ func addColumnSums(sums, m []float32, rows, cols int) {
 	partial := make([]float32, pieces*cols)
 	compute.ParallelFor(rows, columnSumRows, func(lo, hi int) {
 		part := partial[(lo/columnSumRows)*cols:][:cols]
-		for r := lo; r < hi; r++ {
-			for j, v := range m[r*cols : (r+1)*cols] {
-				part[j] += v
-			}
+		compute.AddRows(part, m[lo*cols:], hi-lo, cols, cols)
+	})
+	compute.AddRows(sums, partial, pieces, cols, cols)
+}
+
+// addBiasAndActivate adds bias to each row of pre (rows of len(bias)
+// values) and writes the activation of pre into out, in parallel over the
+// rows; ReLU is fused with the bias.
+func addBiasAndActivate(pre, out, bias []float32, act Activation) {
+	u := len(bias)
+	_, isReLU := act.(relu)
+	compute.ParallelFor(len(pre)/u, rowGrain(u), func(lo, hi int) {
+		p, o := pre[lo*u:hi*u], out[lo*u:hi*u]
+		compute.AddBiasReLU(p, o, bias, isReLU)
+		if !isReLU {
+			act.Apply(p, o)
 		}
 	})
-	for p := 0; p < pieces; p++ {
-		for j, v := range partial[p*cols : (p+1)*cols] {
-			sums[j] += v
-		}
-	}
 }
 
 // columnSumRows is the number of rows one piece of a narrow column sum takes.

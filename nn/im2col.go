@@ -43,23 +43,52 @@ func (g geometry) kxRange(ox int) (lo, hi int) {
 func (g geometry) im2col(x, cols []float32) {
 	p, rowLen := g.patch(), g.kw*g.inC
 	for oy := 0; oy < g.outH; oy++ {
-		for ox := 0; ox < g.outW; ox++ {
-			row := cols[(oy*g.outW+ox)*p : (oy*g.outW+ox+1)*p]
-			lo, hi := g.kxRange(ox)
-			ix0 := ox*g.sw - g.padLeft
-			for ky := 0; ky < g.kh; ky++ {
-				dst := row[ky*rowLen : (ky+1)*rowLen]
-				iy := oy*g.sh + ky - g.padTop
-				if iy < 0 || iy >= g.inH || lo >= hi {
-					clear(dst)
+		for ky := 0; ky < g.kh; ky++ {
+			iy := oy*g.sh + ky - g.padTop
+			for ox := 0; ox < g.outW; ox++ {
+				at := (oy*g.outW+ox)*p + ky*rowLen
+				dst := cols[at : at+rowLen]
+				if iy < 0 || iy >= g.inH {
+					clearSmall(dst)
 					continue
 				}
-				clear(dst[:lo*g.inC])
+				ix0 := ox*g.sw - g.padLeft
+				lo, hi := g.kxRange(ox)
+				if lo >= hi {
+					clearSmall(dst)
+					continue
+				}
 				start := (iy*g.inW + ix0 + lo) * g.inC
-				copy(dst[lo*g.inC:hi*g.inC], x[start:start+(hi-lo)*g.inC])
-				clear(dst[hi*g.inC:])
+				clearSmall(dst[:lo*g.inC])
+				copySmall(dst[lo*g.inC:hi*g.inC], x[start:start+(hi-lo)*g.inC])
+				clearSmall(dst[hi*g.inC:])
 			}
 		}
+	}
+}
+
+// copySmall is copy for the short runs of a window row (3 values for a 3x3
+// window over one channel), where a call of the runtime's copy costs more
+// than the copying.
+func copySmall(dst, src []float32) {
+	if len(dst) > 16 {
+		copy(dst, src)
+		return
+	}
+	src = src[:len(dst)]
+	for i := range dst {
+		dst[i] = src[i]
+	}
+}
+
+// clearSmall is clear for short runs; see copySmall.
+func clearSmall(dst []float32) {
+	if len(dst) > 16 {
+		clear(dst)
+		return
+	}
+	for i := range dst {
+		dst[i] = 0
 	}
 }
 
@@ -79,12 +108,17 @@ func (g geometry) col2im(cols, dx []float32) {
 				}
 				src := row[ky*rowLen+lo*g.inC : ky*rowLen+hi*g.inC]
 				start := (iy*g.inW + ix0 + lo) * g.inC
-				dst := dx[start : start+len(src)]
-				for i, v := range src {
-					dst[i] += v
-				}
+				addSmall(dx[start:start+len(src)], src)
 			}
 		}
+	}
+}
+
+// addSmall adds src into dst, element by element.
+func addSmall(dst, src []float32) {
+	src = src[:len(dst)]
+	for i := range dst {
+		dst[i] += src[i]
 	}
 }
 
@@ -94,6 +128,10 @@ func (g geometry) col2im(cols, dx []float32) {
 // [inC, f] slice. It writes out (outH*outW rows of f values) as the sum,
 // over the offsets, of the row each window position reads at that offset.
 func (g geometry) gatherSum(z, out []float32, f int) {
+	if f == 1 {
+		g.gatherSum1(z, out)
+		return
+	}
 	zw := g.kh * g.kw * f
 	for oy := 0; oy < g.outH; oy++ {
 		for ox := 0; ox < g.outW; ox++ {
@@ -106,9 +144,7 @@ func (g geometry) gatherSum(z, out []float32, f int) {
 					ix := ox*g.sw + kx - g.padLeft
 					if iy >= 0 && iy < g.inH && ix >= 0 && ix < g.inW {
 						src := z[(iy*g.inW+ix)*zw+k*f : (iy*g.inW+ix)*zw+(k+1)*f]
-						for j := range dst {
-							dst[j] += src[j]
-						}
+						addSmall(dst, src)
 					}
 					k++
 				}
@@ -122,6 +158,10 @@ func (g geometry) gatherSum(z, out []float32, f int) {
 func (g geometry) scatter(dOut, dz []float32, f int) {
 	zw := g.kh * g.kw * f
 	clear(dz[:g.inH*g.inW*zw])
+	if f == 1 {
+		g.scatter1(dOut, dz)
+		return
+	}
 	for oy := 0; oy < g.outH; oy++ {
 		for ox := 0; ox < g.outW; ox++ {
 			src := dOut[(oy*g.outW+ox)*f : (oy*g.outW+ox+1)*f]
@@ -132,9 +172,51 @@ func (g geometry) scatter(dOut, dz []float32, f int) {
 					ix := ox*g.sw + kx - g.padLeft
 					if iy >= 0 && iy < g.inH && ix >= 0 && ix < g.inW {
 						dst := dz[(iy*g.inW+ix)*zw+k*f : (iy*g.inW+ix)*zw+(k+1)*f]
-						for j := range src {
-							dst[j] += src[j]
-						}
+						addSmall(dst, src)
+					}
+					k++
+				}
+			}
+		}
+	}
+}
+
+// gatherSum1 is gatherSum for one filter: one sum per output position, in
+// the same order.
+func (g geometry) gatherSum1(z, out []float32) {
+	taps := g.kh * g.kw
+	for oy := 0; oy < g.outH; oy++ {
+		for ox := 0; ox < g.outW; ox++ {
+			var sum float32
+			k := 0
+			for ky := 0; ky < g.kh; ky++ {
+				iy := oy*g.sh + ky - g.padTop
+				for kx := 0; kx < g.kw; kx++ {
+					ix := ox*g.sw + kx - g.padLeft
+					if iy >= 0 && iy < g.inH && ix >= 0 && ix < g.inW {
+						sum += z[(iy*g.inW+ix)*taps+k]
+					}
+					k++
+				}
+			}
+			out[oy*g.outW+ox] = sum
+		}
+	}
+}
+
+// scatter1 is scatter for one filter, on dz already zeroed.
+func (g geometry) scatter1(dOut, dz []float32) {
+	taps := g.kh * g.kw
+	for oy := 0; oy < g.outH; oy++ {
+		for ox := 0; ox < g.outW; ox++ {
+			v := dOut[oy*g.outW+ox]
+			k := 0
+			for ky := 0; ky < g.kh; ky++ {
+				iy := oy*g.sh + ky - g.padTop
+				for kx := 0; kx < g.kw; kx++ {
+					ix := ox*g.sw + kx - g.padLeft
+					if iy >= 0 && iy < g.inH && ix >= 0 && ix < g.inW {
+						dz[(iy*g.inW+ix)*taps+k] += v
 					}
 					k++
 				}

@@ -7,21 +7,17 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"sort"
-	"strconv"
 	"strings"
 
 	"golang.org/x/term"
 
 	"github.com/latent-go/latent"
-	"github.com/latent-go/latent/bench"
 	"github.com/latent-go/latent/compute"
 	"github.com/latent-go/latent/data"
 	"github.com/latent-go/latent/model"
@@ -311,100 +307,6 @@ func modelOrRecipe(name string) (model.Model, error) {
 		return nil, err
 	}
 	return r.Build()
-}
-
-func cmdBench(args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	epochs := fs.Int("epochs", 5, "epochs to time; the median is reported")
-	threads := fs.String("threads", "", "thread counts to time in turn, comma-separated (e.g. 1,2); default: GOMAXPROCS")
-	asJSON := fs.Bool("json", false, "print the report as JSON")
-	gemm := fs.String("gemm", "", "GEMM implementation (default: the fastest this build has; see --list)")
-	list := fs.Bool("list", false, "list the GEMM implementations and exit")
-	dataDir := fs.String("data-dir", "", "read the four IDX files from this folder")
-	dataset := fs.String("dataset", "", "dataset: mnist or fashion (default: the recipe's)")
-	if len(args) > 0 && (args[0] == "--list" || args[0] == "-list") {
-		*list = true
-		args = args[1:]
-	}
-	if *list || (len(args) > 0 && (args[len(args)-1] == "--list" || args[len(args)-1] == "-list")) {
-		for _, g := range compute.Implementations() {
-			fmt.Fprintln(stdout, g.Name())
-		}
-		return nil
-	}
-	name, err := parse(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		fs.SetOutput(stdout)
-		fmt.Fprintln(stdout, "usage: latent bench RECIPE [flags]")
-		fs.PrintDefaults()
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if *epochs <= 0 {
-		return usageErr("--epochs must be a positive number, got %d", *epochs)
-	}
-	if err := useGEMM(*gemm); err != nil {
-		return err
-	}
-	r, err := recipe.Load(name)
-	if err != nil {
-		return err
-	}
-	if *dataset != "" {
-		if err := checkDataset(*dataset, *dataDir); err != nil {
-			return err
-		}
-		r.Dataset = *dataset
-	}
-	counts, err := threadCounts(*threads)
-	if err != nil {
-		return err
-	}
-	var reps []*bench.Report
-	for _, n := range counts {
-		prev := runtime.GOMAXPROCS(n)
-		rep, err := bench.Run(r, bench.Options{Epochs: *epochs, Data: data.Options{Dir: *dataDir}})
-		runtime.GOMAXPROCS(prev)
-		if err != nil {
-			return err
-		}
-		reps = append(reps, rep)
-		if !*asJSON {
-			rep.Print(stdout)
-		}
-	}
-	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if len(reps) == 1 {
-			return enc.Encode(reps[0])
-		}
-		return enc.Encode(reps)
-	}
-	if len(reps) > 1 {
-		for _, rep := range reps[1:] {
-			fmt.Fprintf(stdout, "%d threads: %.2fx the speed of %d\n", rep.Threads, reps[0].MedianSeconds/rep.MedianSeconds, reps[0].Threads)
-		}
-	}
-	return nil
-}
-
-// threadCounts reads --threads: "1,2,16"; empty is GOMAXPROCS.
-func threadCounts(s string) ([]int, error) {
-	if s == "" {
-		return []int{runtime.GOMAXPROCS(0)}, nil
-	}
-	var out []int
-	for _, f := range strings.Split(s, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n <= 0 || n > 1024 {
-			return nil, usageErr("--threads takes thread counts like 1,2,16, got %q", s)
-		}
-		out = append(out, n)
-	}
-	return out, nil
 }
 
 // setData puts run's data flags into the recipe and checks it again.

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+
+	"github.com/latent-go/latent/bench"
+	"github.com/latent-go/latent/compute"
+	"github.com/latent-go/latent/data"
+	"github.com/latent-go/latent/recipe"
+)
+
+func cmdBench(args []string, stdout io.Writer) error {
+	flags := flag.NewFlagSet("bench", flag.ContinueOnError)
+	epochs := flags.Int("epochs", 5, "epochs to time; the median is reported")
+	threads := flags.String("threads", "", "thread counts to time in turn, comma-separated (e.g. 1,2); default: GOMAXPROCS")
+	asJSON := flags.Bool("json", false, "print the report as JSON")
+	gemm := flags.String("gemm", "", "GEMM implementation (default: the fastest this build has; see --list)")
+	list := flags.Bool("list", false, "list the GEMM implementations and exit")
+	dataDir := flags.String("data-dir", "", "read the four IDX files from this folder")
+	dataset := flags.String("dataset", "", "dataset: mnist or fashion (default: the recipe's)")
+	cpuProfile := flags.String("cpuprofile", "", "write a CPU profile of the timed epochs to this file (read it with go tool pprof)")
+	if len(args) > 0 && (args[0] == "--list" || args[0] == "-list") {
+		*list = true
+		args = args[1:]
+	}
+	if *list || (len(args) > 0 && (args[len(args)-1] == "--list" || args[len(args)-1] == "-list")) {
+		for _, g := range compute.Implementations() {
+			fmt.Fprintln(stdout, g.Name())
+		}
+		return nil
+	}
+	name, err := parse(flags, args)
+	if errors.Is(err, flag.ErrHelp) {
+		flags.SetOutput(stdout)
+		fmt.Fprintln(stdout, "usage: latent bench RECIPE [flags]")
+		flags.PrintDefaults()
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if *epochs <= 0 {
+		return usageErr("--epochs must be a positive number, got %d", *epochs)
+	}
+	if err := useGEMM(*gemm); err != nil {
+		return err
+	}
+	r, err := recipe.Load(name)
+	if err != nil {
+		return err
+	}
+	if *dataset != "" {
+		if err := checkDataset(*dataset, *dataDir); err != nil {
+			return err
+		}
+		r.Dataset = *dataset
+	}
+	counts, err := threadCounts(*threads)
+	if err != nil {
+		return err
+	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	var reps []*bench.Report
+	for _, n := range counts {
+		prev := runtime.GOMAXPROCS(n)
+		rep, err := bench.Run(r, bench.Options{Epochs: *epochs, Data: data.Options{Dir: *dataDir}})
+		runtime.GOMAXPROCS(prev)
+		if err != nil {
+			return err
+		}
+		reps = append(reps, rep)
+		if !*asJSON {
+			rep.Print(stdout)
+		}
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if len(reps) == 1 {
+			return enc.Encode(reps[0])
+		}
+		return enc.Encode(reps)
+	}
+	if len(reps) > 1 {
+		for _, rep := range reps[1:] {
+			fmt.Fprintf(stdout, "%d threads: %.2fx the speed of %d\n", rep.Threads, reps[0].MedianSeconds/rep.MedianSeconds, reps[0].Threads)
+		}
+	}
+	return nil
+}
+
+// threadCounts reads --threads: "1,2,16"; empty is GOMAXPROCS.
+func threadCounts(s string) ([]int, error) {
+	if s == "" {
+		return []int{runtime.GOMAXPROCS(0)}, nil
+	}
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n <= 0 || n > 1024 {
+			return nil, usageErr("--threads takes thread counts like 1,2,16, got %q", s)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// startCPUProfile writes a CPU profile to path until stop is called; it
+// refuses to overwrite a file that exists.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return nil, fmt.Errorf("--cpuprofile: %s exists; remove it or name another file", path)
+		}
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}

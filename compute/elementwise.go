@@ -1,0 +1,113 @@
+package compute
+
+import "math"
+
+// The element-wise operations of training that surround the matrix
+// products: a layer's bias and ReLU, ReLU's gradient, and the column sums
+// of a bias gradient. Each has a portable Go version (the reference) and,
+// on amd64 with AVX-512, an assembly version that computes the same bits:
+// every value goes through the same single IEEE operations in the same
+// order, 16 lanes at a time. The conformance test holds every
+// implementation to the portable one, bit for bit.
+
+// Elementwise is one implementation of the element-wise operations.
+type Elementwise interface {
+	Name() string
+	// AddBiasReLU adds bias to each row of pre (rows of len(bias) values,
+	// in place) and, when relu is set, writes max(pre, 0) into out (0 for
+	// -0; a NaN passes when its sign bit is clear, as TensorFlow's Relu).
+	AddBiasReLU(pre, out, bias []float32, relu bool)
+	// ReLUGrad sets dz[i] = dy[i] where z[i] > 0 and 0 elsewhere
+	// (TensorFlow's ReluGrad: 0 at z == 0).
+	ReLUGrad(z, dy, dz []float32)
+	// AddRows adds rows rows of width values, stride apart in m, into
+	// dst[:width], one row after another in order.
+	AddRows(dst, m []float32, rows, width, stride int)
+}
+
+var elementwise = bestElementwise()
+
+// UseElementwise makes e the implementation behind the package's
+// element-wise functions for the whole program (tests compare them).
+func UseElementwise(e Elementwise) { elementwise = e }
+
+// ElementwiseImplementations lists every element-wise implementation this
+// build offers, the default first; the last is the portable reference.
+func ElementwiseImplementations() []Elementwise {
+	return append(fastElementwise(), PortableElementwise{})
+}
+
+func bestElementwise() Elementwise { return ElementwiseImplementations()[0] }
+
+// AddBiasReLU calls the implementation in use; see Elementwise.
+func AddBiasReLU(pre, out, bias []float32, relu bool) { elementwise.AddBiasReLU(pre, out, bias, relu) }
+
+// ReLUGrad calls the implementation in use; see Elementwise.
+func ReLUGrad(z, dy, dz []float32) { elementwise.ReLUGrad(z, dy, dz) }
+
+// AddRows calls the implementation in use; see Elementwise.
+func AddRows(dst, m []float32, rows, width, stride int) {
+	elementwise.AddRows(dst, m, rows, width, stride)
+}
+
+// PortableElementwise is the Go reference of the element-wise operations.
+type PortableElementwise struct{}
+
+// Name implements Elementwise.
+func (PortableElementwise) Name() string { return "go" }
+
+// AddBiasReLU implements Elementwise.
+func (PortableElementwise) AddBiasReLU(pre, out, bias []float32, relu bool) {
+	cols := len(bias)
+	for r := 0; r+cols <= len(pre); r += cols {
+		row := pre[r : r+cols]
+		for j := range row {
+			row[j] += bias[j]
+		}
+		if relu {
+			dst := out[r : r+cols]
+			for j, v := range row {
+				dst[j] = reluValue(v)
+			}
+		}
+	}
+}
+
+// ReLUGrad implements Elementwise.
+func (PortableElementwise) ReLUGrad(z, dy, dz []float32) {
+	dy, dz = dy[:len(z)], dz[:len(z)]
+	for i, v := range z {
+		dz[i] = math.Float32frombits(math.Float32bits(dy[i]) & positiveMask(v))
+	}
+}
+
+// AddRows implements Elementwise.
+func (PortableElementwise) AddRows(dst, m []float32, rows, width, stride int) {
+	dst = dst[:width]
+	for r := 0; r < rows; r++ {
+		row := m[r*stride : r*stride+width]
+		for j, v := range row {
+			dst[j] += v
+		}
+	}
+}
+
+// ReLU sets y[i] = max(z[i], 0) as AddBiasReLU does, without a bias.
+func ReLU(z, y []float32) {
+	y = y[:len(z)]
+	for i, v := range z {
+		y[i] = reluValue(v)
+	}
+}
+
+// reluValue is max(v, 0) on the bits: v when v > 0 or v is a NaN with the
+// sign bit clear, +0 otherwise.
+func reluValue(v float32) float32 { return math.Float32frombits(math.Float32bits(v) & positiveMask(v)) }
+
+// positiveMask is all ones when v's bits, read as a signed integer, are
+// positive, zero otherwise: computed without a branch, since the sign of
+// a pre-activation is unpredictable.
+func positiveMask(v float32) uint32 {
+	b := int32(math.Float32bits(v))
+	return uint32((-b & ^b) >> 31)
+}

@@ -1,0 +1,86 @@
+//go:build amd64 && !purego
+
+package compute
+
+import "golang.org/x/sys/cpu"
+
+//go:noescape
+func addBiasReLUAVX512(pre, out, bias *float32, rows, cols int, relu bool, tail uint64)
+
+//go:noescape
+func reluGradAVX512(z, dy, dz *float32, blocks int, tail uint64)
+
+//go:noescape
+func addRowsAVX512(dst, m *float32, rows, width, stride int, tail uint64)
+
+func fastElementwise() []Elementwise {
+	if cpu.X86.HasAVX512F {
+		return []Elementwise{avx512Elementwise{}}
+	}
+	return nil
+}
+
+// avx512Elementwise runs the element-wise operations 16 lanes at a time,
+// the last few of a row under a mask.
+type avx512Elementwise struct{}
+
+func (avx512Elementwise) Name() string { return "avx512" }
+
+// tailMask has the low n%16 bits set.
+func tailMask(n int) uint64 { return 1<<(n%16) - 1 }
+
+func (avx512Elementwise) AddBiasReLU(pre, out, bias []float32, relu bool) {
+	cols := len(bias)
+	if cols == 0 || len(pre) < cols {
+		return
+	}
+	rows := len(pre) / cols
+	if cols < 16 && 16%cols == 0 && rows*cols >= 16 {
+		// Narrow rows (1, 2, 4 or 8 values) are taken 16 values at a
+		// time, against the bias repeated to 16 values.
+		var wide [16]float32
+		for j := range wide {
+			wide[j] = bias[j%cols]
+		}
+		n := rows * cols / 16 * 16
+		var o *float32
+		if relu {
+			o = &out[0]
+		}
+		addBiasReLUAVX512(&pre[0], o, &wide[0], n/16, 16, relu, 0)
+		if n < rows*cols {
+			PortableElementwise{}.AddBiasReLU(pre[n:rows*cols], tailOf(out, n, relu), bias, relu)
+		}
+		return
+	}
+	var o *float32
+	if relu {
+		o = &out[0]
+	}
+	addBiasReLUAVX512(&pre[0], o, &bias[0], rows, cols, relu, tailMask(cols))
+}
+
+// tailOf is out[n:] when relu writes out, nil otherwise.
+func tailOf(out []float32, n int, relu bool) []float32 {
+	if !relu {
+		return nil
+	}
+	return out[n:]
+}
+
+func (avx512Elementwise) ReLUGrad(z, dy, dz []float32) {
+	if len(z) == 0 {
+		return
+	}
+	dy, dz = dy[:len(z)], dz[:len(z)]
+	reluGradAVX512(&z[0], &dy[0], &dz[0], len(z)/16, tailMask(len(z)))
+}
+
+func (avx512Elementwise) AddRows(dst, m []float32, rows, width, stride int) {
+	if rows == 0 || width == 0 {
+		return
+	}
+	dst = dst[:width]
+	_ = m[(rows-1)*stride+width-1]
+	addRowsAVX512(&dst[0], &m[0], rows, width, stride, tailMask(width))
+}

@@ -1,0 +1,148 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// func addBiasReLUAVX512(pre, out, bias *float32, rows, cols int, relu bool, tail uint64)
+// For each of rows rows of cols values: pre += bias; if relu, out = the
+// signed-integer max of pre's bits and 0. The last cols%16 values of a row
+// go under the mask tail.
+TEXT ·addBiasReLUAVX512(SB), NOSPLIT, $0-56
+	MOVQ pre+0(FP), SI
+	MOVQ out+8(FP), DI
+	MOVQ bias+16(FP), R8
+	MOVQ rows+24(FP), CX
+	MOVQ cols+32(FP), DX
+	MOVBLZX relu+40(FP), R9
+	MOVQ tail+48(FP), AX
+	KMOVW AX, K1
+	VPXORD Z31, Z31, Z31
+	MOVQ DX, BX
+	SHLQ $2, BX
+biasrow:
+	TESTQ CX, CX
+	JE biasdone
+	MOVQ DX, R11
+	SHRQ $4, R11
+	MOVQ R8, R12
+	MOVQ SI, R13
+	MOVQ DI, R14
+biaschunk:
+	TESTQ R11, R11
+	JE biastail
+	VMOVUPS (R13), Z0
+	VADDPS (R12), Z0, Z0
+	VMOVUPS Z0, (R13)
+	TESTQ R9, R9
+	JE biasnext
+	VPMAXSD Z31, Z0, Z0
+	VMOVUPS Z0, (R14)
+biasnext:
+	ADDQ $64, R12
+	ADDQ $64, R13
+	ADDQ $64, R14
+	DECQ R11
+	JMP biaschunk
+biastail:
+	TESTQ AX, AX
+	JE biasrowend
+	VMOVUPS.Z (R13), K1, Z0
+	VMOVUPS.Z (R12), K1, Z1
+	VADDPS Z1, Z0, Z0
+	VMOVUPS Z0, K1, (R13)
+	TESTQ R9, R9
+	JE biasrowend
+	VPMAXSD Z31, Z0, Z0
+	VMOVUPS Z0, K1, (R14)
+biasrowend:
+	ADDQ BX, SI
+	ADDQ BX, DI
+	DECQ CX
+	JMP biasrow
+biasdone:
+	VZEROUPPER
+	RET
+
+// func reluGradAVX512(z, dy, dz *float32, blocks int, tail uint64)
+// dz = dy where z's bits, as a signed integer, are positive, else 0; for
+// blocks*16 values and then the values of the mask tail.
+TEXT ·reluGradAVX512(SB), NOSPLIT, $0-40
+	MOVQ z+0(FP), SI
+	MOVQ dy+8(FP), R8
+	MOVQ dz+16(FP), DI
+	MOVQ blocks+24(FP), CX
+	MOVQ tail+32(FP), AX
+	KMOVW AX, K1
+	VPXORD Z31, Z31, Z31
+gradloop:
+	TESTQ CX, CX
+	JE gradtail
+	VMOVUPS (SI), Z0
+	VPCMPGTD Z31, Z0, K2
+	VMOVUPS.Z (R8), K2, Z1
+	VMOVUPS Z1, (DI)
+	ADDQ $64, SI
+	ADDQ $64, R8
+	ADDQ $64, DI
+	DECQ CX
+	JMP gradloop
+gradtail:
+	TESTQ AX, AX
+	JE graddone
+	VMOVUPS.Z (SI), K1, Z0
+	VPCMPGTD Z31, Z0, K1, K2
+	VMOVUPS.Z (R8), K2, Z1
+	VMOVUPS Z1, K1, (DI)
+graddone:
+	VZEROUPPER
+	RET
+
+// func addRowsAVX512(dst, m *float32, rows, width, stride int, tail uint64)
+// dst[:width] += each of rows rows of m (stride floats apart), in order,
+// 16 columns at a time and the last width%16 under the mask tail.
+TEXT ·addRowsAVX512(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ m+8(FP), SI
+	MOVQ rows+16(FP), DX
+	MOVQ width+24(FP), R11
+	MOVQ stride+32(FP), BX
+	MOVQ tail+40(FP), AX
+	KMOVW AX, K1
+	SHLQ $2, BX
+	SHRQ $4, R11
+rowschunk:
+	TESTQ R11, R11
+	JE rowstail
+	VMOVUPS (DI), Z0
+	MOVQ SI, R12
+	MOVQ DX, CX
+rowsloop:
+	TESTQ CX, CX
+	JE rowsstore
+	VADDPS (R12), Z0, Z0
+	ADDQ BX, R12
+	DECQ CX
+	JMP rowsloop
+rowsstore:
+	VMOVUPS Z0, (DI)
+	ADDQ $64, DI
+	ADDQ $64, SI
+	DECQ R11
+	JMP rowschunk
+rowstail:
+	TESTQ AX, AX
+	JE rowsdone
+	VMOVUPS.Z (DI), K1, Z0
+	MOVQ DX, CX
+rowstailloop:
+	TESTQ CX, CX
+	JE rowstailstore
+	VMOVUPS.Z (SI), K1, Z1
+	VADDPS Z1, Z0, Z0
+	ADDQ BX, SI
+	DECQ CX
+	JMP rowstailloop
+rowstailstore:
+	VMOVUPS Z0, K1, (DI)
+rowsdone:
+	VZEROUPPER
+	RET

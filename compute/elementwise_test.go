@@ -1,0 +1,96 @@
+package compute_test
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/latent-go/latent/compute"
+)
+
+// specialValues are mixed into the random inputs: the element-wise
+// kernels must agree with the portable ones on them too.
+var specialValues = []float32{0, float32(math.Copysign(0, -1)), 1e-42, -1e-42, float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), -float32(math.NaN())}
+
+func randomValues(rng *rand.Rand, n int) []float32 {
+	v := make([]float32, n)
+	for i := range v {
+		if rng.IntN(8) == 0 {
+			v[i] = specialValues[rng.IntN(len(specialValues))]
+			continue
+		}
+		v[i] = float32(rng.NormFloat64())
+	}
+	return v
+}
+
+// sameBits: the same bits, or both NaN (which NaN an addition of two NaNs
+// passes on depends on the order of its operands, which the Go compiler
+// may swap).
+func sameBits(a, b []float32) bool {
+	return slices.EqualFunc(a, b, func(x, y float32) bool {
+		return math.Float32bits(x) == math.Float32bits(y) || x != x && y != y
+	})
+}
+
+// TestElementwiseConforms holds every element-wise implementation to the
+// portable one, bit for bit, on rows of every width from 1 to 70 (masked
+// tails, the narrow-row path) and on special values.
+func TestElementwiseConforms(t *testing.T) {
+	ref := compute.PortableElementwise{}
+	for _, e := range compute.ElementwiseImplementations() {
+		t.Run(e.Name(), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(5, 6))
+			for cols := 1; cols <= 70; cols++ {
+				for _, rows := range []int{1, 3, 17} {
+					for _, relu := range []bool{false, true} {
+						pre, bias := randomValues(rng, rows*cols), randomValues(rng, cols)
+						wantPre, gotPre := slices.Clone(pre), slices.Clone(pre)
+						wantOut, gotOut := make([]float32, len(pre)), make([]float32, len(pre))
+						ref.AddBiasReLU(wantPre, wantOut, bias, relu)
+						e.AddBiasReLU(gotPre, gotOut, bias, relu)
+						if !sameBits(wantPre, gotPre) || !sameBits(wantOut, gotOut) {
+							t.Fatalf("AddBiasReLU %d×%d relu=%v: got %v %v, want %v %v", rows, cols, relu, gotPre, gotOut, wantPre, wantOut)
+						}
+					}
+					z, dy := randomValues(rng, rows*cols), randomValues(rng, rows*cols)
+					want, got := make([]float32, len(z)), make([]float32, len(z))
+					ref.ReLUGrad(z, dy, want)
+					e.ReLUGrad(z, dy, got)
+					if !sameBits(want, got) {
+						t.Fatalf("ReLUGrad of %d values: got %v, want %v", len(z), got, want)
+					}
+					stride := cols + rng.IntN(3)
+					m := randomValues(rng, (rows-1)*stride+cols)
+					sumsWant := randomValues(rng, cols)
+					sumsGot := slices.Clone(sumsWant)
+					ref.AddRows(sumsWant, m, rows, cols, stride)
+					e.AddRows(sumsGot, m, rows, cols, stride)
+					if !sameBits(sumsWant, sumsGot) {
+						t.Fatalf("AddRows %d×%d stride %d: got %v, want %v", rows, cols, stride, sumsGot, sumsWant)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestReLUValues pins the portable reference itself: max(z, 0), -0 to +0,
+// and TensorFlow's zero gradient at z == 0.
+func TestReLUValues(t *testing.T) {
+	pre := []float32{-2, 0, 3, float32(math.Copysign(0, -1))}
+	out := make([]float32, 4)
+	compute.PortableElementwise{}.AddBiasReLU(pre, out, []float32{1, 0}, true)
+	if want := []float32{-1, 0, 4, 0}; !sameBits(pre, want) {
+		t.Errorf("pre after the bias: %v, want %v", pre, want)
+	}
+	if want := []float32{0, 0, 4, 0}; !sameBits(out, want) {
+		t.Errorf("relu: %v, want %v", out, want)
+	}
+	dz := make([]float32, 3)
+	compute.PortableElementwise{}.ReLUGrad([]float32{-1, 0, 2}, []float32{5, 6, 7}, dz)
+	if want := []float32{0, 0, 7}; !sameBits(dz, want) {
+		t.Errorf("relu gradient: %v, want %v", dz, want)
+	}
+}
