@@ -16,11 +16,13 @@ import (
 // threads, so results are bit-identical for any GOMAXPROCS.
 type Blocked struct {
 	kern kernel
-	// narrow, when set, serves products at most narrow.nr columns wide,
-	// which kern's wider tiles would mostly pad (convolutions with 8 or 16
-	// filters). Both kernels sum every element in the same order, with one
-	// FMA per term, so the choice changes the speed, not the bits.
-	narrow *kernel
+	// narrower lists, narrowest first, kernels with kern's rows and fewer
+	// columns: they serve products that narrow (convolutions with 8 or
+	// 16 filters), which kern's wider tiles would mostly pad, and the
+	// last, partial column panel of a wider product. Every kernel sums
+	// each element in the same order, with one FMA per term, so the
+	// choice changes the speed, not the bits.
+	narrower []kernel
 }
 
 // NewBlocked returns Blocked with the fastest micro-kernel this processor
@@ -28,11 +30,17 @@ type Blocked struct {
 func NewBlocked() *Blocked { return BlockedKernels()[0] }
 
 // pick chooses the kernel for a product n columns wide.
-func (g *Blocked) pick(n int) kernel {
-	if g.narrow != nil && n <= g.narrow.nr {
-		return *g.narrow
+func (g *Blocked) pick(n int) kernel { return g.fitting(g.kern, n) }
+
+// fitting is the narrowest kernel with kern's rows and at least n columns,
+// or kern.
+func (g *Blocked) fitting(kern kernel, n int) kernel {
+	for _, k := range g.narrower {
+		if n <= k.nr && k.nr < kern.nr {
+			return k
+		}
 	}
-	return g.kern
+	return kern
 }
 
 // NewPortable returns Blocked with the portable Go micro-kernel: the
@@ -43,13 +51,8 @@ func NewPortable() *Blocked { return &Blocked{kern: portableKernel} }
 // first, each as a ready GEMM, so tests and benchmarks cover all of them.
 func BlockedKernels() []*Blocked {
 	var out []*Blocked
-	ks := availableKernels()
-	for i, k := range ks {
-		b := &Blocked{kern: k}
-		if i+1 < len(ks) && ks[i+1].nr < k.nr {
-			b.narrow = &ks[i+1]
-		}
-		out = append(out, b)
+	for _, k := range availableKernels() {
+		out = append(out, &Blocked{kern: k, narrower: narrowerKernels(k)})
 	}
 	return append(out, NewPortable())
 }
@@ -138,7 +141,7 @@ func (g *Blocked) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []flo
 		for t := lo; t < hi; t++ {
 			i0 := (t / nTasks) * mc
 			j0 := (t % nTasks) * nc
-			task(kern, s, shared, transA, transB, i0, min(i0+mc, m), j0, min(j0+nc, n), n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+			g.task(kern, s, shared, transA, transB, i0, min(i0+mc, m), j0, min(j0+nc, n), n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		}
 	})
 }
@@ -170,9 +173,14 @@ func packAllB(nr int, transB bool, b []float32, ldb, n, k int) *[]float32 {
 }
 
 // task computes rows [i0,i1) and columns [j0,j1) of C.
-func task(kern kernel, s *scratch, shared *[]float32, transA, transB bool, i0, i1, j0, j1, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+func (g *Blocked) task(kern kernel, s *scratch, shared *[]float32, transA, transB bool, i0, i1, j0, j1, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	mr, nr := kern.mr, kern.nr
 	rows, cols := i1-i0, j1-j0
+	// tail is the kernel for a last, partial column panel of B in place.
+	tail := kern
+	if !transB && cols%nr != 0 {
+		tail = g.fitting(kern, cols%nr)
+	}
 	rowPanels := (rows + mr - 1) / mr
 	colPanels := (cols + nr - 1) / nr
 	fullRows := rows / mr * mr
@@ -193,10 +201,11 @@ func task(kern kernel, s *scratch, shared *[]float32, transA, transB bool, i0, i
 		packed := s.b
 		switch {
 		case !transB:
-			// Full panels are read in place; only a last, partial panel
-			// is packed.
-			if full := cols / nr * nr; full < cols {
-				packB(s.b, false, b, ldb, j0+full, cols-full, p0, kc, nr)
+			// Full panels are read in place, and a last, partial panel
+			// too when a narrower kernel fits it exactly; otherwise it is
+			// packed to that kernel's width.
+			if full := cols / nr * nr; full < cols && cols-full != tail.nr {
+				packB(s.b, false, b, ldb, j0+full, cols-full, p0, kc, tail.nr)
 			}
 		case shared != nil:
 			nPad := (n + nr - 1) / nr * nr
@@ -209,13 +218,17 @@ func task(kern kernel, s *scratch, shared *[]float32, transA, transB bool, i0, i
 		accumulate := !first || beta == 1
 		for jp := 0; jp < colPanels; jp++ {
 			jn := min(nr, cols-jp*nr)
+			kj := kern
+			if jn < nr {
+				kj = tail
+			}
 			var bp []float32
 			bs := nr
 			switch {
-			case !transB && jn == nr:
+			case !transB && jn == kj.nr:
 				bp, bs = b[p0*ldb+j0+jp*nr:], ldb
 			case !transB:
-				bp = s.b[:kc*nr]
+				bp, bs = s.b[:kc*kj.nr], kj.nr
 			default:
 				bp = packed[jp*kc*nr : (jp+1)*kc*nr]
 			}
@@ -233,14 +246,14 @@ func task(kern kernel, s *scratch, shared *[]float32, transA, transB bool, i0, i
 				default:
 					ap = s.a[:kc*mr]
 				}
-				if direct && im == mr && jn == nr {
-					kern.run(kc, ap, rs, ps, bp, bs, c[(i0+ip*mr)*ldc+j0+jp*nr:], ldc, accumulate)
+				if direct && im == mr && jn == kj.nr {
+					kj.run(kc, ap, rs, ps, bp, bs, c[(i0+ip*mr)*ldc+j0+jp*nr:], ldc, accumulate)
 					continue
 				}
-				kern.run(kc, ap, rs, ps, bp, bs, s.tile, nr, false)
+				kj.run(kc, ap, rs, ps, bp, bs, s.tile, kj.nr, false)
 				for i := 0; i < im; i++ {
 					crow := c[(i0+ip*mr+i)*ldc+j0+jp*nr:]
-					trow := s.tile[i*nr : i*nr+jn]
+					trow := s.tile[i*kj.nr : i*kj.nr+jn]
 					switch {
 					case !first:
 						for j, t := range trow {

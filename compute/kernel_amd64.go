@@ -18,7 +18,33 @@ func kernelAVX2(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, 
 //go:noescape
 func kernelAVX512(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool)
 
+// kernelAVX512x16 and kernelAVX512x8 are kernelAVX512's narrower
+// siblings, 12×16 and 12×8, for products and last column panels that
+// narrow: the same rows, so they read the same A panels.
+//
+//go:noescape
+func kernelAVX512x16(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool)
+
+//go:noescape
+func kernelAVX512x8(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool)
+
 var microKernel = best(availableKernels())
+
+// narrowerKernels lists, narrowest first, the kernels with k's rows and
+// fewer columns.
+func narrowerKernels(k kernel) []kernel {
+	if k.name != "avx512" {
+		return nil
+	}
+	return []kernel{
+		{name: "avx512x8", mr: 12, nr: 8, run: func(kc int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, acc bool) {
+			kernelAVX512x8(kc, &a[0], rs, ps, &b[0], bs, &c[0], ldc, acc)
+		}},
+		{name: "avx512x16", mr: 12, nr: 16, run: func(kc int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, acc bool) {
+			kernelAVX512x16(kc, &a[0], rs, ps, &b[0], bs, &c[0], ldc, acc)
+		}},
+	}
+}
 
 // availableKernels lists the assembly kernels this processor runs, best first.
 func availableKernels() []kernel {

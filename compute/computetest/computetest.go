@@ -14,7 +14,7 @@ import (
 )
 
 // Sizes are the odd and even matrix sizes the suite covers.
-var Sizes = []int{1, 2, 7, 16, 33, 64, 100, 257}
+var Sizes = []int{1, 2, 7, 8, 16, 33, 40, 48, 64, 100, 257}
 
 // TestSgemm compares g with the float64 reference on every combination of
 // transposes, odd sizes, padded strides and alpha/beta values.
