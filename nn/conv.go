@@ -223,6 +223,12 @@ func (c *Conv2D) Forward(call *Call) {
 	g := c.g
 	p, pos := g.patch(), g.outH*g.outW
 	n := chunk(pos, p, batch)
+	// In training, the whole batch's windows are kept for Backward when
+	// they fit in holdValues.
+	hold := call.Training && batch*pos*p <= holdValues
+	if hold {
+		n = batch
+	}
 	s.cols = grow(s.cols, n*pos*p)
 	for b0 := 0; b0 < batch; b0 += n {
 		b1 := min(b0+n, batch)
@@ -230,9 +236,7 @@ func (c *Conv2D) Forward(call *Call) {
 		rows := (b1 - b0) * pos
 		compute.Sgemm(false, false, rows, c.filters, p, 1, s.cols, p, c.kernel.Value.Data, c.filters, 0, s.pre.Data[b0*pos*c.filters:], c.filters)
 	}
-	if n >= batch && call.Training {
-		// The whole batch's windows are in s.cols: Backward reads them
-		// rather than copying them again.
+	if hold {
 		s.colsHold = x.Data
 	}
 	c.finish(&s.pre, call.Out)
@@ -271,10 +275,14 @@ func (c *Conv2D) Backward(call *Call) {
 	if dx != nil {
 		dx.Zero() // col2im adds into it
 	}
+	// The kernel's gradient is summed over the batch in chunks of n
+	// images, whose sizes fix the order of the sums.
 	n := chunk(pos, p, batch)
-	held := len(s.colsHold) > 0 && len(x.Data) > 0 && &s.colsHold[0] == &x.Data[0] && n >= batch
+	held := len(s.colsHold) > 0 && len(x.Data) > 0 && &s.colsHold[0] == &x.Data[0] && len(s.cols) >= batch*pos*p
 	s.colsHold = nil
-	s.cols = grow(s.cols, n*pos*p)
+	if !held {
+		s.cols = grow(s.cols, n*pos*p)
+	}
 	if dx != nil {
 		s.dCol = grow(s.dCol, n*pos*p)
 	}
@@ -287,7 +295,10 @@ func (c *Conv2D) Backward(call *Call) {
 	for b0 := 0; b0 < batch; b0 += n {
 		b1 := min(b0+n, batch)
 		rows := (b1 - b0) * pos
-		if !held {
+		cols := s.cols
+		if held {
+			cols = s.cols[b0*pos*p:]
+		} else {
 			c.im2colImages(x, b0, b1, s.cols)
 		}
 		dp := dPre.Data[b0*pos*f:]
@@ -296,9 +307,9 @@ func (c *Conv2D) Backward(call *Call) {
 			beta = 0
 		}
 		if byRows {
-			compute.Sgemm(true, false, p, f, rows, 1, s.cols, p, dp, f, beta, s.gradT, f)
+			compute.Sgemm(true, false, p, f, rows, 1, cols, p, dp, f, beta, s.gradT, f)
 		} else {
-			compute.Sgemm(true, false, f, p, rows, 1, dp, f, s.cols, p, beta, s.gradT, p)
+			compute.Sgemm(true, false, f, p, rows, 1, dp, f, cols, p, beta, s.gradT, p)
 		}
 		if dx != nil {
 			compute.Sgemm(false, true, rows, p, f, 1, dp, f, c.kernel.Value.Data, f, 0, s.dCol, p)
@@ -315,6 +326,10 @@ func (c *Conv2D) Backward(call *Call) {
 		addTransposed(c.kernel.Grad.Data, s.gradT, f, p)
 	}
 }
+
+// holdValues is the most values of windows a Conv2D keeps from Forward
+// for Backward: 32 MB.
+const holdValues = 1 << 23
 
 // narrowPatch: windows with fewer values than this (a first layer's 3x3
 // over one channel) have the kernel's gradient summed as colsᵀ·dPre.
