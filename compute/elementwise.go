@@ -23,6 +23,11 @@ type Elementwise interface {
 	// AddRows adds rows rows of width values, stride apart in m, into
 	// dst[:width], one row after another in order.
 	AddRows(dst, m []float32, rows, width, stride int)
+	// MaxWindow sets best to the largest of the len(best) values that
+	// start at each offset of offs in x, channel by channel, and arg to
+	// the index in x it was found at: the first of offs on ties, and a
+	// NaN never wins over an earlier value. offs is not empty.
+	MaxWindow(x []float32, offs []int32, best []float32, arg []int32)
 }
 
 var elementwise = bestElementwise()
@@ -44,6 +49,11 @@ func AddBiasReLU(pre, out, bias []float32, relu bool) { elementwise.AddBiasReLU(
 
 // ReLUGrad calls the implementation in use; see Elementwise.
 func ReLUGrad(z, dy, dz []float32) { elementwise.ReLUGrad(z, dy, dz) }
+
+// MaxWindow calls the implementation in use; see Elementwise.
+func MaxWindow(x []float32, offs []int32, best []float32, arg []int32) {
+	elementwise.MaxWindow(x, offs, best, arg)
+}
 
 // AddRows calls the implementation in use; see Elementwise.
 func AddRows(dst, m []float32, rows, width, stride int) {
@@ -90,6 +100,34 @@ func (PortableElementwise) AddRows(dst, m []float32, rows, width, stride int) {
 			dst[j] += v
 		}
 	}
+}
+
+// MaxWindow implements Elementwise. The comparison selects without a
+// branch: which value wins is as unpredictable as the data.
+func (PortableElementwise) MaxWindow(x []float32, offs []int32, best []float32, arg []int32) {
+	arg = arg[:len(best)]
+	base := int(offs[0])
+	copy(best, x[base:base+len(best)])
+	for ch := range arg {
+		arg[ch] = int32(base + ch)
+	}
+	for _, o := range offs[1:] {
+		base := int(o)
+		for ch, v := range x[base : base+len(best)] {
+			m := greaterMask(v, best[ch])
+			best[ch] = math.Float32frombits(math.Float32bits(v)&m | math.Float32bits(best[ch])&^m)
+			arg[ch] = int32(uint32(base+ch)&m | uint32(arg[ch])&^m)
+		}
+	}
+}
+
+// greaterMask is all ones when a > b and zero otherwise (NaNs compare false).
+func greaterMask(a, b float32) uint32 {
+	var gt uint32
+	if a > b {
+		gt = 1
+	}
+	return -gt
 }
 
 // ReLU sets y[i] = max(z[i], 0) as AddBiasReLU does, without a bias.

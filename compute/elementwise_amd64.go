@@ -13,6 +13,12 @@ func reluGradAVX512(z, dy, dz *float32, blocks int, tail uint64)
 //go:noescape
 func addRowsAVX512(dst, m *float32, rows, width, stride int, tail uint64)
 
+//go:noescape
+func maxWindowAVX512(x *float32, offs *int32, nOffs int, best *float32, arg *int32, chunks int, tail uint64, lanes *int32)
+
+// lanes is 0, 1, ..., 15: the channel offsets within a vector.
+var lanes = [16]int32{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}
+
 func fastElementwise() []Elementwise {
 	if cpu.X86.HasAVX512F {
 		return []Elementwise{avx512Elementwise{}}
@@ -83,4 +89,16 @@ func (avx512Elementwise) AddRows(dst, m []float32, rows, width, stride int) {
 	dst = dst[:width]
 	_ = m[(rows-1)*stride+width-1]
 	addRowsAVX512(&dst[0], &m[0], rows, width, stride, tailMask(width))
+}
+
+func (avx512Elementwise) MaxWindow(x []float32, offs []int32, best []float32, arg []int32) {
+	c := len(best)
+	if c == 0 {
+		return
+	}
+	arg = arg[:c]
+	for _, o := range offs {
+		_ = x[int(o)+c-1]
+	}
+	maxWindowAVX512(&x[0], &offs[0], len(offs), &best[0], &arg[0], c/16, tailMask(c), &lanes[0])
 }

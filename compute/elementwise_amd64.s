@@ -146,3 +146,77 @@ rowstailstore:
 rowsdone:
 	VZEROUPPER
 	RET
+
+// func maxWindowAVX512(x *float32, offs *int32, nOffs int, best *float32, arg *int32, chunks int, tail uint64, lanes *int32)
+// For chunks blocks of 16 channels and then the channels of the mask
+// tail: best = the first value at x[offs[0]+ch], replaced by each later
+// offset's value that is greater (ordered: a NaN never wins); arg = the
+// index of the value kept.
+TEXT ·maxWindowAVX512(SB), NOSPLIT, $0-64
+	MOVQ x+0(FP), SI
+	MOVQ offs+8(FP), R8
+	MOVQ nOffs+16(FP), R9
+	MOVQ best+24(FP), DI
+	MOVQ arg+32(FP), R10
+	MOVQ chunks+40(FP), R11
+	MOVQ tail+48(FP), AX
+	MOVQ lanes+56(FP), BX
+	KMOVW AX, K1
+	VMOVDQU32 (BX), Z30
+	XORQ R12, R12
+poolchunk:
+	TESTQ R11, R11
+	JE pooltail
+	MOVLQSX (R8), R13
+	ADDQ R12, R13
+	VMOVUPS (SI)(R13*4), Z0
+	VPBROADCASTD R13, Z1
+	VPADDD Z30, Z1, Z1
+	MOVQ $1, CX
+poolnext:
+	CMPQ CX, R9
+	JGE poolstore
+	MOVLQSX (R8)(CX*4), R13
+	ADDQ R12, R13
+	VMOVUPS (SI)(R13*4), Z2
+	VCMPPS $0x1e, Z0, Z2, K2
+	VMOVAPS Z2, K2, Z0
+	VPBROADCASTD R13, Z3
+	VPADDD Z30, Z3, Z3
+	VMOVDQA32 Z3, K2, Z1
+	INCQ CX
+	JMP poolnext
+poolstore:
+	VMOVUPS Z0, (DI)(R12*4)
+	VMOVDQU32 Z1, (R10)(R12*4)
+	ADDQ $16, R12
+	DECQ R11
+	JMP poolchunk
+pooltail:
+	TESTQ AX, AX
+	JE pooldone
+	MOVLQSX (R8), R13
+	ADDQ R12, R13
+	VMOVUPS.Z (SI)(R13*4), K1, Z0
+	VPBROADCASTD R13, Z1
+	VPADDD Z30, Z1, Z1
+	MOVQ $1, CX
+pooltailnext:
+	CMPQ CX, R9
+	JGE pooltailstore
+	MOVLQSX (R8)(CX*4), R13
+	ADDQ R12, R13
+	VMOVUPS.Z (SI)(R13*4), K1, Z2
+	VCMPPS $0x1e, Z0, Z2, K1, K2
+	VMOVAPS Z2, K2, Z0
+	VPBROADCASTD R13, Z3
+	VPADDD Z30, Z3, Z3
+	VMOVDQA32 Z3, K2, Z1
+	INCQ CX
+	JMP pooltailnext
+pooltailstore:
+	VMOVUPS Z0, K1, (DI)(R12*4)
+	VMOVDQU32 Z1, K1, (R10)(R12*4)
+pooldone:
+	VZEROUPPER
+	RET

@@ -2,7 +2,6 @@ package nn
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 
 	"github.com/latent-go/latent/compute"
@@ -114,12 +113,13 @@ func (l *MaxPooling2D) Forward(c *Call) {
 	}
 	s.argmax = s.argmax[:batch*outSize]
 	compute.ParallelFor(batch, 1, func(lo, hi int) {
+		offs := make([]int32, 0, g.kh*g.kw)
 		for b := lo; b < hi; b++ {
 			xs := x.Data[b*inSize : (b+1)*inSize]
 			for oy := 0; oy < g.outH; oy++ {
 				for ox := 0; ox < g.outW; ox++ {
 					o := b*outSize + (oy*g.outW+ox)*g.inC
-					l.poolWindow(xs, oy, ox, c.Out.Data[o:o+g.inC], s.argmax[o:o+g.inC])
+					l.poolWindow(xs, oy, ox, c.Out.Data[o:o+g.inC], s.argmax[o:o+g.inC], offs)
 				}
 			}
 		}
@@ -128,12 +128,10 @@ func (l *MaxPooling2D) Forward(c *Call) {
 
 // poolWindow writes the maximum of each channel over the window at output
 // position (oy, ox), and where it was found: the first one, in the window's
-// row-major order, on ties. The window's pixels are visited whole, all
-// channels at once, and the comparison selects without a branch: which
-// value wins is as unpredictable as the data.
-func (l *MaxPooling2D) poolWindow(xs []float32, oy, ox int, best []float32, arg []int32) {
+// row-major order, on ties. offs is room for the window's pixel offsets.
+func (l *MaxPooling2D) poolWindow(xs []float32, oy, ox int, best []float32, arg []int32, offs []int32) {
 	g := l.g
-	first := true
+	offs = offs[:0]
 	for ky := 0; ky < g.kh; ky++ {
 		iy := oy*g.sh + ky - g.padTop
 		if iy < 0 || iy >= g.inH {
@@ -144,32 +142,10 @@ func (l *MaxPooling2D) poolWindow(xs []float32, oy, ox int, best []float32, arg 
 			if ix < 0 || ix >= g.inW {
 				continue
 			}
-			base := (iy*g.inW + ix) * g.inC
-			src := xs[base : base+len(best)]
-			if first {
-				copy(best, src)
-				for ch := range arg {
-					arg[ch] = int32(base + ch)
-				}
-				first = false
-				continue
-			}
-			for ch, v := range src {
-				m := greaterMask(v, best[ch])
-				best[ch] = math.Float32frombits(math.Float32bits(v)&m | math.Float32bits(best[ch])&^m)
-				arg[ch] = int32(uint32(base+ch)&m | uint32(arg[ch])&^m)
-			}
+			offs = append(offs, int32((iy*g.inW+ix)*g.inC))
 		}
 	}
-}
-
-// greaterMask is all ones when a > b and zero otherwise (NaNs compare false).
-func greaterMask(a, b float32) uint32 {
-	var gt uint32
-	if a > b {
-		gt = 1
-	}
-	return -gt
+	compute.MaxWindow(xs, offs, best, arg)
 }
 
 // Backward implements Layer: each output's gradient goes to the input it
