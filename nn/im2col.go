@@ -1,5 +1,7 @@
 package nn
 
+import "github.com/latent-go/latent/compute"
+
 // geometry describes a 2-d convolution window sliding over an NHWC image:
 // an inH×inW×inC input read by kh×kw windows with strides sh, sw and
 // padBefore rows/columns of zeros above/left, giving outH×outW positions.
@@ -114,8 +116,13 @@ func (g geometry) col2im(cols, dx []float32) {
 	}
 }
 
-// addSmall adds src into dst, element by element.
+// addSmall adds src into dst, element by element: in Go for short runs,
+// through the compute seam's vector kernels for longer ones.
 func addSmall(dst, src []float32) {
+	if len(dst) >= 16 {
+		compute.AddRows(dst, src, 1, len(dst), len(dst))
+		return
+	}
 	src = src[:len(dst)]
 	for i := range dst {
 		dst[i] += src[i]

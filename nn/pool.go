@@ -256,11 +256,14 @@ func (l *UpSampling2D) Backward(c *Call) {
 		for b := lo; b < hi; b++ {
 			ds := dx.Data[b*h*w*ch:]
 			gs := c.GradOut.Data[b*oh*ow*ch:]
-			for oy := 0; oy < oh; oy++ {
-				for ox := 0; ox < ow; ox++ {
-					dst := ds[((oy/l.sh)*w+ox/l.sw)*ch:]
-					for k, v := range gs[(oy*ow+ox)*ch : (oy*ow+ox+1)*ch] {
-						dst[k] += v
+			// Each input pixel sums its sh×sw block of the output's
+			// gradient in the output's row-major order; the sw values of
+			// one block row are adjacent.
+			for iy := 0; iy < h; iy++ {
+				for ix := 0; ix < w; ix++ {
+					dst := ds[(iy*w+ix)*ch : (iy*w+ix+1)*ch]
+					for dy := 0; dy < l.sh; dy++ {
+						compute.AddRows(dst, gs[((iy*l.sh+dy)*ow+ix*l.sw)*ch:], l.sw, ch, ch)
 					}
 				}
 			}
