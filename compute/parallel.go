@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // ParallelFor calls fn on the ranges [lo, hi) that cover [0, n) in pieces of
@@ -29,11 +30,11 @@ func ParallelFor(n, grain int, fn func(lo, hi int)) {
 		}
 		return
 	}
-	j := &job{fn: fn, n: n, grain: grain, pieces: pieces}
-	j.wg.Add(pieces)
+	j := &job{fn: fn, n: n, grain: grain, pieces: pieces, done: make(chan struct{})}
+	j.left.Store(int64(pieces))
 	thePool.offer(j, workers-1)
 	j.work()
-	j.wg.Wait()
+	j.wait()
 }
 
 // Pieces is the number of ranges ParallelFor(n, grain, ...) calls fn on;
@@ -45,13 +46,21 @@ func Pieces(n, grain int) int {
 	return (n + grain - 1) / grain
 }
 
+// spinTime is how long a helper that ran out of work, or a caller waiting
+// for the last pieces, keeps polling before it sleeps. Waking a sleeping
+// thread takes tens of microseconds on a virtual machine, as long as a
+// whole small matrix product, and training calls ParallelFor again within
+// microseconds; OpenMP runtimes spin for the same reason.
+const spinTime = 200 * time.Microsecond
+
 // job is one ParallelFor call: its pieces are taken in turn by whoever
 // works on it.
 type job struct {
 	fn               func(lo, hi int)
 	n, grain, pieces int
 	next             atomic.Int64
-	wg               sync.WaitGroup
+	left             atomic.Int64  // pieces not finished yet
+	done             chan struct{} // closed when left reaches 0
 }
 
 // work takes pieces until none is left.
@@ -63,7 +72,21 @@ func (j *job) work() {
 		}
 		lo := p * j.grain
 		j.fn(lo, min(lo+j.grain, j.n))
-		j.wg.Done()
+		if j.left.Add(-1) == 0 {
+			close(j.done)
+		}
+	}
+}
+
+// wait returns when every piece is finished: it polls for spinTime, then
+// sleeps until the last piece closes done.
+func (j *job) wait() {
+	deadline := time.Now().Add(spinTime)
+	for i := 0; j.left.Load() > 0; i++ {
+		if i%64 == 63 && time.Now().After(deadline) {
+			<-j.done
+			return
+		}
 	}
 }
 
@@ -71,7 +94,10 @@ func (j *job) work() {
 type pool struct {
 	mu      sync.Mutex
 	helpers int
-	jobs    chan *job
+	// active is how many helpers the latest call wanted: helpers beyond it
+	// (after GOMAXPROCS went down) sleep rather than poll.
+	active atomic.Int64
+	jobs   chan *job
 }
 
 var thePool = &pool{jobs: make(chan *job, 256)}
@@ -80,10 +106,11 @@ var thePool = &pool{jobs: make(chan *job, 256)}
 // fewer than want. A helper that is busy is not waited for: the caller
 // does the work itself.
 func (p *pool) offer(j *job, want int) {
+	p.active.Store(int64(want))
 	p.mu.Lock()
 	for p.helpers < want {
+		go p.help(p.helpers)
 		p.helpers++
-		go p.help()
 	}
 	p.mu.Unlock()
 	for range want {
@@ -95,8 +122,31 @@ func (p *pool) offer(j *job, want int) {
 	}
 }
 
-func (p *pool) help() {
-	for j := range p.jobs {
+// help runs jobs as they come; between them it polls for spinTime before
+// it sleeps on the channel.
+func (p *pool) help(id int) {
+	for {
+		j := p.poll(id)
+		if j == nil {
+			j = <-p.jobs
+		}
 		j.work()
 	}
+}
+
+// poll waits up to spinTime for a job without sleeping; nil if none came
+// or this helper is not among the active ones.
+func (p *pool) poll(id int) *job {
+	deadline := time.Now().Add(spinTime)
+	for i := 0; int64(id) < p.active.Load(); i++ {
+		select {
+		case j := <-p.jobs:
+			return j
+		default:
+		}
+		if i%64 == 63 && time.Now().After(deadline) {
+			return nil
+		}
+	}
+	return nil
 }
