@@ -287,10 +287,11 @@ func (c *Conv2D) Backward(call *Call) {
 		s.dCol = grow(s.dCol, n*pos*p)
 	}
 	// The kernel's gradient [p, f] is summed down the rows of the windows
-	// and of dPre, either as colsᵀ·dPre or, transposed, as dPreᵀ·cols when
-	// the windows are wide, so that the large im2col matrix is read in
-	// place rather than packed. Both sum each element in the same order.
-	byRows := p < narrowPatch
+	// and of dPre: as colsᵀ·dPre, both read in place, when f fits the
+	// GEMM's narrow kernels, otherwise transposed, as dPreᵀ·cols, so that
+	// the large im2col matrix is read in place rather than packed. Both
+	// sum each element in the same order.
+	byRows := f <= narrowFilters
 	s.gradT = grow(s.gradT, f*p)
 	for b0 := 0; b0 < batch; b0 += n {
 		b1 := min(b0+n, batch)
@@ -331,9 +332,9 @@ func (c *Conv2D) Backward(call *Call) {
 // for Backward: 32 MB.
 const holdValues = 1 << 23
 
-// narrowPatch: windows with fewer values than this (a first layer's 3x3
-// over one channel) have the kernel's gradient summed as colsᵀ·dPre.
-const narrowPatch = 16
+// narrowFilters is the most filters (columns of dPre) for which a kernel's
+// gradient is summed as colsᵀ·dPre.
+const narrowFilters = 32
 
 // addInto adds src into dst.
 func addInto(dst, src []float32) {

@@ -30,16 +30,21 @@ func (c *Conv2D) kernelByChannel(dst []float32) {
 	}
 }
 
-// addKernelGradByChannel adds g, laid out as [C, kh*kw*filters], into the
-// kernel's gradient [kh*kw, C, filters].
-func (c *Conv2D) addKernelGradByChannel(g []float32) {
+// addKernelGradByChannel adds g, laid out as [C, kh*kw*filters] or, when
+// transposed, [kh*kw*filters, C], into the kernel's gradient
+// [kh*kw, C, filters].
+func (c *Conv2D) addKernelGradByChannel(g []float32, transposed bool) {
 	taps, inC, f := c.kh*c.kw, c.g.inC, c.filters
 	dw := c.kernel.Grad.Data
 	for k := 0; k < taps; k++ {
 		for ch := 0; ch < inC; ch++ {
 			dst := dw[(k*inC+ch)*f : (k*inC+ch+1)*f]
-			for j, v := range g[ch*taps*f+k*f : ch*taps*f+(k+1)*f] {
-				dst[j] += v
+			for j := range dst {
+				if transposed {
+					dst[j] += g[(k*f+j)*inC+ch]
+				} else {
+					dst[j] += g[ch*taps*f+k*f+j]
+				}
 			}
 		}
 	}
@@ -87,6 +92,10 @@ func (c *Conv2D) backwardKn2row(call *Call, s *convState, dPre *tensor.Tensor, d
 	p := c.planKn2row(s, batch)
 	zLen := p.inPos * p.width
 	s.gradT = grow(s.gradT, p.inC*p.width)
+	// The kernel's gradient is summed as zᵀ·x, both read in place, when the
+	// channels fit the GEMM's narrow kernels, otherwise as xᵀ·z; each
+	// element in the same order either way.
+	byRows := p.inC <= narrowFilters
 	for b0 := 0; b0 < batch; b0 += p.chunk {
 		b1 := min(b0+p.chunk, batch)
 		rows := (b1 - b0) * p.inPos
@@ -100,10 +109,14 @@ func (c *Conv2D) backwardKn2row(call *Call, s *convState, dPre *tensor.Tensor, d
 			beta = 0
 		}
 		xs := x.Data[b0*p.inPos*p.inC:]
-		compute.Sgemm(true, false, p.inC, p.width, rows, 1, xs, p.inC, s.cols, p.width, beta, s.gradT, p.width)
+		if byRows {
+			compute.Sgemm(true, false, p.width, p.inC, rows, 1, s.cols, p.width, xs, p.inC, beta, s.gradT, p.inC)
+		} else {
+			compute.Sgemm(true, false, p.inC, p.width, rows, 1, xs, p.inC, s.cols, p.width, beta, s.gradT, p.width)
+		}
 		if dx != nil {
 			compute.Sgemm(false, true, rows, p.inC, p.width, 1, s.cols, p.width, s.byChannel, p.width, 0, dx.Data[b0*p.inPos*p.inC:], p.inC)
 		}
 	}
-	c.addKernelGradByChannel(s.gradT)
+	c.addKernelGradByChannel(s.gradT, byRows)
 }
