@@ -28,6 +28,10 @@ type Elementwise interface {
 	// the index in x it was found at: the first of offs on ties, and a
 	// NaN never wins over an earlier value. offs is not empty.
 	MaxWindow(x []float32, offs []int32, best []float32, arg []int32)
+	// GatherSum sets each row r of dst (width values) to 0 plus, in
+	// order, the width values of src at each offset of row r of t that is
+	// not negative.
+	GatherSum(dst, src []float32, t *GatherTable, width int)
 }
 
 var elementwise = bestElementwise()

@@ -19,6 +19,12 @@ func maxWindowAVX512(x *float32, offs *int32, nOffs int, best *float32, arg *int
 // lanes is 0, 1, ..., 15: the channel offsets within a vector.
 var lanes = [16]int32{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}
 
+//go:noescape
+func gatherSumAVX512(dst, src *float32, idx *int32, rows, taps, width int, tail uint64)
+
+//go:noescape
+func gatherSum1AVX512(dst, src *float32, idx *int32, blocks, taps int, tail uint64, lanes *int32)
+
 func fastElementwise() []Elementwise {
 	if cpu.X86.HasAVX512F {
 		return []Elementwise{avx512Elementwise{}}
@@ -101,4 +107,19 @@ func (avx512Elementwise) MaxWindow(x []float32, offs []int32, best []float32, ar
 		_ = x[int(o)+c-1]
 	}
 	maxWindowAVX512(&x[0], &offs[0], len(offs), &best[0], &arg[0], c/16, tailMask(c), &lanes[0])
+}
+
+func (avx512Elementwise) GatherSum(dst, src []float32, t *GatherTable, width int) {
+	t.check(dst, src, width)
+	rows := t.Rows()
+	if rows == 0 || width == 0 {
+		return
+	}
+	if width == 1 {
+		// One value per row: 16 rows at a time, their offsets and values
+		// gathered.
+		gatherSum1AVX512(&dst[0], &src[0], &t.idx[0], rows/16, t.taps, tailMask(rows), &lanes[0])
+		return
+	}
+	gatherSumAVX512(&dst[0], &src[0], &t.idx[0], rows, t.taps, width, tailMask(width))
 }

@@ -220,3 +220,143 @@ pooltailstore:
 pooldone:
 	VZEROUPPER
 	RET
+
+// func gatherSumAVX512(dst, src *float32, idx *int32, rows, taps, width int, tail uint64)
+// Row by row, 16 values at a time and the last width%16 under the mask
+// tail: dst row = 0 + the src rows at each non-negative offset, in order.
+TEXT ·gatherSumAVX512(SB), NOSPLIT, $0-56
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ idx+16(FP), R8
+	MOVQ rows+24(FP), R9
+	MOVQ taps+32(FP), R10
+	MOVQ width+40(FP), R11
+	MOVQ tail+48(FP), AX
+	KMOVW AX, K1
+	MOVQ R10, R15
+	SHLQ $2, R15
+	MOVQ R11, BX
+	SHLQ $2, BX
+gatherrow:
+	TESTQ R9, R9
+	JE gatherdone
+	MOVQ R11, R12
+	SHRQ $4, R12
+	XORQ R13, R13
+gatherchunk:
+	TESTQ R12, R12
+	JE gathertail
+	VPXORD Z0, Z0, Z0
+	XORQ CX, CX
+gathertap:
+	CMPQ CX, R10
+	JGE gatherstore
+	MOVLQSX (R8)(CX*4), DX
+	INCQ CX
+	TESTQ DX, DX
+	JS gathertap
+	LEAQ (SI)(DX*4), R14
+	VADDPS (R14)(R13*1), Z0, Z0
+	JMP gathertap
+gatherstore:
+	VMOVUPS Z0, (DI)(R13*1)
+	ADDQ $64, R13
+	DECQ R12
+	JMP gatherchunk
+gathertail:
+	TESTQ AX, AX
+	JE gathernext
+	VPXORD Z0, Z0, Z0
+	XORQ CX, CX
+gathertailtap:
+	CMPQ CX, R10
+	JGE gathertailstore
+	MOVLQSX (R8)(CX*4), DX
+	INCQ CX
+	TESTQ DX, DX
+	JS gathertailtap
+	LEAQ (SI)(DX*4), R14
+	VMOVUPS.Z (R14)(R13*1), K1, Z1
+	VADDPS Z1, Z0, Z0
+	JMP gathertailtap
+gathertailstore:
+	VMOVUPS Z0, K1, (DI)(R13*1)
+gathernext:
+	ADDQ R15, R8
+	ADDQ BX, DI
+	DECQ R9
+	JMP gatherrow
+gatherdone:
+	VZEROUPPER
+	RET
+
+// func gatherSum1AVX512(dst, src *float32, idx *int32, blocks, taps int, tail uint64, lanes *int32)
+// gatherSumAVX512 for rows of one value: 16 rows at a time, for blocks
+// blocks and then the rows of the mask tail, each tap's 16 offsets and
+// values gathered; a negative offset adds nothing.
+TEXT ·gatherSum1AVX512(SB), NOSPLIT, $0-56
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ idx+16(FP), R8
+	MOVQ blocks+24(FP), R9
+	MOVQ taps+32(FP), R10
+	MOVQ tail+40(FP), AX
+	MOVQ lanes+48(FP), BX
+	KMOVW AX, K1
+	VMOVDQU32 (BX), Z30
+	VPBROADCASTD R10, Z29
+	VPMULLD Z29, Z30, Z29
+	MOVL $-1, DX
+	VPBROADCASTD DX, Z28
+	MOVQ R10, R15
+	SHLQ $6, R15
+	MOVL $0xffff, DX
+gather1block:
+	TESTQ R9, R9
+	JE gather1tail
+	VPXORD Z0, Z0, Z0
+	MOVQ R8, R12
+	XORQ CX, CX
+gather1tap:
+	CMPQ CX, R10
+	JGE gather1store
+	KMOVW DX, K2
+	VPXORD Z1, Z1, Z1
+	VPGATHERDD (R12)(Z29*4), K2, Z1
+	VPCMPGTD Z28, Z1, K3
+	VPXORD Z2, Z2, Z2
+	VGATHERDPS (SI)(Z1*4), K3, Z2
+	VADDPS Z2, Z0, Z0
+	ADDQ $4, R12
+	INCQ CX
+	JMP gather1tap
+gather1store:
+	VMOVUPS Z0, (DI)
+	ADDQ $64, DI
+	ADDQ R15, R8
+	DECQ R9
+	JMP gather1block
+gather1tail:
+	TESTQ AX, AX
+	JE gather1done
+	VPXORD Z0, Z0, Z0
+	MOVQ R8, R12
+	XORQ CX, CX
+gather1tailtap:
+	CMPQ CX, R10
+	JGE gather1tailstore
+	KMOVW AX, K2
+	VPXORD Z1, Z1, Z1
+	VPGATHERDD (R12)(Z29*4), K2, Z1
+	VPCMPGTD Z28, Z1, K1, K3
+	VPXORD Z2, Z2, Z2
+	VGATHERDPS (SI)(Z1*4), K3, Z2
+	VADDPS Z2, Z0, Z0
+	ADDQ $4, R12
+	INCQ CX
+	JMP gather1tailtap
+gather1tailstore:
+	VMOVUPS Z0, K1, (DI)
+gather1done:
+	VZEROUPPER
+	RET

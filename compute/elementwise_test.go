@@ -109,3 +109,34 @@ func TestReLUValues(t *testing.T) {
 		t.Errorf("relu gradient: %v, want %v", dz, want)
 	}
 }
+
+// TestGatherSumConforms: every implementation sums the same rows in the
+// same order as the portable one, for rows of 1 value (gathered 16 rows
+// at a time) and wider, with skipped offsets and partial blocks.
+func TestGatherSumConforms(t *testing.T) {
+	ref := compute.PortableElementwise{}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, e := range compute.ElementwiseImplementations() {
+		for _, width := range []int{1, 2, 8, 16, 17, 40} {
+			for _, rows := range []int{1, 15, 16, 33} {
+				for _, taps := range []int{1, 4, 9} {
+					src := randomValues(rng, 50*width)
+					idx := make([]int32, rows*taps)
+					for i := range idx {
+						idx[i] = int32(rng.IntN(50) * width)
+						if rng.IntN(4) == 0 {
+							idx[i] = -1
+						}
+					}
+					table := compute.NewGatherTable(idx, taps)
+					want, got := randomValues(rng, rows*width), randomValues(rng, rows*width)
+					ref.GatherSum(want, src, table, width)
+					e.GatherSum(got, src, table, width)
+					if !sameBits(want, got) {
+						t.Fatalf("%s: GatherSum of %d rows × %d taps × %d values: got %v, want %v", e.Name(), rows, taps, width, got, want)
+					}
+				}
+			}
+		}
+	}
+}

@@ -34,6 +34,7 @@ type convBase struct {
 	bias       *Param
 	in         []int    // built input shape [H, W, C]
 	g          geometry // Conv2D: input -> output; Conv2DTranspose: output -> input
+	tables     convTables
 	outH, outW int
 }
 
@@ -151,6 +152,12 @@ func (c *Conv2D) Build(in [][]int, rng *rand.Rand) ([]int, error) {
 	}
 	c.in = append([]int(nil), in[0]...)
 	c.g = convGeometry(in[0][0], in[0][1], in[0][2], c.kh, c.kw, c.sh, c.sw, c.padding)
+	if c.useKn2row() {
+		c.tables.kn2rowSum = c.g.kn2rowSumTable(c.filters)
+		c.tables.kn2rowSpread = c.g.kn2rowSpreadTable(c.filters)
+	} else {
+		c.tables.col2im = c.g.col2imTable()
+	}
 	c.outH, c.outW = out[0], out[1]
 	inC := in[0][2]
 	c.makeParams([]int{c.kh, c.kw, inC, c.filters}, c.kh*c.kw*inC, c.kh*c.kw*c.filters, rng)
@@ -272,9 +279,6 @@ func (c *Conv2D) Backward(call *Call) {
 		c.backwardKn2row(call, s, dPre, dx)
 		return
 	}
-	if dx != nil {
-		dx.Zero() // col2im adds into it
-	}
 	// The kernel's gradient is summed over the batch in chunks of n
 	// images, whose sizes fix the order of the sums.
 	n := chunk(pos, p, batch)
@@ -316,7 +320,7 @@ func (c *Conv2D) Backward(call *Call) {
 			compute.Sgemm(false, true, rows, p, f, 1, dp, f, c.kernel.Value.Data, f, 0, s.dCol, p)
 			compute.ParallelFor(b1-b0, 1, func(lo, hi int) {
 				for i := lo; i < hi; i++ {
-					g.col2im(s.dCol[i*pos*p:(i+1)*pos*p], dx.Data[(b0+i)*inSize:(b0+i+1)*inSize])
+					compute.GatherSum(dx.Data[(b0+i)*inSize:(b0+i+1)*inSize], s.dCol[i*pos*p:(i+1)*pos*p], c.tables.col2im, g.inC)
 				}
 			})
 		}

@@ -11,7 +11,7 @@ import (
 // position) it multiplies each input pixel by every kernel offset's
 // [C, filters] slice at once, one GEMM of the image [positions, C] by the
 // kernel laid out as [C, kh*kw*filters], and then sums, for each output
-// position, the kh*kw products its window reads (geometry.gatherSum). The
+// position, the kh*kw products its window reads (a gather; see conv_tables.go). The
 // matrix in between holds kh*kw*filters values per position instead of
 // kh*kw*C, so for 1 filter over 32 channels it is 32 times smaller.
 
@@ -80,7 +80,7 @@ func (c *Conv2D) forwardKn2row(call *Call, s *convState) {
 		compute.Sgemm(false, false, rows, p.width, p.inC, 1, x.Data[b0*p.inPos*p.inC:], p.inC, s.byChannel, p.width, 0, s.cols, p.width)
 		compute.ParallelFor(b1-b0, 1, func(lo, hi int) {
 			for i := lo; i < hi; i++ {
-				c.g.gatherSum(s.cols[i*zLen:(i+1)*zLen], s.pre.Data[(b0+i)*p.outPos*p.f:(b0+i+1)*p.outPos*p.f], p.f)
+				compute.GatherSum(s.pre.Data[(b0+i)*p.outPos*p.f:(b0+i+1)*p.outPos*p.f], s.cols[i*zLen:(i+1)*zLen], c.tables.kn2rowSum, p.f)
 			}
 		})
 	}
@@ -101,7 +101,7 @@ func (c *Conv2D) backwardKn2row(call *Call, s *convState, dPre *tensor.Tensor, d
 		rows := (b1 - b0) * p.inPos
 		compute.ParallelFor(b1-b0, 1, func(lo, hi int) {
 			for i := lo; i < hi; i++ {
-				c.g.scatter(dPre.Data[(b0+i)*p.outPos*p.f:(b0+i+1)*p.outPos*p.f], s.cols[i*zLen:(i+1)*zLen], p.f)
+				compute.GatherSum(s.cols[i*zLen:(i+1)*zLen], dPre.Data[(b0+i)*p.outPos*p.f:(b0+i+1)*p.outPos*p.f], c.tables.kn2rowSpread, p.f)
 			}
 		})
 		beta := float32(1)

@@ -53,6 +53,7 @@ func (c *Conv2DTranspose) Build(in [][]int, rng *rand.Rand) ([]int, error) {
 	c.in = append([]int(nil), in[0]...)
 	c.outH, c.outW = out[0], out[1]
 	c.g = convGeometry(out[0], out[1], c.filters, c.kh, c.kw, c.sh, c.sw, c.padding)
+	c.tables.col2im = c.g.col2imTable()
 	inC := in[0][2]
 	// Keras's kernel is [kh, kw, filters, inC]: fans are kh*kw*filters and kh*kw*inC.
 	c.makeParams([]int{c.kh, c.kw, c.filters, inC}, c.kh*c.kw*c.filters, c.kh*c.kw*inC, rng)
@@ -65,7 +66,6 @@ func (c *Conv2DTranspose) Forward(call *Call) {
 	batch := x.Rows()
 	s := c.state(call)
 	s.pre.Resize(batch, []int{c.outH, c.outW, c.filters})
-	s.pre.Zero()
 	g := c.g // from this layer's output to its input
 	p, pos := g.patch(), g.outH*g.outW
 	inC := c.in[2]
@@ -79,7 +79,7 @@ func (c *Conv2DTranspose) Forward(call *Call) {
 		compute.Sgemm(false, true, rows, p, inC, 1, x.Data[b0*pos*inC:], inC, c.kernel.Value.Data, inC, 0, s.cols, p)
 		compute.ParallelFor(b1-b0, 1, func(lo, hi int) {
 			for i := lo; i < hi; i++ {
-				g.col2im(s.cols[i*pos*p:(i+1)*pos*p], s.pre.Data[(b0+i)*outSize:(b0+i+1)*outSize])
+				compute.GatherSum(s.pre.Data[(b0+i)*outSize:(b0+i+1)*outSize], s.cols[i*pos*p:(i+1)*pos*p], c.tables.col2im, g.inC)
 			}
 		})
 	}

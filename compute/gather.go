@@ -1,0 +1,58 @@
+package compute
+
+import "fmt"
+
+// GatherTable says, for each row of an output, which rows of an input it
+// sums: taps offsets per output row, in values from the input's start, -1
+// where there is nothing to add (a window over the padding). Convolutions
+// build one per geometry, once, and use it for every image: the sums of
+// kn2row's output pass, the adjoint of im2col, the gradient of upsampling.
+type GatherTable struct {
+	idx  []int32
+	taps int
+	max  int32 // the largest offset
+}
+
+// NewGatherTable wraps idx, taps offsets per output row.
+func NewGatherTable(idx []int32, taps int) *GatherTable {
+	if taps <= 0 || len(idx)%taps != 0 {
+		panic(fmt.Sprintf("compute: a gather table of %d offsets cannot have %d per row", len(idx), taps))
+	}
+	t := &GatherTable{idx: idx, taps: taps, max: -1}
+	for _, o := range idx {
+		t.max = max(t.max, o)
+	}
+	return t
+}
+
+// Rows is the number of output rows.
+func (t *GatherTable) Rows() int { return len(t.idx) / t.taps }
+
+// check panics unless dst and src are long enough for rows of width values.
+func (t *GatherTable) check(dst, src []float32, width int) {
+	if len(dst) < t.Rows()*width || int(t.max)+width > len(src) && t.max >= 0 {
+		panic(fmt.Sprintf("compute: gather of %d rows of %d values from %d values into %d", t.Rows(), width, len(src), len(dst)))
+	}
+}
+
+// GatherSum calls the implementation in use; see Elementwise.
+func GatherSum(dst, src []float32, t *GatherTable, width int) {
+	elementwise.GatherSum(dst, src, t, width)
+}
+
+// GatherSum implements Elementwise.
+func (PortableElementwise) GatherSum(dst, src []float32, t *GatherTable, width int) {
+	t.check(dst, src, width)
+	for r := 0; r < t.Rows(); r++ {
+		out := dst[r*width : (r+1)*width]
+		clear(out)
+		for _, o := range t.idx[r*t.taps : (r+1)*t.taps] {
+			if o < 0 {
+				continue
+			}
+			for j, v := range src[int(o) : int(o)+width] {
+				out[j] += v
+			}
+		}
+	}
+}

@@ -1,0 +1,106 @@
+package nn
+
+import "github.com/latent-go/latent/compute"
+
+// The passes of a convolution that sum rows into place (kn2row's output
+// pass and its adjoint, im2col's adjoint) run as gathers through the
+// compute seam: each output row sums, in a fixed order, the input rows a
+// table names. The tables depend on the geometry alone, so a layer makes
+// them once, when it is built, and uses them for every image.
+
+// convTables are a convolution's gather tables; the ones its form does
+// not use are nil.
+type convTables struct {
+	col2im       *compute.GatherTable // im2col's adjoint
+	kn2rowSum    *compute.GatherTable // kn2row's output pass
+	kn2rowSpread *compute.GatherTable // its adjoint
+}
+
+// col2imTable: for each input pixel, the values of the window rows
+// (positions × patch(), channels innermost) that cover it, in the order
+// of the window positions. Summing them, C values at a time, is the
+// adjoint of im2col.
+func (g geometry) col2imTable() *compute.GatherTable {
+	p := g.patch()
+	lists := make([][]int32, g.inH*g.inW)
+	for oy := 0; oy < g.outH; oy++ {
+		for ox := 0; ox < g.outW; ox++ {
+			for ky := 0; ky < g.kh; ky++ {
+				iy := oy*g.sh + ky - g.padTop
+				for kx := 0; kx < g.kw; kx++ {
+					ix := ox*g.sw + kx - g.padLeft
+					if iy >= 0 && iy < g.inH && ix >= 0 && ix < g.inW {
+						at := iy*g.inW + ix
+						lists[at] = append(lists[at], int32((oy*g.outW+ox)*p+(ky*g.kw+kx)*g.inC))
+					}
+				}
+			}
+		}
+	}
+	return flatten(lists)
+}
+
+// kn2rowSumTable: for each output position, the row of z (f values: the
+// pixel times one kernel offset's [C, f] slice) its window reads at each
+// offset, -1 over the padding. z holds, per input pixel, kh*kw such rows.
+func (g geometry) kn2rowSumTable(f int) *compute.GatherTable {
+	taps := g.kh * g.kw
+	idx := make([]int32, 0, g.outH*g.outW*taps)
+	for oy := 0; oy < g.outH; oy++ {
+		for ox := 0; ox < g.outW; ox++ {
+			for ky := 0; ky < g.kh; ky++ {
+				iy := oy*g.sh + ky - g.padTop
+				for kx := 0; kx < g.kw; kx++ {
+					ix := ox*g.sw + kx - g.padLeft
+					o := int32(-1)
+					if iy >= 0 && iy < g.inH && ix >= 0 && ix < g.inW {
+						o = int32(((iy*g.inW+ix)*taps + ky*g.kw + kx) * f)
+					}
+					idx = append(idx, o)
+				}
+			}
+		}
+	}
+	return compute.NewGatherTable(idx, taps)
+}
+
+// kn2rowSpreadTable is kn2rowSumTable's adjoint: for each row of z, the
+// output position that reads it (one at most), -1 if none does.
+func (g geometry) kn2rowSpreadTable(f int) *compute.GatherTable {
+	taps := g.kh * g.kw
+	idx := make([]int32, g.inH*g.inW*taps)
+	for i := range idx {
+		idx[i] = -1
+	}
+	for oy := 0; oy < g.outH; oy++ {
+		for ox := 0; ox < g.outW; ox++ {
+			for ky := 0; ky < g.kh; ky++ {
+				iy := oy*g.sh + ky - g.padTop
+				for kx := 0; kx < g.kw; kx++ {
+					ix := ox*g.sw + kx - g.padLeft
+					if iy >= 0 && iy < g.inH && ix >= 0 && ix < g.inW {
+						idx[(iy*g.inW+ix)*taps+ky*g.kw+kx] = int32((oy*g.outW + ox) * f)
+					}
+				}
+			}
+		}
+	}
+	return compute.NewGatherTable(idx, 1)
+}
+
+// flatten lays lists out as a table as wide as the longest, -1 after
+// the shorter ones.
+func flatten(lists [][]int32) *compute.GatherTable {
+	taps := 1
+	for _, l := range lists {
+		taps = max(taps, len(l))
+	}
+	idx := make([]int32, 0, len(lists)*taps)
+	for _, l := range lists {
+		idx = append(idx, l...)
+		for range taps - len(l) {
+			idx = append(idx, -1)
+		}
+	}
+	return compute.NewGatherTable(idx, taps)
+}
