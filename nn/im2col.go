@@ -91,9 +91,3 @@ func clearSmall(dst []float32) {
 		dst[i] = 0
 	}
 }
-
-
-
-
-
-
