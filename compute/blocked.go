@@ -135,18 +135,57 @@ func (g *Blocked) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []flo
 		shared = packAllB(kern.nr, transB, b, ldb, n, k)
 		defer sharedPool.Put(shared)
 	}
+	// Likewise a transposed A is packed once when several column tasks
+	// would each pack it.
+	var sharedA *[]float32
+	if transA && nTasks > 1 {
+		sharedA = packAllA(kern.mr, a, lda, m, k)
+		defer sharedPool.Put(sharedA)
+	}
 	ParallelFor(mTasks*nTasks, 1, func(lo, hi int) {
 		s := scratchPool.Get().(*scratch)
 		defer scratchPool.Put(s)
 		for t := lo; t < hi; t++ {
 			i0 := (t / nTasks) * mc
 			j0 := (t % nTasks) * nc
-			g.task(kern, s, shared, transA, transB, i0, min(i0+mc, m), j0, min(j0+nc, n), n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+			g.task(kern, s, packedOperands{shared, sharedA, m}, transA, transB, i0, min(i0+mc, m), j0, min(j0+nc, n), n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		}
 	})
 }
 
 var sharedPool = sync.Pool{New: func() any { return new([]float32) }}
+
+// packedOperands are the operands packed once for all tasks: all of op(B)
+// (see packAllB) and all of a transposed A (packAllA), or nil; m is A's
+// row count.
+type packedOperands struct {
+	b, a *[]float32
+	m    int
+}
+
+// packAllA packs all of a transposed A, k slice by k slice: slice p0
+// starts at p0*mPad and holds its row panels one after another.
+func packAllA(mr int, a []float32, lda, m, k int) *[]float32 {
+	panels := (m + mr - 1) / mr
+	mPad := panels * mr
+	buf := sharedPool.Get().(*[]float32)
+	if cap(*buf) < k*mPad {
+		*buf = make([]float32, k*mPad)
+	}
+	*buf = (*buf)[:k*mPad]
+	dst := *buf
+	slice := kSlice(k)
+	slices := (k + slice - 1) / slice
+	ParallelFor(slices*panels, 4, func(lo, hi int) {
+		for t := lo; t < hi; t++ {
+			p0 := (t / panels) * slice
+			q := t % panels
+			kc := min(slice, k-p0)
+			packA(dst[p0*mPad+q*kc*mr:], true, a, lda, q*mr, min(mr, m-q*mr), p0, kc, mr)
+		}
+	})
+	return buf
+}
 
 // packAllB packs all of op(B), k slice by k slice: slice p0 starts at
 // p0*nPad and holds its column panels one after another.
@@ -173,7 +212,7 @@ func packAllB(nr int, transB bool, b []float32, ldb, n, k int) *[]float32 {
 }
 
 // task computes rows [i0,i1) and columns [j0,j1) of C.
-func (g *Blocked) task(kern kernel, s *scratch, shared *[]float32, transA, transB bool, i0, i1, j0, j1, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+func (g *Blocked) task(kern kernel, s *scratch, ops packedOperands, transA, transB bool, i0, i1, j0, j1, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	mr, nr := kern.mr, kern.nr
 	rows, cols := i1-i0, j1-j0
 	// tail is the kernel for a last, partial column panel of B in place.
@@ -190,8 +229,10 @@ func (g *Blocked) task(kern kernel, s *scratch, shared *[]float32, transA, trans
 		first := p0 == 0
 		// A transposed is packed when its panels serve several column
 		// panels; for one column panel, full row panels are read in place.
-		packAllA := transA && colPanels > 1
+		packAllA := transA && colPanels > 1 && ops.a == nil
 		switch {
+		case ops.a != nil:
+			// Every panel is in the shared packing.
 		case packAllA:
 			packA(s.a, true, a, lda, i0, rows, p0, kc, mr)
 		case fullRows < rows:
@@ -207,9 +248,9 @@ func (g *Blocked) task(kern kernel, s *scratch, shared *[]float32, transA, trans
 			if full := cols / nr * nr; full < cols && cols-full != tail.nr {
 				packB(s.b, false, b, ldb, j0+full, cols-full, p0, kc, tail.nr)
 			}
-		case shared != nil:
+		case ops.b != nil:
 			nPad := (n + nr - 1) / nr * nr
-			packed = (*shared)[p0*nPad+j0*kc:]
+			packed = (*ops.b)[p0*nPad+j0*kc:]
 		default:
 			packB(s.b, transB, b, ldb, j0, cols, p0, kc, nr)
 		}
@@ -237,6 +278,10 @@ func (g *Blocked) task(kern kernel, s *scratch, shared *[]float32, transA, trans
 				var ap []float32
 				rs, ps := 1, mr
 				switch {
+				case ops.a != nil:
+					mPad := (ops.m + mr - 1) / mr * mr
+					at := p0*mPad + (i0/mr+ip)*kc*mr
+					ap = (*ops.a)[at : at+kc*mr]
 				case packAllA:
 					ap = s.a[ip*kc*mr : (ip+1)*kc*mr]
 				case transA && im == mr:
