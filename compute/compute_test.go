@@ -77,6 +77,9 @@ func TestSameBitsAnyThreadCount(t *testing.T) {
 	}
 }
 
+// BenchmarkSgemm times every GEMM on the shapes of training; MB/s reads as
+// MFLOP/s. BenchmarkMicroKernel gives each kernel's rate on data that
+// stays in the first-level cache: the limit for the same kernel here.
 func BenchmarkSgemm(b *testing.B) {
 	// The shapes of one ae1 batch: forward, weight gradient, input gradient.
 	for _, s := range []struct {
@@ -88,6 +91,14 @@ func BenchmarkSgemm(b *testing.B) {
 		{"fwd_256x32x784", false, false, 256, 784, 32},
 		{"dW_784x32x256", true, false, 784, 32, 256},
 		{"dX_256x784x32", false, true, 256, 784, 32},
+		// The shapes of one conv batch's narrow products: the first layer
+		// (9 values per window, 16 filters) forward and its kernel's
+		// gradient, a 72-wide window by 8 filters, kn2row's 16 channels by
+		// 72 offsets.
+		{"conv1_fwd_100352x16x9", false, false, 100352, 16, 9},
+		{"conv1_dW_9x16x100352", true, false, 9, 16, 100352},
+		{"conv3_fwd_6272x8x72", false, false, 6272, 8, 72},
+		{"kn2row_25088x72x16", false, false, 25088, 72, 16},
 	} {
 		for _, g := range compute.Implementations() {
 			b.Run(s.name+"/"+g.Name(), func(b *testing.B) {

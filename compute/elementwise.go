@@ -32,6 +32,10 @@ type Elementwise interface {
 	// order, the width values of src at each offset of row r of t that is
 	// not negative.
 	GatherSum(dst, src []float32, t *GatherTable, width int)
+	// GatherCopy sets each row r of dst (width values) to the width values
+	// of src at row r's one offset in t, or to zeros where it is negative:
+	// im2col, as a gather.
+	GatherCopy(dst, src []float32, t *GatherTable, width int)
 }
 
 var elementwise = bestElementwise()

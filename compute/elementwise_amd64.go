@@ -25,6 +25,12 @@ func gatherSumAVX512(dst, src *float32, idx *int32, rows, taps, width int, tail 
 //go:noescape
 func gatherSum1AVX512(dst, src *float32, idx *int32, blocks, taps int, tail uint64, lanes *int32)
 
+//go:noescape
+func gatherCopyAVX512(dst, src *float32, idx *int32, rows, width int, tail uint64)
+
+//go:noescape
+func gatherCopy1AVX512(dst, src *float32, idx *int32, blocks int, tail uint64)
+
 func fastElementwise() []Elementwise {
 	if cpu.X86.HasAVX512F {
 		return []Elementwise{avx512Elementwise{}}
@@ -122,4 +128,17 @@ func (avx512Elementwise) GatherSum(dst, src []float32, t *GatherTable, width int
 		return
 	}
 	gatherSumAVX512(&dst[0], &src[0], &t.idx[0], rows, t.taps, width, tailMask(width))
+}
+
+func (avx512Elementwise) GatherCopy(dst, src []float32, t *GatherTable, width int) {
+	t.checkCopy(dst, src, width)
+	rows := t.Rows()
+	if rows == 0 || width == 0 {
+		return
+	}
+	if width == 1 {
+		gatherCopy1AVX512(&dst[0], &src[0], &t.idx[0], rows/16, tailMask(rows))
+		return
+	}
+	gatherCopyAVX512(&dst[0], &src[0], &t.idx[0], rows, width, tailMask(width))
 }

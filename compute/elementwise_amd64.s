@@ -360,3 +360,98 @@ gather1tailstore:
 gather1done:
 	VZEROUPPER
 	RET
+
+// func gatherCopyAVX512(dst, src *float32, idx *int32, rows, width int, tail uint64)
+// Row by row: dst row = the width values of src at the row's offset, or
+// zeros where the offset is negative; 16 values at a time and the last
+// width%16 under the mask tail.
+TEXT ·gatherCopyAVX512(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ idx+16(FP), R8
+	MOVQ rows+24(FP), R9
+	MOVQ width+32(FP), R11
+	MOVQ tail+40(FP), AX
+	KMOVW AX, K1
+	MOVQ R11, BX
+	SHLQ $2, BX
+	VPXORD Z1, Z1, Z1
+copyrow:
+	TESTQ R9, R9
+	JE copydone
+	MOVLQSX (R8), DX
+	MOVQ R11, R12
+	SHRQ $4, R12
+	XORQ R13, R13
+	TESTQ DX, DX
+	JS copyzero
+	LEAQ (SI)(DX*4), R14
+copychunk:
+	TESTQ R12, R12
+	JE copytail
+	VMOVUPS (R14)(R13*1), Z0
+	VMOVUPS Z0, (DI)(R13*1)
+	ADDQ $64, R13
+	DECQ R12
+	JMP copychunk
+copytail:
+	TESTQ AX, AX
+	JE copynext
+	VMOVUPS.Z (R14)(R13*1), K1, Z0
+	VMOVUPS Z0, K1, (DI)(R13*1)
+	JMP copynext
+copyzero:
+	TESTQ R12, R12
+	JE copyzerotail
+	VMOVUPS Z1, (DI)(R13*1)
+	ADDQ $64, R13
+	DECQ R12
+	JMP copyzero
+copyzerotail:
+	TESTQ AX, AX
+	JE copynext
+	VMOVUPS Z1, K1, (DI)(R13*1)
+copynext:
+	ADDQ $4, R8
+	ADDQ BX, DI
+	DECQ R9
+	JMP copyrow
+copydone:
+	VZEROUPPER
+	RET
+
+// func gatherCopy1AVX512(dst, src *float32, idx *int32, blocks int, tail uint64)
+// gatherCopyAVX512 for rows of one value: 16 rows at a time, for blocks
+// blocks and then the rows of the mask tail.
+TEXT ·gatherCopy1AVX512(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ idx+16(FP), R8
+	MOVQ blocks+24(FP), R9
+	MOVQ tail+32(FP), AX
+	KMOVW AX, K1
+	MOVL $-1, DX
+	VPBROADCASTD DX, Z28
+copy1block:
+	TESTQ R9, R9
+	JE copy1tail
+	VMOVDQU32 (R8), Z1
+	VPCMPGTD Z28, Z1, K3
+	VPXORD Z2, Z2, Z2
+	VGATHERDPS (SI)(Z1*4), K3, Z2
+	VMOVUPS Z2, (DI)
+	ADDQ $64, DI
+	ADDQ $64, R8
+	DECQ R9
+	JMP copy1block
+copy1tail:
+	TESTQ AX, AX
+	JE copy1done
+	VMOVDQU32.Z (R8), K1, Z1
+	VPCMPGTD Z28, Z1, K1, K3
+	VPXORD Z2, Z2, Z2
+	VGATHERDPS (SI)(Z1*4), K3, Z2
+	VMOVUPS Z2, K1, (DI)
+copy1done:
+	VZEROUPPER
+	RET

@@ -56,3 +56,29 @@ func (PortableElementwise) GatherSum(dst, src []float32, t *GatherTable, width i
 		}
 	}
 }
+
+// GatherCopy calls the implementation in use; see Elementwise.
+func GatherCopy(dst, src []float32, t *GatherTable, width int) {
+	elementwise.GatherCopy(dst, src, t, width)
+}
+
+// GatherCopy implements Elementwise.
+func (PortableElementwise) GatherCopy(dst, src []float32, t *GatherTable, width int) {
+	t.checkCopy(dst, src, width)
+	for r, o := range t.idx {
+		out := dst[r*width : (r+1)*width]
+		if o < 0 {
+			clear(out)
+			continue
+		}
+		copy(out, src[int(o):int(o)+width])
+	}
+}
+
+// checkCopy is check for GatherCopy, whose table has one offset per row.
+func (t *GatherTable) checkCopy(dst, src []float32, width int) {
+	if t.taps != 1 {
+		panic(fmt.Sprintf("compute: GatherCopy takes one offset per row, not %d", t.taps))
+	}
+	t.check(dst, src, width)
+}

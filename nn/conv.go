@@ -156,6 +156,7 @@ func (c *Conv2D) Build(in [][]int, rng *rand.Rand) ([]int, error) {
 		c.tables.kn2rowSum = c.g.kn2rowSumTable(c.filters)
 		c.tables.kn2rowSpread = c.g.kn2rowSpreadTable(c.filters)
 	} else {
+		c.tables.im2col = c.g.im2colTable()
 		c.tables.col2im = c.g.col2imTable()
 	}
 	c.outH, c.outW = out[0], out[1]
@@ -256,7 +257,7 @@ func (c *Conv2D) im2colImages(x *tensor.Tensor, b0, b1 int, cols []float32) {
 	inSize := g.inH * g.inW * g.inC
 	compute.ParallelFor(b1-b0, 1, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			g.im2col(x.Data[(b0+i)*inSize:(b0+i+1)*inSize], cols[i*pos*p:(i+1)*pos*p])
+			compute.GatherCopy(cols[i*pos*p:(i+1)*pos*p], x.Data[(b0+i)*inSize:(b0+i+1)*inSize], c.tables.im2col, g.inC)
 		}
 	})
 }

@@ -11,9 +11,34 @@ import "github.com/latent-go/latent/compute"
 // convTables are a convolution's gather tables; the ones its form does
 // not use are nil.
 type convTables struct {
+	im2col       *compute.GatherTable // the windows, as rows
 	col2im       *compute.GatherTable // im2col's adjoint
 	kn2rowSum    *compute.GatherTable // kn2row's output pass
 	kn2rowSpread *compute.GatherTable // its adjoint
+}
+
+// im2colTable: for each window position and offset (ky, kx), in that
+// order, where its pixel's inC values start in the image, -1 over the
+// padding. Copying those rows lays the windows out as im2col's matrix:
+// one row of patch() values, (ky, kx, c) order, per position.
+func (g geometry) im2colTable() *compute.GatherTable {
+	idx := make([]int32, 0, g.outH*g.outW*g.kh*g.kw)
+	for oy := 0; oy < g.outH; oy++ {
+		for ox := 0; ox < g.outW; ox++ {
+			for ky := 0; ky < g.kh; ky++ {
+				iy := oy*g.sh + ky - g.padTop
+				for kx := 0; kx < g.kw; kx++ {
+					ix := ox*g.sw + kx - g.padLeft
+					o := int32(-1)
+					if iy >= 0 && iy < g.inH && ix >= 0 && ix < g.inW {
+						o = int32((iy*g.inW + ix) * g.inC)
+					}
+					idx = append(idx, o)
+				}
+			}
+		}
+	}
+	return compute.NewGatherTable(idx, 1)
 }
 
 // col2imTable: for each input pixel, the values of the window rows

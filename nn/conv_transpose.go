@@ -53,6 +53,7 @@ func (c *Conv2DTranspose) Build(in [][]int, rng *rand.Rand) ([]int, error) {
 	c.in = append([]int(nil), in[0]...)
 	c.outH, c.outW = out[0], out[1]
 	c.g = convGeometry(out[0], out[1], c.filters, c.kh, c.kw, c.sh, c.sw, c.padding)
+	c.tables.im2col = c.g.im2colTable()
 	c.tables.col2im = c.g.col2imTable()
 	inC := in[0][2]
 	// Keras's kernel is [kh, kw, filters, inC]: fans are kh*kw*filters and kh*kw*inC.
@@ -109,7 +110,7 @@ func (c *Conv2DTranspose) Backward(call *Call) {
 		rows := (b1 - b0) * pos
 		compute.ParallelFor(b1-b0, 1, func(lo, hi int) {
 			for i := lo; i < hi; i++ {
-				g.im2col(dPre.Data[(b0+i)*outSize:(b0+i+1)*outSize], s.cols[i*pos*p:(i+1)*pos*p])
+				compute.GatherCopy(s.cols[i*pos*p:(i+1)*pos*p], dPre.Data[(b0+i)*outSize:(b0+i+1)*outSize], c.tables.im2col, g.inC)
 			}
 		})
 		// dKernel [P, inC] += colsᵀ·x, summed transposed as xᵀ·cols so

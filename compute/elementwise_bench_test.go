@@ -1,0 +1,103 @@
+package compute_test
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/latent-go/latent/compute"
+)
+
+// The element-wise benchmarks run on the sizes of one batch of the
+// denoise recipe's widest layer: 128 images of 28×28×32 values (12.8 MB
+// per tensor, more than the caches hold). Each reports the bytes it reads
+// and writes per second (MB/s); BenchmarkMemoryLimit copies the same
+// tensor, the machine's rate for one pass over memory, in the same run.
+const benchValues = 128 * 28 * 28 * 32
+
+func benchTensor(n int) []float32 {
+	rng := rand.New(rand.NewPCG(1, 1))
+	v := make([]float32, n)
+	for i := range v {
+		v[i] = float32(rng.NormFloat64())
+	}
+	return v
+}
+
+// BenchmarkMemoryLimit: copy reads and writes each value once.
+func BenchmarkMemoryLimit(b *testing.B) {
+	src, dst := benchTensor(benchValues), make([]float32, benchValues)
+	b.SetBytes(2 * 4 * benchValues)
+	for b.Loop() {
+		copy(dst, src)
+	}
+}
+
+func BenchmarkElementwise(b *testing.B) {
+	for _, e := range compute.ElementwiseImplementations() {
+		pre, out, bias := benchTensor(benchValues), make([]float32, benchValues), benchTensor(32)
+		b.Run("AddBiasReLU/"+e.Name(), func(b *testing.B) {
+			b.SetBytes(3 * 4 * benchValues) // pre read and written, out written
+			for b.Loop() {
+				e.AddBiasReLU(pre, out, bias, true)
+			}
+		})
+		dy := benchTensor(benchValues)
+		b.Run("ReLUGrad/"+e.Name(), func(b *testing.B) {
+			b.SetBytes(3 * 4 * benchValues)
+			for b.Loop() {
+				e.ReLUGrad(pre, dy, out)
+			}
+		})
+		sums := make([]float32, 32)
+		b.Run("AddRows/"+e.Name(), func(b *testing.B) {
+			b.SetBytes(4 * benchValues) // a bias gradient: column sums
+			for b.Loop() {
+				e.AddRows(sums, pre, benchValues/32, 32, 32)
+			}
+		})
+		// MaxWindow: 2×2 pooling of each 28×28×32 image.
+		offs := make([]int32, 4)
+		best, arg := make([]float32, 32), make([]int32, 32)
+		b.Run("MaxWindow/"+e.Name(), func(b *testing.B) {
+			b.SetBytes(4*benchValues + 2*4*benchValues/4) // read all, write max and index of a quarter
+			for b.Loop() {
+				for img := 0; img < 128; img++ {
+					base := img * 28 * 28 * 32
+					for oy := 0; oy < 14; oy++ {
+						for ox := 0; ox < 14; ox++ {
+							at := int32(base + (2*oy*28+2*ox)*32)
+							offs[0], offs[1], offs[2], offs[3] = at, at+32, at+28*32, at+29*32
+							e.MaxWindow(pre, offs, best, arg)
+						}
+					}
+				}
+			}
+		})
+		// GatherSum: a 3×3 same-padded window sum over one image of 28×28
+		// pixels, 32 and 1 values per row (kn2row's output pass).
+		for _, width := range []int{32, 1} {
+			idx := make([]int32, 0, 28*28*9)
+			for y := 0; y < 28; y++ {
+				for x := 0; x < 28; x++ {
+					for k := 0; k < 9; k++ {
+						iy, ix := y+k/3-1, x+k%3-1
+						o := int32(-1)
+						if iy >= 0 && iy < 28 && ix >= 0 && ix < 28 {
+							o = int32(((iy*28+ix)*9 + k) * width)
+						}
+						idx = append(idx, o)
+					}
+				}
+			}
+			table := compute.NewGatherTable(idx, 9)
+			src := benchTensor(28 * 28 * 9 * width)
+			dst := make([]float32, 28*28*width)
+			b.Run("GatherSum/width"+map[int]string{1: "1", 32: "32"}[width]+"/"+e.Name(), func(b *testing.B) {
+				b.SetBytes(int64(4 * (len(src) + len(dst))))
+				for b.Loop() {
+					e.GatherSum(dst, src, table, width)
+				}
+			})
+		}
+	}
+}
