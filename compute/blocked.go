@@ -176,7 +176,7 @@ func packAllA(mr int, a []float32, lda, m, k int) *[]float32 {
 	dst := *buf
 	slice := kSlice(k)
 	slices := (k + slice - 1) / slice
-	ParallelFor(slices*panels, 4, func(lo, hi int) {
+	ParallelFor(slices*panels, 1, func(lo, hi int) {
 		for t := lo; t < hi; t++ {
 			p0 := (t / panels) * slice
 			q := t % panels
@@ -200,7 +200,7 @@ func packAllB(nr int, transB bool, b []float32, ldb, n, k int) *[]float32 {
 	dst := *buf
 	slice := kSlice(k)
 	slices := (k + slice - 1) / slice
-	ParallelFor(slices*panels, 4, func(lo, hi int) {
+	ParallelFor(slices*panels, 1, func(lo, hi int) {
 		for t := lo; t < hi; t++ {
 			p0 := (t / panels) * slice
 			q := t % panels

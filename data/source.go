@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/latent-go/latent/compute"
 	"github.com/latent-go/latent/tensor"
 )
 
@@ -59,12 +60,18 @@ func (t *Tensor) Read(dst []float32, rows []int) error {
 	if len(dst) != len(rows)*c {
 		return fmt.Errorf("reading %d samples of %d values needs %d values of room, got %d", len(rows), c, len(rows)*c, len(dst))
 	}
-	for i, r := range rows {
+	for _, r := range rows {
 		if r < 0 || r >= t.x.Rows() {
 			return fmt.Errorf("sample %d is out of range: the data has %d", r, t.x.Rows())
 		}
-		copy(dst[i*c:(i+1)*c], t.x.Data[r*c:(r+1)*c])
 	}
+	// A shuffled batch is a gather of rows from all over the data: memory
+	// bound, so the threads share it.
+	compute.ParallelFor(len(rows), max(1, (1<<14)/max(c, 1)), func(lo, hi int) {
+		for i, r := range rows[lo:hi] {
+			copy(dst[(lo+i)*c:(lo+i+1)*c], t.x.Data[r*c:(r+1)*c])
+		}
+	})
 	return nil
 }
 
