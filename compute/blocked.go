@@ -128,6 +128,10 @@ func (g *Blocked) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []flo
 	nc := split(n, kern.nr, ncBlock, max(1, 2*workers/((m+mc-1)/mc)))
 	mTasks := (m + mc - 1) / mc
 	nTasks := (n + nc - 1) / nc
+	if slices := (k + kSlice(k) - 1) / kSlice(k); workers > 1 && mTasks*nTasks < 2*workers && slices > 1 && m*n <= splitKValues {
+		g.sgemmSplitK(kern, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
 	// B in place is read directly; a transposed B is packed, once when
 	// several row tasks would each pack it.
 	var shared *[]float32

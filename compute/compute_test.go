@@ -34,14 +34,15 @@ func TestParallelForCoversOnce(t *testing.T) {
 }
 
 // TestSameBitsAnyThreadCount: latent's GEMMs tile C differently for
-// different thread counts, yet every element must come out bit-identical.
+// different thread counts (and split a long k among the threads when C is
+// small), yet every element must come out bit-identical.
 func TestSameBitsAnyThreadCount(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	gs := []compute.GEMM{compute.Gonum{}}
 	for _, b := range compute.BlockedKernels() {
 		gs = append(gs, b)
 	}
-	for _, size := range [][3]int{{256, 200, 784}, {784, 32, 256}, {37, 911, 300}, {13, 5, 1000}} {
+	for _, size := range [][3]int{{256, 200, 784}, {784, 32, 256}, {37, 911, 300}, {13, 5, 1000}, {9, 16, 3000}, {72, 8, 2600}} {
 		m, n, k := size[0], size[1], size[2]
 		a := make([]float32, m*k)
 		b := make([]float32, k*n)

@@ -1,0 +1,87 @@
+package compute
+
+import "sync"
+
+// A product with a small C and a long k (a convolution's kernel gradient:
+// 9×16 values summed over 100,000 rows) has too few tiles to share among
+// the threads. Its k slices are independent, though: each element of C is
+// the sum of its slices' partial sums, added in order (see task). So the
+// slices' partial sums are computed in parallel, each exactly as task
+// computes it, and added in order: the same bits as one thread, sooner.
+
+// splitKValues is the largest C (in values) whose k slices are split.
+const splitKValues = 1 << 16
+
+// splitKGroup bounds the partial sums held at once, in values.
+const splitKGroup = 1 << 20
+
+var partialPool = sync.Pool{New: func() any { return new([]float32) }}
+
+func (g *Blocked) sgemmSplitK(kern kernel, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	slice := kSlice(k)
+	slices := (k + slice - 1) / slice
+	group := min(slices, max(1, splitKGroup/(m*n)))
+	buf := partialPool.Get().(*[]float32)
+	defer partialPool.Put(buf)
+	if cap(*buf) < group*m*n {
+		*buf = make([]float32, group*m*n)
+	}
+	parts := (*buf)[:group*m*n]
+	for s0 := 0; s0 < slices; s0 += group {
+		s1 := min(s0+group, slices)
+		ParallelFor(s1-s0, 1, func(lo, hi int) {
+			sc := scratchPool.Get().(*scratch)
+			defer scratchPool.Put(sc)
+			for i := lo; i < hi; i++ {
+				p0 := (s0 + i) * slice
+				kc := min(slice, k-p0)
+				as, bs := sliceOffsets(a, lda, transA, b, ldb, transB, p0)
+				g.task(kern, sc, packedOperands{}, transA, transB, 0, m, 0, n, n, kc, 1, as, lda, bs, ldb, 0, parts[i*m*n:(i+1)*m*n], n)
+			}
+		})
+		for i := 0; i < s1-s0; i++ {
+			addPartial(c, ldc, parts[i*m*n:(i+1)*m*n], m, n, s0+i == 0, alpha, beta)
+		}
+	}
+}
+
+// addPartial adds one k slice's partial sums t (m×n) into C as task does:
+// the first slice scaled by alpha onto beta*C, the others added times
+// alpha.
+func addPartial(c []float32, ldc int, t []float32, m, n int, first bool, alpha, beta float32) {
+	for i := 0; i < m; i++ {
+		crow := c[i*ldc : i*ldc+n]
+		trow := t[i*n : (i+1)*n]
+		switch {
+		case !first:
+			for j, v := range trow {
+				crow[j] += alpha * v
+			}
+		case beta == 0:
+			for j, v := range trow {
+				crow[j] = alpha * v
+			}
+		default:
+			for j, v := range trow {
+				crow[j] = alpha*v + beta*crow[j]
+			}
+		}
+	}
+}
+
+// sliceOffsets are A and B from k index p0 on: A(i, p0) is a[p0] in place
+// and a[p0*lda] transposed; B(p0, j) is b[p0*ldb] in place and b[p0]
+// transposed.
+func sliceOffsets(a []float32, lda int, transA bool, b []float32, ldb int, transB bool, p0 int) (as, bs []float32) {
+	if transA {
+		as = a[p0*lda:]
+	} else {
+		as = a[p0:]
+	}
+	if transB {
+		bs = b[p0:]
+	} else {
+		bs = b[p0*ldb:]
+	}
+	return as, bs
+}
