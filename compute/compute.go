@@ -1,10 +1,15 @@
-// Package compute is the seam through which every matrix product of latent
-// passes, in the style of gonum's blas32: an interface, a pure-Go default, and
-// room for faster implementations (assembly kernels, OpenBLAS) that a program
-// swaps in with Use. It also holds the parallel loop that the element-wise
-// kernels share, split so that results never depend on the number of threads.
+// Package compute is the seam through which the arithmetic of training
+// passes: every matrix product, in the style of gonum's blas32 (an
+// interface, latent's own blocked GEMM, and room for other implementations,
+// gonum's and OpenBLAS, that a program swaps in with Use), and the
+// element-wise operations around them (bias and ReLU, ReLU's gradient, row
+// sums, max pooling's windows, and the gathers that are im2col, its
+// adjoint and kn2row's sums), each with a portable Go version and AVX-512
+// assembly that gives the same bits. It also holds the worker pool and the
+// parallel loop that cuts work into pieces that depend only on the sizes,
+// so that results never depend on the number of threads.
 //
-// It imports nothing of latent; nn, loss and optim call it.
+// It imports nothing of latent; nn, loss, optim and data call it.
 package compute
 
 import "sync/atomic"

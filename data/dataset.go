@@ -5,7 +5,8 @@
 // implementation, found offline where they ship or downloaded once into a
 // cache with a SHA-256 check; other formats are one file each beside it.
 //
-// It imports tensor only: nothing here knows about models or training.
+// It imports tensor and compute (whose parallel loop gathers a batch)
+// only: nothing here knows about models or training.
 package data
 
 import (

@@ -34,7 +34,7 @@ import json, re, sys
 reps = json.load(open(sys.argv[1]))
 one, many = reps[0]["median_seconds"], reps[1]["median_seconds"]
 torch = float(re.search(r"median ([0-9.]+) s/epoch", open(sys.argv[2]).read().splitlines()[-1]).group(1))
-fmt = lambda s: f"{s:.3f}" if s < 10 else f"{s:.1f}"
+fmt = lambda s: f"{s:.3f}" if s < 1 else f"{s:.2f}" if s < 10 else f"{s:.1f}"
 print(f"| {sys.argv[3]} | {fmt(one)} | {fmt(many)} | {fmt(torch)} | **{torch / many:.2f}** | {one / many:.2f} |")
 PY
 done
