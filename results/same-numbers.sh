@@ -2,7 +2,7 @@
 # Proves that a change of the code changes no number the program prints or
 # saves: builds latent at BASE (default: 7b4c5ec, the commit before the
 # redesign of issue 8) and at the working tree, runs ae1, ae2 and ae3c for
-# 2 epochs and conv and vae for 1 epoch with each, and compares the runs
+# 2 epochs and conv, denoise, inpaint and vae for 1 epoch with each, and compares the runs
 # bit for bit (every list of history.json but the seconds, every tensor of
 # model.safetensors) and their printed output (all but the timings).
 # Output: results/same-numbers/report.txt. Run from the repository root.
@@ -37,6 +37,8 @@ ae1 2
 ae2 2
 ae3c 2
 conv 1
+denoise 1
+inpaint 1
 vae 1
 RUNS
 cat "$report"
