@@ -170,37 +170,31 @@ type packedOperands struct {
 // packAllA packs all of a transposed A, k slice by k slice: slice p0
 // starts at p0*mPad and holds its row panels one after another.
 func packAllA(mr int, a []float32, lda, m, k int) *[]float32 {
-	panels := (m + mr - 1) / mr
-	mPad := panels * mr
-	buf := sharedPool.Get().(*[]float32)
-	if cap(*buf) < k*mPad {
-		*buf = make([]float32, k*mPad)
-	}
-	*buf = (*buf)[:k*mPad]
-	dst := *buf
-	slice := kSlice(k)
-	slices := (k + slice - 1) / slice
-	ParallelFor(slices*panels, 1, func(lo, hi int) {
-		for t := lo; t < hi; t++ {
-			p0 := (t / panels) * slice
-			q := t % panels
-			kc := min(slice, k-p0)
-			packA(dst[p0*mPad+q*kc*mr:], true, a, lda, q*mr, min(mr, m-q*mr), p0, kc, mr)
-		}
+	return packAll(m, mr, k, func(dst []float32, i0, rows, p0, kc int) {
+		packA(dst, true, a, lda, i0, rows, p0, kc, mr)
 	})
-	return buf
 }
 
 // packAllB packs all of op(B), k slice by k slice: slice p0 starts at
 // p0*nPad and holds its column panels one after another.
 func packAllB(nr int, transB bool, b []float32, ldb, n, k int) *[]float32 {
-	panels := (n + nr - 1) / nr
-	nPad := panels * nr
+	return packAll(n, nr, k, func(dst []float32, j0, cols, p0, kc int) {
+		packB(dst, transB, b, ldb, j0, cols, p0, kc, nr)
+	})
+}
+
+// packAll packs all of an operand with size rows or columns (A's rows,
+// B's columns) into panels of width, k slice by k slice, in parallel:
+// slice p0 starts at p0*padded and holds its panels one after another;
+// pack packs the panel of the given rows or columns.
+func packAll(size, width, k int, pack func(dst []float32, first, count, p0, kc int)) *[]float32 {
+	panels := (size + width - 1) / width
+	padded := panels * width
 	buf := sharedPool.Get().(*[]float32)
-	if cap(*buf) < k*nPad {
-		*buf = make([]float32, k*nPad)
+	if cap(*buf) < k*padded {
+		*buf = make([]float32, k*padded)
 	}
-	*buf = (*buf)[:k*nPad]
+	*buf = (*buf)[:k*padded]
 	dst := *buf
 	slice := kSlice(k)
 	slices := (k + slice - 1) / slice
@@ -209,7 +203,7 @@ func packAllB(nr int, transB bool, b []float32, ldb, n, k int) *[]float32 {
 			p0 := (t / panels) * slice
 			q := t % panels
 			kc := min(slice, k-p0)
-			packB(dst[p0*nPad+q*kc*nr:], transB, b, ldb, q*nr, min(nr, n-q*nr), p0, kc, nr)
+			pack(dst[p0*padded+q*kc*width:], q*width, min(width, size-q*width), p0, kc)
 		}
 	})
 	return buf
@@ -300,24 +294,7 @@ func (g *Blocked) task(kern kernel, s *scratch, ops packedOperands, transA, tran
 					continue
 				}
 				kj.run(kc, ap, rs, ps, bp, bs, s.tile, kj.nr, false)
-				for i := 0; i < im; i++ {
-					crow := c[(i0+ip*mr+i)*ldc+j0+jp*nr:]
-					trow := s.tile[i*kj.nr : i*kj.nr+jn]
-					switch {
-					case !first:
-						for j, t := range trow {
-							crow[j] += alpha * t
-						}
-					case beta == 0:
-						for j, t := range trow {
-							crow[j] = alpha * t
-						}
-					default:
-						for j, t := range trow {
-							crow[j] = alpha*t + beta*crow[j]
-						}
-					}
-				}
+				addPartial(c[(i0+ip*mr)*ldc+j0+jp*nr:], ldc, s.tile, kj.nr, im, jn, first, alpha, beta)
 			}
 		}
 	}

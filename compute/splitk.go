@@ -40,18 +40,18 @@ func (g *Blocked) sgemmSplitK(kern kernel, transA, transB bool, m, n, k int, alp
 			}
 		})
 		for i := 0; i < s1-s0; i++ {
-			addPartial(c, ldc, parts[i*m*n:(i+1)*m*n], m, n, s0+i == 0, alpha, beta)
+			addPartial(c, ldc, parts[i*m*n:(i+1)*m*n], n, m, n, s0+i == 0, alpha, beta)
 		}
 	}
 }
 
-// addPartial adds one k slice's partial sums t (m×n) into C as task does:
-// the first slice scaled by alpha onto beta*C, the others added times
-// alpha.
-func addPartial(c []float32, ldc int, t []float32, m, n int, first bool, alpha, beta float32) {
+// addPartial adds one k slice's partial sums t (m×n, row stride ldt) into
+// C as the micro-kernel's tile is added: the first slice scaled by alpha
+// onto beta*C, the others added times alpha.
+func addPartial(c []float32, ldc int, t []float32, ldt, m, n int, first bool, alpha, beta float32) {
 	for i := 0; i < m; i++ {
 		crow := c[i*ldc : i*ldc+n]
-		trow := t[i*n : (i+1)*n]
+		trow := t[i*ldt : i*ldt+n]
 		switch {
 		case !first:
 			for j, v := range trow {

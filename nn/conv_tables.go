@@ -17,27 +17,36 @@ type convTables struct {
 	kn2rowSpread *compute.GatherTable // its adjoint
 }
 
-// im2colTable: for each window position and offset (ky, kx), in that
-// order, where its pixel's inC values start in the image, -1 over the
-// padding. Copying those rows lays the windows out as im2col's matrix:
-// one row of patch() values, (ky, kx, c) order, per position.
-func (g geometry) im2colTable() *compute.GatherTable {
-	idx := make([]int32, 0, g.outH*g.outW*g.kh*g.kw)
+// eachTap calls fn for every window position (oy, ox) and kernel offset
+// (ky, kx), in that order, with the pixel (iy, ix) it reads and whether
+// that pixel is inside the image rather than over the padding.
+func (g geometry) eachTap(fn func(oy, ox, ky, kx, iy, ix int, inside bool)) {
 	for oy := 0; oy < g.outH; oy++ {
 		for ox := 0; ox < g.outW; ox++ {
 			for ky := 0; ky < g.kh; ky++ {
 				iy := oy*g.sh + ky - g.padTop
 				for kx := 0; kx < g.kw; kx++ {
 					ix := ox*g.sw + kx - g.padLeft
-					o := int32(-1)
-					if iy >= 0 && iy < g.inH && ix >= 0 && ix < g.inW {
-						o = int32((iy*g.inW + ix) * g.inC)
-					}
-					idx = append(idx, o)
+					fn(oy, ox, ky, kx, iy, ix, iy >= 0 && iy < g.inH && ix >= 0 && ix < g.inW)
 				}
 			}
 		}
 	}
+}
+
+// im2colTable: for each window position and offset (ky, kx), in that
+// order, where its pixel's inC values start in the image, -1 over the
+// padding. Copying those rows lays the windows out as im2col's matrix:
+// one row of patch() values, (ky, kx, c) order, per position.
+func (g geometry) im2colTable() *compute.GatherTable {
+	idx := make([]int32, 0, g.outH*g.outW*g.kh*g.kw)
+	g.eachTap(func(_, _, _, _, iy, ix int, inside bool) {
+		o := int32(-1)
+		if inside {
+			o = int32((iy*g.inW + ix) * g.inC)
+		}
+		idx = append(idx, o)
+	})
 	return compute.NewGatherTable(idx, 1)
 }
 
@@ -48,20 +57,12 @@ func (g geometry) im2colTable() *compute.GatherTable {
 func (g geometry) col2imTable() *compute.GatherTable {
 	p := g.patch()
 	lists := make([][]int32, g.inH*g.inW)
-	for oy := 0; oy < g.outH; oy++ {
-		for ox := 0; ox < g.outW; ox++ {
-			for ky := 0; ky < g.kh; ky++ {
-				iy := oy*g.sh + ky - g.padTop
-				for kx := 0; kx < g.kw; kx++ {
-					ix := ox*g.sw + kx - g.padLeft
-					if iy >= 0 && iy < g.inH && ix >= 0 && ix < g.inW {
-						at := iy*g.inW + ix
-						lists[at] = append(lists[at], int32((oy*g.outW+ox)*p+(ky*g.kw+kx)*g.inC))
-					}
-				}
-			}
+	g.eachTap(func(oy, ox, ky, kx, iy, ix int, inside bool) {
+		if inside {
+			at := iy*g.inW + ix
+			lists[at] = append(lists[at], int32((oy*g.outW+ox)*p+(ky*g.kw+kx)*g.inC))
 		}
-	}
+	})
 	return flatten(lists)
 }
 
@@ -71,21 +72,13 @@ func (g geometry) col2imTable() *compute.GatherTable {
 func (g geometry) kn2rowSumTable(f int) *compute.GatherTable {
 	taps := g.kh * g.kw
 	idx := make([]int32, 0, g.outH*g.outW*taps)
-	for oy := 0; oy < g.outH; oy++ {
-		for ox := 0; ox < g.outW; ox++ {
-			for ky := 0; ky < g.kh; ky++ {
-				iy := oy*g.sh + ky - g.padTop
-				for kx := 0; kx < g.kw; kx++ {
-					ix := ox*g.sw + kx - g.padLeft
-					o := int32(-1)
-					if iy >= 0 && iy < g.inH && ix >= 0 && ix < g.inW {
-						o = int32(((iy*g.inW+ix)*taps + ky*g.kw + kx) * f)
-					}
-					idx = append(idx, o)
-				}
-			}
+	g.eachTap(func(_, _, ky, kx, iy, ix int, inside bool) {
+		o := int32(-1)
+		if inside {
+			o = int32(((iy*g.inW+ix)*taps + ky*g.kw + kx) * f)
 		}
-	}
+		idx = append(idx, o)
+	})
 	return compute.NewGatherTable(idx, taps)
 }
 
@@ -97,19 +90,11 @@ func (g geometry) kn2rowSpreadTable(f int) *compute.GatherTable {
 	for i := range idx {
 		idx[i] = -1
 	}
-	for oy := 0; oy < g.outH; oy++ {
-		for ox := 0; ox < g.outW; ox++ {
-			for ky := 0; ky < g.kh; ky++ {
-				iy := oy*g.sh + ky - g.padTop
-				for kx := 0; kx < g.kw; kx++ {
-					ix := ox*g.sw + kx - g.padLeft
-					if iy >= 0 && iy < g.inH && ix >= 0 && ix < g.inW {
-						idx[(iy*g.inW+ix)*taps+ky*g.kw+kx] = int32((oy*g.outW + ox) * f)
-					}
-				}
-			}
+	g.eachTap(func(oy, ox, ky, kx, iy, ix int, inside bool) {
+		if inside {
+			idx[(iy*g.inW+ix)*taps+ky*g.kw+kx] = int32((oy*g.outW + ox) * f)
 		}
-	}
+	})
 	return compute.NewGatherTable(idx, 1)
 }
 
