@@ -240,7 +240,11 @@ func median(v []float64) float64 {
 
 // Print writes the report for people.
 func (r *Report) Print(w io.Writer) {
-	fmt.Fprintf(w, "%s on %s: %d images, batch %d, GEMM %s, %d threads\n", r.Recipe, r.Dataset, r.Images, r.BatchSize, r.GEMM, r.Threads)
+	threads := "threads"
+	if r.Threads == 1 {
+		threads = "thread"
+	}
+	fmt.Fprintf(w, "%s on %s: %d images, batch %d, GEMM %s, %d %s\n", r.Recipe, r.Dataset, r.Images, r.BatchSize, r.GEMM, r.Threads, threads)
 	for i, s := range r.EpochSeconds {
 		fmt.Fprintf(w, "  epoch %d: %.3f s\n", i+1, s)
 	}
