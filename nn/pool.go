@@ -177,6 +177,7 @@ type UpSampling2D struct {
 	name   string
 	sh, sw int
 	in     []int
+	source *compute.GatherTable // for each output pixel, its input pixel
 }
 
 // NewUpSampling2D makes an UpSampling2D from its spec.
@@ -218,8 +219,22 @@ func (l *UpSampling2D) Build(in [][]int, _ *rand.Rand) ([]int, error) {
 	out, err := l.OutputShape(in)
 	if err == nil {
 		l.in = append([]int(nil), in[0]...)
+		l.source = l.sourceTable()
 	}
 	return out, err
+}
+
+// sourceTable says, for each output pixel, where its input pixel's
+// channels start: the forward pass is a gather of whole pixels.
+func (l *UpSampling2D) sourceTable() *compute.GatherTable {
+	h, w, ch := l.in[0], l.in[1], l.in[2]
+	idx := make([]int32, 0, h*l.sh*w*l.sw)
+	for oy := 0; oy < h*l.sh; oy++ {
+		for ox := 0; ox < w*l.sw; ox++ {
+			idx = append(idx, int32(((oy/l.sh)*w+ox/l.sw)*ch))
+		}
+	}
+	return compute.NewGatherTable(idx, 1)
 }
 
 // Forward implements Layer.
@@ -229,13 +244,7 @@ func (l *UpSampling2D) Forward(c *Call) {
 	x := c.In[0]
 	compute.ParallelFor(x.Rows(), 1, func(lo, hi int) {
 		for b := lo; b < hi; b++ {
-			xs := x.Data[b*h*w*ch:]
-			os := c.Out.Data[b*oh*ow*ch:]
-			for oy := 0; oy < oh; oy++ {
-				for ox := 0; ox < ow; ox++ {
-					copy(os[(oy*ow+ox)*ch:(oy*ow+ox+1)*ch], xs[((oy/l.sh)*w+ox/l.sw)*ch:])
-				}
-			}
+			compute.GatherCopy(c.Out.Data[b*oh*ow*ch:(b+1)*oh*ow*ch], x.Data[b*h*w*ch:(b+1)*h*w*ch], l.source, ch)
 		}
 	})
 }
