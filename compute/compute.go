@@ -3,8 +3,8 @@
 // interface, latent's own blocked GEMM, and room for other implementations,
 // gonum's and OpenBLAS, that a program swaps in with Use), and the
 // element-wise operations around them (bias and ReLU, ReLU's gradient, row
-// sums, max pooling's windows, and the gathers that are im2col, its
-// adjoint and kn2row's sums), each with a portable Go version and AVX-512
+// sums, max pooling's windows, the gathers that are im2col, its adjoint
+// and kn2row's sums, the Adam step), each with a portable Go version and AVX-512
 // assembly that gives the same bits. It also holds the worker pool and the
 // parallel loop that cuts work into pieces that depend only on the sizes,
 // so that results never depend on the number of threads.

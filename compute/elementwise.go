@@ -36,6 +36,10 @@ type Elementwise interface {
 	// of src at row r's one offset in t, or to zeros where it is negative:
 	// im2col, as a gather.
 	GatherCopy(dst, src []float32, t *GatherTable, width int)
+	// AdamStep updates weights w with gradients g and Adam's moments m
+	// and v: m += (g-m)*c1; v += (g*g-v)*c2; w -= alpha*m/(sqrt(v)+eps),
+	// each operation rounded to float32 on its own.
+	AdamStep(w, g, m, v []float32, alpha, c1, c2, eps float32)
 }
 
 var elementwise = bestElementwise()
@@ -57,6 +61,11 @@ func AddBiasReLU(pre, out, bias []float32, relu bool) { elementwise.AddBiasReLU(
 
 // ReLUGrad calls the implementation in use; see Elementwise.
 func ReLUGrad(z, dy, dz []float32) { elementwise.ReLUGrad(z, dy, dz) }
+
+// AdamStep calls the implementation in use; see Elementwise.
+func AdamStep(w, g, m, v []float32, alpha, c1, c2, eps float32) {
+	elementwise.AdamStep(w, g, m, v, alpha, c1, c2, eps)
+}
 
 // MaxWindow calls the implementation in use; see Elementwise.
 func MaxWindow(x []float32, offs []int32, best []float32, arg []int32) {
@@ -136,6 +145,17 @@ func greaterMask(a, b float32) uint32 {
 		gt = 1
 	}
 	return -gt
+}
+
+// AdamStep implements Elementwise.
+func (PortableElementwise) AdamStep(w, g, m, v []float32, alpha, c1, c2, eps float32) {
+	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
+	for i := range w {
+		gi := g[i]
+		m[i] += (gi - m[i]) * c1
+		v[i] += (gi*gi - v[i]) * c2
+		w[i] -= alpha * m[i] / (float32(math.Sqrt(float64(v[i]))) + eps)
+	}
 }
 
 // ReLU sets y[i] = max(z[i], 0) as AddBiasReLU does, without a bias.

@@ -31,6 +31,9 @@ func gatherCopyAVX512(dst, src *float32, idx *int32, rows, width int, tail uint6
 //go:noescape
 func gatherCopy1AVX512(dst, src *float32, idx *int32, blocks int, tail uint64)
 
+//go:noescape
+func adamAVX512(w, grad, m, v *float32, blocks int, tail uint64, alpha, c1, c2, eps float32)
+
 func fastElementwise() []Elementwise {
 	if cpu.X86.HasAVX512F {
 		return []Elementwise{avx512Elementwise{}}
@@ -141,4 +144,12 @@ func (avx512Elementwise) GatherCopy(dst, src []float32, t *GatherTable, width in
 		return
 	}
 	gatherCopyAVX512(&dst[0], &src[0], &t.idx[0], rows, width, tailMask(width))
+}
+
+func (avx512Elementwise) AdamStep(w, g, m, v []float32, alpha, c1, c2, eps float32) {
+	if len(w) == 0 {
+		return
+	}
+	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
+	adamAVX512(&w[0], &g[0], &m[0], &v[0], len(w)/16, tailMask(len(w)), alpha, c1, c2, eps)
 }

@@ -48,6 +48,13 @@ func BenchmarkElementwise(b *testing.B) {
 				e.ReLUGrad(pre, dy, out)
 			}
 		})
+		mom, vel := benchTensor(benchValues), make([]float32, benchValues)
+		b.Run("AdamStep/"+e.Name(), func(b *testing.B) {
+			b.SetBytes(7 * 4 * benchValues) // w, g, m, v read; w, m, v written
+			for b.Loop() {
+				e.AdamStep(out, dy, mom, vel, 0.001, 0.1, 0.001, 1e-7)
+			}
+		})
 		sums := make([]float32, 32)
 		b.Run("AddRows/"+e.Name(), func(b *testing.B) {
 			b.SetBytes(4 * benchValues) // a bias gradient: column sums

@@ -170,3 +170,24 @@ func TestGatherCopyConforms(t *testing.T) {
 		}
 	}
 }
+
+// TestAdamStepConforms: every implementation steps the weights and the
+// moments to the same bits as the portable one.
+func TestAdamStepConforms(t *testing.T) {
+	ref := compute.PortableElementwise{}
+	rng := rand.New(rand.NewPCG(13, 14))
+	for _, e := range compute.ElementwiseImplementations() {
+		for _, n := range []int{1, 15, 16, 17, 100, 1000} {
+			w, g, m, v := randomValues(rng, n), randomValues(rng, n), randomValues(rng, n), randomValues(rng, n)
+			for i := range v {
+				v[i] = v[i] * v[i] // a second moment is not negative
+			}
+			ws, ms, vs := slices.Clone(w), slices.Clone(m), slices.Clone(v)
+			ref.AdamStep(w, g, m, v, 0.001, 0.1, 0.001, 1e-7)
+			e.AdamStep(ws, g, ms, vs, 0.001, 0.1, 0.001, 1e-7)
+			if !sameBits(w, ws) || !sameBits(m, ms) || !sameBits(v, vs) {
+				t.Fatalf("%s: AdamStep of %d values differs: w %v / %v", e.Name(), n, ws, w)
+			}
+		}
+	}
+}

@@ -108,12 +108,7 @@ func (a *Adam) Step(params []*nn.Param) {
 		}
 		v, w, g := a.v[p], p.Value.Data, p.Grad.Data
 		compute.ParallelFor(len(w), 1<<14, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				gi := g[i]
-				m[i] += (gi - m[i]) * c1
-				v[i] += (gi*gi - v[i]) * c2
-				w[i] -= alpha * m[i] / (float32(math.Sqrt(float64(v[i]))) + eps)
-			}
+			compute.AdamStep(w[lo:hi], g[lo:hi], m[lo:hi], v[lo:hi], alpha, c1, c2, eps)
 		})
 	}
 	a.Iterations++
