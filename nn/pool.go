@@ -159,10 +159,10 @@ func (l *MaxPooling2D) Backward(c *Call) {
 	}
 	g := l.g
 	dx := c.GradIn[0]
-	dx.Zero()
 	inSize, outSize := g.inH*g.inW*g.inC, g.outH*g.outW*g.inC
 	s := c.State.(*poolState)
 	compute.ParallelFor(dx.Rows(), 1, func(lo, hi int) {
+		clear(dx.Data[lo*inSize : hi*inSize])
 		for b := lo; b < hi; b++ {
 			for o := b * outSize; o < (b+1)*outSize; o++ {
 				dx.Data[b*inSize+int(s.argmax[o])] += c.GradOut.Data[o]
@@ -257,11 +257,12 @@ func (l *UpSampling2D) Backward(c *Call) {
 	h, w, ch := l.in[0], l.in[1], l.in[2]
 	oh, ow := h*l.sh, w*l.sw
 	dx := c.GradIn[0]
-	dx.Zero()
 	if !c.GradOutSet {
+		dx.Zero()
 		return
 	}
 	compute.ParallelFor(dx.Rows(), 1, func(lo, hi int) {
+		clear(dx.Data[lo*h*w*ch : hi*h*w*ch])
 		for b := lo; b < hi; b++ {
 			ds := dx.Data[b*h*w*ch:]
 			gs := c.GradOut.Data[b*oh*ow*ch:]
