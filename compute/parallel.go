@@ -30,7 +30,7 @@ func ParallelFor(n, grain int, fn func(lo, hi int)) {
 		}
 		return
 	}
-	j := &job{fn: fn, n: n, grain: grain, pieces: pieces}
+	j := &job{fn: fn, n: n, grain: grain, pieces: pieces, done: make(chan struct{})}
 	j.left.Store(int64(pieces))
 	thePool.offer(j, workers-1)
 	j.work()
@@ -46,8 +46,8 @@ func Pieces(n, grain int) int {
 	return (n + grain - 1) / grain
 }
 
-// spinTime is how long a helper that ran out of work keeps polling before
-// it sleeps. Waking a sleeping thread takes tens of microseconds on a
+// spinTime is how long a helper that ran out of work, or a caller waiting
+// for the last pieces, keeps polling before it sleeps. Waking a sleeping thread takes tens of microseconds on a
 // virtual machine, as long as a whole small matrix product, and training
 // calls ParallelFor again within microseconds; OpenMP runtimes spin for the
 // same reason. A millisecond outlasts the gaps of training, so helpers
@@ -60,7 +60,8 @@ type job struct {
 	fn               func(lo, hi int)
 	n, grain, pieces int
 	next             atomic.Int64
-	left             atomic.Int64 // pieces not finished yet
+	left             atomic.Int64  // pieces not finished yet
+	done             chan struct{} // closed when left reaches 0
 }
 
 // work takes pieces until none is left.
@@ -72,19 +73,22 @@ func (j *job) work() {
 		}
 		lo := p * j.grain
 		j.fn(lo, min(lo+j.grain, j.n))
-		j.left.Add(-1)
+		if j.left.Add(-1) == 0 {
+			close(j.done)
+		}
 	}
 }
 
-// wait returns when every piece is finished. It polls rather than sleeps:
-// a sleeping caller would be woken by the helper that finishes last, onto
-// that helper's processor, where the two could go on sharing one thread
-// while the other sits idle. Now and then it yields, so that a helper that
-// does share its processor gets to finish.
+// wait returns when every piece is finished: it polls for spinTime (the
+// last pieces usually finish within microseconds), then sleeps until the
+// last piece closes done, so that a caller never burns a core waiting for
+// a helper the operating system has not scheduled.
 func (j *job) wait() {
+	deadline := time.Now().Add(spinTime)
 	for i := 0; j.left.Load() > 0; i++ {
-		if i%4096 == 4095 {
-			runtime.Gosched()
+		if i%64 == 63 && time.Now().After(deadline) {
+			<-j.done
+			return
 		}
 	}
 }
