@@ -457,9 +457,10 @@ copy1done:
 	RET
 
 // func adamAVX512(w, grad, m, v *float32, blocks int, tail uint64, alpha, c1, c2, eps float32)
-// Adam's step, 16 values at a time and then those of the mask tail, with
-// the operations of the Go version, each rounded on its own (no FMA):
-// m += (g-m)*c1; v += (g*g-v)*c2; w -= alpha*m/(sqrt(v)+eps).
+// Adam's step, 16 values at a time and then those of the mask tail (one
+// loop body under a mask: all lanes for the blocks, tail for the last),
+// with the operations of the Go version, each rounded on its own (no
+// FMA): m += (g-m)*c1; v += (g*g-v)*c2; w -= alpha*m/(sqrt(v)+eps).
 TEXT ·adamAVX512(SB), NOSPLIT, $0-64
 	MOVQ w+0(FP), DI
 	MOVQ grad+8(FP), SI
@@ -467,42 +468,23 @@ TEXT ·adamAVX512(SB), NOSPLIT, $0-64
 	MOVQ v+24(FP), R9
 	MOVQ blocks+32(FP), CX
 	MOVQ tail+40(FP), AX
-	KMOVW AX, K1
+	MOVL $0xffff, DX
 	VBROADCASTSS alpha+48(FP), Z20
 	VBROADCASTSS c1+52(FP), Z21
 	VBROADCASTSS c2+56(FP), Z22
 	VBROADCASTSS eps+60(FP), Z23
-adamloop:
+adamnext:
 	TESTQ CX, CX
-	JE adamtail
-	VMOVUPS (SI), Z0
-	VMOVUPS (R8), Z1
-	VMOVUPS (R9), Z2
-	VMOVUPS (DI), Z3
-	VSUBPS Z1, Z0, Z4
-	VMULPS Z21, Z4, Z4
-	VADDPS Z4, Z1, Z1
-	VMULPS Z0, Z0, Z5
-	VSUBPS Z2, Z5, Z5
-	VMULPS Z22, Z5, Z5
-	VADDPS Z5, Z2, Z2
-	VMULPS Z1, Z20, Z6
-	VSQRTPS Z2, Z7
-	VADDPS Z23, Z7, Z7
-	VDIVPS Z7, Z6, Z6
-	VSUBPS Z6, Z3, Z3
-	VMOVUPS Z1, (R8)
-	VMOVUPS Z2, (R9)
-	VMOVUPS Z3, (DI)
-	ADDQ $64, SI
-	ADDQ $64, R8
-	ADDQ $64, R9
-	ADDQ $64, DI
-	DECQ CX
-	JMP adamloop
-adamtail:
+	JNE adamblock
 	TESTQ AX, AX
 	JE adamdone
+	KMOVW AX, K1
+	XORQ AX, AX
+	JMP adambody
+adamblock:
+	KMOVW DX, K1
+	DECQ CX
+adambody:
 	VMOVUPS.Z (SI), K1, Z0
 	VMOVUPS.Z (R8), K1, Z1
 	VMOVUPS.Z (R9), K1, Z2
@@ -522,6 +504,11 @@ adamtail:
 	VMOVUPS Z1, K1, (R8)
 	VMOVUPS Z2, K1, (R9)
 	VMOVUPS Z3, K1, (DI)
+	ADDQ $64, SI
+	ADDQ $64, R8
+	ADDQ $64, R9
+	ADDQ $64, DI
+	JMP adamnext
 adamdone:
 	VZEROUPPER
 	RET
