@@ -128,7 +128,8 @@ func (g *Blocked) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []flo
 	nc := split(n, kern.nr, ncBlock, max(1, 2*workers/((m+mc-1)/mc)))
 	mTasks := (m + mc - 1) / mc
 	nTasks := (n + nc - 1) / nc
-	if slices := (k + kSlice(k) - 1) / kSlice(k); workers > 1 && mTasks*nTasks < 2*workers && slices > 1 && m*n <= splitKValues {
+	// Split-k pays only when it makes more pieces than the tiles do.
+	if slices := (k + kSlice(k) - 1) / kSlice(k); workers > 1 && mTasks*nTasks < 2*workers && slices > mTasks*nTasks && m*n <= splitKValues {
 		g.sgemmSplitK(kern, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}

@@ -32,8 +32,9 @@ func ParallelFor(n, grain int, fn func(lo, hi int)) {
 	}
 	j := &job{fn: fn, n: n, grain: grain, pieces: pieces, done: make(chan struct{})}
 	j.left.Store(int64(pieces))
-	thePool.offer(j, workers-1)
+	slot := thePool.offer(j, workers-1)
 	j.work()
+	thePool.withdraw(slot)
 	j.wait()
 }
 
@@ -94,21 +95,36 @@ func (j *job) wait() {
 }
 
 // pool is the set of helper goroutines, grown to GOMAXPROCS-1 as needed.
+// A call publishes its job in a free slot; helpers that are awake find it
+// by reading the slots, which costs them no lock and the caller one atomic
+// store, so that 15 helpers join a call within a fraction of a microsecond
+// (a channel they all polled serialised them on its lock).
 type pool struct {
 	mu      sync.Mutex
 	helpers int
 	// active is how many helpers the latest call wanted: helpers beyond it
 	// (after GOMAXPROCS went down) sleep rather than poll.
 	active atomic.Int64
-	jobs   chan *job
+	// slots holds the jobs being worked on; used is one past the highest
+	// slot ever taken, so that helpers read only those.
+	slots [poolSlots]atomic.Pointer[job]
+	used  atomic.Int64
+	// sleeping counts helpers asleep on wake, which gets one token per
+	// helper to wake.
+	sleeping atomic.Int64
+	wake     chan struct{}
 }
 
-var thePool = &pool{jobs: make(chan *job, 256)}
+// poolSlots bounds the calls that helpers can join at once (nested and
+// concurrent ones); a call that finds no free slot runs on its caller.
+const poolSlots = 64
 
-// offer hands j to up to want helpers, starting helpers when there are
-// fewer than want. A helper that is busy is not waited for: the caller
-// does the work itself.
-func (p *pool) offer(j *job, want int) {
+var thePool = &pool{wake: make(chan struct{}, 1024)}
+
+// offer publishes j for up to want helpers, starting helpers when there
+// are fewer than want and waking sleeping ones. It returns the slot to
+// withdraw j from, or -1 when none was free.
+func (p *pool) offer(j *job, want int) int {
 	p.active.Store(int64(want))
 	p.mu.Lock()
 	for p.helpers < want {
@@ -116,25 +132,71 @@ func (p *pool) offer(j *job, want int) {
 		p.helpers++
 	}
 	p.mu.Unlock()
-	for range want {
-		select {
-		case p.jobs <- j:
-		default:
-			return
+	for i := range p.slots {
+		if !p.slots[i].CompareAndSwap(nil, j) {
+			continue
+		}
+		for u := p.used.Load(); u <= int64(i) && !p.used.CompareAndSwap(u, int64(i)+1); u = p.used.Load() {
+		}
+		for k := min(int64(want), p.sleeping.Load()); k > 0; k-- {
+			select {
+			case p.wake <- struct{}{}:
+			default:
+				return i
+			}
+		}
+		return i
+	}
+	return -1
+}
+
+// withdraw empties the slot a job was published in, once all its pieces
+// are taken.
+func (p *pool) withdraw(slot int) {
+	if slot >= 0 {
+		p.slots[slot].Store(nil)
+	}
+}
+
+// find returns a published job with pieces left, or nil.
+func (p *pool) find() *job {
+	used := int(p.used.Load())
+	for i := range p.slots[:used] {
+		if j := p.slots[i].Load(); j != nil && j.next.Load() < int64(j.pieces) {
+			return j
+		}
+	}
+	return nil
+}
+
+// help runs jobs as they come; between them it polls for spinTime before
+// it sleeps.
+func (p *pool) help(id int) {
+	for {
+		if j := p.poll(id); j != nil {
+			j.work()
+			continue
+		}
+		// Counted as sleeping before the last look, so that a job
+		// published after that look finds the count and wakes it.
+		p.sleeping.Add(1)
+		j := p.activeFind(id)
+		if j == nil {
+			<-p.wake
+		}
+		p.sleeping.Add(-1)
+		if j != nil {
+			j.work()
 		}
 	}
 }
 
-// help runs jobs as they come; between them it polls for spinTime before
-// it sleeps on the channel.
-func (p *pool) help(id int) {
-	for {
-		j := p.poll(id)
-		if j == nil {
-			j = <-p.jobs
-		}
-		j.work()
+// activeFind is find for a helper among the active ones; nil for others.
+func (p *pool) activeFind(id int) *job {
+	if int64(id) >= p.active.Load() {
+		return nil
 	}
+	return p.find()
 }
 
 // poll waits up to spinTime for a job without sleeping; nil if none came
@@ -142,10 +204,8 @@ func (p *pool) help(id int) {
 func (p *pool) poll(id int) *job {
 	deadline := time.Now().Add(spinTime)
 	for i := 0; int64(id) < p.active.Load(); i++ {
-		select {
-		case j := <-p.jobs:
+		if j := p.find(); j != nil {
 			return j
-		default:
 		}
 		if i%64 == 63 && time.Now().After(deadline) {
 			return nil

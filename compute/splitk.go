@@ -39,10 +39,20 @@ func (g *Blocked) sgemmSplitK(kern kernel, transA, transB bool, m, n, k int, alp
 				g.task(kern, sc, packedOperands{}, transA, transB, 0, m, 0, n, n, kc, 1, as, lda, bs, ldb, 0, parts[i*m*n:(i+1)*m*n], n)
 			}
 		})
-		for i := 0; i < s1-s0; i++ {
-			addPartial(c, ldc, parts[i*m*n:(i+1)*m*n], n, m, n, s0+i == 0, alpha, beta)
-		}
+		addSlices(c, ldc, parts, s1-s0, s0 == 0, m, n, alpha, beta)
 	}
+}
+
+// addSlices adds count slices' partial sums (each m×n, one after another
+// in parts) into C in slice order, first telling whether the first of them
+// is the product's first slice. Rows of C are independent, so they are
+// shared among the threads; each element still sums its slices in order.
+func addSlices(c []float32, ldc int, parts []float32, count int, first bool, m, n int, alpha, beta float32) {
+	ParallelFor(m, max(1, (1<<14)/(n*count)), func(lo, hi int) {
+		for i := range count {
+			addPartial(c[lo*ldc:], ldc, parts[i*m*n+lo*n:], n, hi-lo, n, first && i == 0, alpha, beta)
+		}
+	})
 }
 
 // addPartial adds one k slice's partial sums t (m×n, row stride ldt) into

