@@ -28,6 +28,10 @@ type Elementwise interface {
 	// the index in x it was found at: the first of offs on ties, and a
 	// NaN never wins over an earlier value. offs is not empty.
 	MaxWindow(x []float32, offs []int32, best []float32, arg []int32)
+	// MaxWindowGrad is MaxWindow's adjoint: it adds dy[ch] into dx at
+	// arg[ch] for each channel ch, where arg[ch] is offs[k]+ch for one k
+	// (as MaxWindow writes it) and the offsets are at least len(dy) apart.
+	MaxWindowGrad(dx []float32, offs []int32, dy []float32, arg []int32)
 	// GatherSum sets each row r of dst (width values) to 0 plus, in
 	// order, the width values of src at each offset of row r of t that is
 	// not negative.
@@ -70,6 +74,11 @@ func AdamStep(w, g, m, v []float32, alpha, c1, c2, eps float32) {
 // MaxWindow calls the implementation in use; see Elementwise.
 func MaxWindow(x []float32, offs []int32, best []float32, arg []int32) {
 	elementwise.MaxWindow(x, offs, best, arg)
+}
+
+// MaxWindowGrad calls the implementation in use; see Elementwise.
+func MaxWindowGrad(dx []float32, offs []int32, dy []float32, arg []int32) {
+	elementwise.MaxWindowGrad(dx, offs, dy, arg)
 }
 
 // AddRows calls the implementation in use; see Elementwise.
@@ -135,6 +144,13 @@ func (PortableElementwise) MaxWindow(x []float32, offs []int32, best []float32, 
 			best[ch] = math.Float32frombits(math.Float32bits(v)&m | math.Float32bits(best[ch])&^m)
 			arg[ch] = int32(uint32(base+ch)&m | uint32(arg[ch])&^m)
 		}
+	}
+}
+
+// MaxWindowGrad implements Elementwise.
+func (PortableElementwise) MaxWindowGrad(dx []float32, offs []int32, dy []float32, arg []int32) {
+	for ch, g := range dy {
+		dx[arg[ch]] += g
 	}
 }
 

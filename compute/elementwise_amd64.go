@@ -16,6 +16,9 @@ func addRowsAVX512(dst, m *float32, rows, width, stride int, tail uint64)
 //go:noescape
 func maxWindowAVX512(x *float32, offs *int32, nOffs int, best *float32, arg *int32, chunks int, tail uint64, lanes *int32)
 
+//go:noescape
+func maxWindowGradAVX512(dx *float32, offs *int32, nOffs int, dy *float32, arg *int32, blocks int, tail uint64, lanes *int32)
+
 // lanes is 0, 1, ..., 15: the channel offsets within a vector.
 var lanes = [16]int32{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}
 
@@ -116,6 +119,18 @@ func (avx512Elementwise) MaxWindow(x []float32, offs []int32, best []float32, ar
 		_ = x[int(o)+c-1]
 	}
 	maxWindowAVX512(&x[0], &offs[0], len(offs), &best[0], &arg[0], c/16, tailMask(c), &lanes[0])
+}
+
+func (avx512Elementwise) MaxWindowGrad(dx []float32, offs []int32, dy []float32, arg []int32) {
+	c := len(dy)
+	if c == 0 {
+		return
+	}
+	arg = arg[:c]
+	for _, o := range offs {
+		_ = dx[int(o)+c-1]
+	}
+	maxWindowGradAVX512(&dx[0], &offs[0], len(offs), &dy[0], &arg[0], c/16, tailMask(c), &lanes[0])
 }
 
 func (avx512Elementwise) GatherSum(dst, src []float32, t *GatherTable, width int) {

@@ -221,6 +221,59 @@ pooldone:
 	VZEROUPPER
 	RET
 
+// func maxWindowGradAVX512(dx *float32, offs *int32, nOffs int, dy *float32, arg *int32, blocks int, tail uint64, lanes *int32)
+// maxWindowAVX512's adjoint, 16 channels at a time and then those of the
+// mask tail (one loop body under a mask): for each offset k, the lanes
+// whose arg is offs[k]+ch add their dy into dx there (a masked load, add
+// and store), so that each dx value gets the one addition the Go loop
+// dx[arg[ch]] += dy[ch] gives it.
+TEXT ·maxWindowGradAVX512(SB), NOSPLIT, $0-64
+	MOVQ dx+0(FP), DI
+	MOVQ offs+8(FP), R8
+	MOVQ nOffs+16(FP), R9
+	MOVQ dy+24(FP), SI
+	MOVQ arg+32(FP), R10
+	MOVQ blocks+40(FP), R11
+	MOVQ tail+48(FP), AX
+	MOVQ lanes+56(FP), BX
+	VMOVDQU32 (BX), Z30
+	MOVL $0xffff, DX
+	XORQ R12, R12
+poolgradnext:
+	TESTQ R11, R11
+	JNE poolgradblock
+	TESTQ AX, AX
+	JE poolgraddone
+	KMOVW AX, K1
+	XORQ AX, AX
+	JMP poolgradbody
+poolgradblock:
+	KMOVW DX, K1
+	DECQ R11
+poolgradbody:
+	VMOVUPS.Z (SI)(R12*4), K1, Z0
+	VMOVDQU32.Z (R10)(R12*4), K1, Z1
+	XORQ CX, CX
+poolgradtap:
+	CMPQ CX, R9
+	JGE poolgradstep
+	MOVLQSX (R8)(CX*4), R13
+	ADDQ R12, R13
+	VPBROADCASTD R13, Z2
+	VPADDD Z30, Z2, Z2
+	VPCMPEQD Z2, Z1, K1, K2
+	VMOVUPS.Z (DI)(R13*4), K2, Z3
+	VADDPS Z0, Z3, K2, Z3
+	VMOVUPS Z3, K2, (DI)(R13*4)
+	INCQ CX
+	JMP poolgradtap
+poolgradstep:
+	ADDQ $16, R12
+	JMP poolgradnext
+poolgraddone:
+	VZEROUPPER
+	RET
+
 // func gatherSumAVX512(dst, src *float32, idx *int32, rows, taps, width int, tail uint64)
 // Row by row, 16 values at a time and the last width%16 under the mask
 // tail: dst row = 0 + the src rows at each non-negative offset, in order.

@@ -80,6 +80,31 @@ func BenchmarkElementwise(b *testing.B) {
 				}
 			}
 		})
+		// MaxWindowGrad: the same pooling's gradient, into a cleared
+		// input gradient, at the args of the pooling above.
+		grads := make([][]int32, 0, 14*14)
+		b.Run("MaxWindowGrad/"+e.Name(), func(b *testing.B) {
+			if len(grads) == 0 {
+				for oy := 0; oy < 14; oy++ {
+					for ox := 0; ox < 14; ox++ {
+						at := int32((2*oy*28 + 2*ox) * 32)
+						offs := []int32{at, at + 32, at + 28*32, at + 29*32}
+						e.MaxWindow(pre[:28*28*32], offs, best, arg)
+						grads = append(grads, append(offs, arg...))
+					}
+				}
+			}
+			b.SetBytes(4*benchValues + 2*4*benchValues/4) // write all, read dy and index of a quarter
+			for b.Loop() {
+				for img := 0; img < 128; img++ {
+					dx := out[img*28*28*32 : (img+1)*28*28*32]
+					clear(dx)
+					for w, g := range grads {
+						e.MaxWindowGrad(dx, g[:4], dy[w*32:(w+1)*32], g[4:])
+					}
+				}
+			}
+		})
 		// GatherSum: a 3×3 same-padded window sum over one image of 28×28
 		// pixels, 32 and 1 values per row (kn2row's output pass).
 		for _, width := range []int{32, 1} {

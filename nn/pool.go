@@ -119,17 +119,18 @@ func (l *MaxPooling2D) Forward(c *Call) {
 			for oy := 0; oy < g.outH; oy++ {
 				for ox := 0; ox < g.outW; ox++ {
 					o := b*outSize + (oy*g.outW+ox)*g.inC
-					l.poolWindow(xs, oy, ox, c.Out.Data[o:o+g.inC], s.argmax[o:o+g.inC], offs)
+					offs = l.windowOffsets(oy, ox, offs)
+					compute.MaxWindow(xs, offs, c.Out.Data[o:o+g.inC], s.argmax[o:o+g.inC])
 				}
 			}
 		}
 	})
 }
 
-// poolWindow writes the maximum of each channel over the window at output
-// position (oy, ox), and where it was found: the first one, in the window's
-// row-major order, on ties. offs is room for the window's pixel offsets.
-func (l *MaxPooling2D) poolWindow(xs []float32, oy, ox int, best []float32, arg []int32, offs []int32) {
+// windowOffsets sets offs to the offsets, in an image, of the pixels of
+// the window at output position (oy, ox) that lie inside the image, in
+// the window's row-major order (the order MaxWindow breaks ties in).
+func (l *MaxPooling2D) windowOffsets(oy, ox int, offs []int32) []int32 {
 	g := l.g
 	offs = offs[:0]
 	for ky := 0; ky < g.kh; ky++ {
@@ -145,7 +146,7 @@ func (l *MaxPooling2D) poolWindow(xs []float32, oy, ox int, best []float32, arg 
 			offs = append(offs, int32((iy*g.inW+ix)*g.inC))
 		}
 	}
-	compute.MaxWindow(xs, offs, best, arg)
+	return offs
 }
 
 // Backward implements Layer: each output's gradient goes to the input it
@@ -163,9 +164,15 @@ func (l *MaxPooling2D) Backward(c *Call) {
 	s := c.State.(*poolState)
 	compute.ParallelFor(dx.Rows(), 1, func(lo, hi int) {
 		clear(dx.Data[lo*inSize : hi*inSize])
+		offs := make([]int32, 0, g.kh*g.kw)
 		for b := lo; b < hi; b++ {
-			for o := b * outSize; o < (b+1)*outSize; o++ {
-				dx.Data[b*inSize+int(s.argmax[o])] += c.GradOut.Data[o]
+			dxs := dx.Data[b*inSize : (b+1)*inSize]
+			for oy := 0; oy < g.outH; oy++ {
+				for ox := 0; ox < g.outW; ox++ {
+					o := b*outSize + (oy*g.outW+ox)*g.inC
+					offs = l.windowOffsets(oy, ox, offs)
+					compute.MaxWindowGrad(dxs, offs, c.GradOut.Data[o:o+g.inC], s.argmax[o:o+g.inC])
+				}
 			}
 		}
 	})
