@@ -15,6 +15,12 @@
 # elsewhere (CGO_ENABLED=0 go build ./cmd/latent), MNIST the folder of the
 # four IDX files, PYTHON the python that has torch; KEEP a folder that
 # keeps each run's own output.
+#
+# Where Go is installed, the last column is internal/cmd/corecheck's
+# measure of the machine just before the recipe: how many times faster
+# THREADS goroutines that share nothing run than one (THREADS when the
+# machine gives every thread a core). A shared virtual machine sometimes
+# does not; a row whose check is low was timed on fewer cores than asked.
 set -eu
 recipes=("$@")
 if [ ${#recipes[@]} -eq 0 ]; then
@@ -36,23 +42,29 @@ if [ -z "$latent" ]; then
   latent=$work/latent
   go build -o "$latent" ./cmd/latent
 fi
+check() { echo "-"; }
+if command -v go > /dev/null; then
+  go build -o "$work/corecheck" ./internal/cmd/corecheck
+  check() { "$work/corecheck" "$threads" | sed 's/.*run \([0-9.]*\)x.*/\1/'; }
+fi
 plural() { if [ "$1" = 1 ]; then echo "1 thread"; else echo "$1 threads"; fi; }
 version=$(OPENBLAS_NUM_THREADS=1 "$python" -c 'import torch; print(torch.__version__.split("a")[0].split("+")[0])')
-echo "| recipe | latent, $(plural "$base") (s) | latent, $(plural "$threads") (s) | PyTorch $version, $(plural "$threads") (s) | PyTorch / latent | latent $base → $threads threads |"
-echo "|---|---|---|---|---|---|"
+echo "| recipe | latent, $(plural "$base") (s) | latent, $(plural "$threads") (s) | PyTorch $version, $(plural "$threads") (s) | PyTorch / latent | latent $base → $threads threads | machine check: $threads goroutines' speed-up |"
+echo "|---|---|---|---|---|---|---|"
 for r in "${recipes[@]}"; do
   case $r in
     ae*) epochs=${EPOCHS_DENSE:-5} ;;
     *) epochs=${EPOCHS_IMAGE:-2} ;;
   esac
+  cores=$(check)
   "$latent" bench "$r" --epochs "$epochs" --threads "$base,$threads" --data-dir "$mnist" --json > "$keep/$r.json"
   OPENBLAS_NUM_THREADS=1 "$python" peers/pytorch/bench.py "$r" "$threads" "$epochs" "$mnist" > "$keep/$r.torch"
-  "$python" - "$keep/$r.json" "$keep/$r.torch" "$r" <<'PY'
+  "$python" - "$keep/$r.json" "$keep/$r.torch" "$r" "$cores" <<'PY'
 import json, re, sys
 reps = json.load(open(sys.argv[1]))
 one, many = reps[0]["median_seconds"], reps[1]["median_seconds"]
 torch = float(re.search(r"median ([0-9.]+) s/epoch", open(sys.argv[2]).read().splitlines()[-1]).group(1))
 fmt = lambda s: f"{s:.3f}" if s < 1 else f"{s:.2f}" if s < 10 else f"{s:.1f}"
-print(f"| {sys.argv[3]} | {fmt(one)} | {fmt(many)} | {fmt(torch)} | **{torch / many:.2f}** | {one / many:.2f} |")
+print(f"| {sys.argv[3]} | {fmt(one)} | {fmt(many)} | {fmt(torch)} | **{torch / many:.2f}** | {one / many:.2f} | {sys.argv[4]} |")
 PY
 done
