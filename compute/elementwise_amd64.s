@@ -2,6 +2,11 @@
 
 #include "textflag.h"
 
+// Every routine here runs one loop body under a mask: all 16 lanes (K4)
+// for the full blocks, the tail mask (K1) for the last, partial one, so
+// that the arithmetic is written once. A counter of full blocks that
+// reaches 0 selects the tail; -1 ends the loop.
+
 // func addBiasReLUAVX512(pre, out, bias *float32, rows, cols int, relu bool, tail uint64)
 // For each of rows rows of cols values: pre += bias; if relu, out = the
 // signed-integer max of pre's bits and 0. The last cols%16 values of a row
@@ -15,6 +20,7 @@ TEXT ·addBiasReLUAVX512(SB), NOSPLIT, $0-56
 	MOVBLZX relu+40(FP), R9
 	MOVQ tail+48(FP), AX
 	KMOVW AX, K1
+	KXNORW K4, K4, K4
 	VPXORD Z31, Z31, Z31
 	MOVQ DX, BX
 	SHLQ $2, BX
@@ -26,33 +32,31 @@ biasrow:
 	MOVQ R8, R12
 	MOVQ SI, R13
 	MOVQ DI, R14
-biaschunk:
-	TESTQ R11, R11
-	JE biastail
-	VMOVUPS (R13), Z0
-	VADDPS (R12), Z0, Z0
-	VMOVUPS Z0, (R13)
-	TESTQ R9, R9
-	JE biasnext
-	VPMAXSD Z31, Z0, Z0
-	VMOVUPS Z0, (R14)
 biasnext:
+	CMPQ R11, $0
+	JG biasblock
+	JL biasrowend
+	TESTQ AX, AX
+	JE biasrowend
+	KMOVW K1, K3
+	JMP biasbody
+biasblock:
+	KMOVW K4, K3
+biasbody:
+	DECQ R11
+	VMOVUPS.Z (R13), K3, Z0
+	VMOVUPS.Z (R12), K3, Z1
+	VADDPS Z1, Z0, Z0
+	VMOVUPS Z0, K3, (R13)
+	TESTQ R9, R9
+	JE biasstep
+	VPMAXSD Z31, Z0, Z0
+	VMOVUPS Z0, K3, (R14)
+biasstep:
 	ADDQ $64, R12
 	ADDQ $64, R13
 	ADDQ $64, R14
-	DECQ R11
-	JMP biaschunk
-biastail:
-	TESTQ AX, AX
-	JE biasrowend
-	VMOVUPS.Z (R13), K1, Z0
-	VMOVUPS.Z (R12), K1, Z1
-	VADDPS Z1, Z0, Z0
-	VMOVUPS Z0, K1, (R13)
-	TESTQ R9, R9
-	JE biasrowend
-	VPMAXSD Z31, Z0, Z0
-	VMOVUPS Z0, K1, (R14)
+	JMP biasnext
 biasrowend:
 	ADDQ BX, SI
 	ADDQ BX, DI
@@ -72,26 +76,28 @@ TEXT ·reluGradAVX512(SB), NOSPLIT, $0-40
 	MOVQ blocks+24(FP), CX
 	MOVQ tail+32(FP), AX
 	KMOVW AX, K1
+	KXNORW K4, K4, K4
 	VPXORD Z31, Z31, Z31
-gradloop:
-	TESTQ CX, CX
-	JE gradtail
-	VMOVUPS (SI), Z0
-	VPCMPGTD Z31, Z0, K2
+gradnext:
+	CMPQ CX, $0
+	JG gradblock
+	JL graddone
+	TESTQ AX, AX
+	JE graddone
+	KMOVW K1, K3
+	JMP gradbody
+gradblock:
+	KMOVW K4, K3
+gradbody:
+	DECQ CX
+	VMOVUPS.Z (SI), K3, Z0
+	VPCMPGTD Z31, Z0, K3, K2
 	VMOVUPS.Z (R8), K2, Z1
-	VMOVUPS Z1, (DI)
+	VMOVUPS Z1, K3, (DI)
 	ADDQ $64, SI
 	ADDQ $64, R8
 	ADDQ $64, DI
-	DECQ CX
-	JMP gradloop
-gradtail:
-	TESTQ AX, AX
-	JE graddone
-	VMOVUPS.Z (SI), K1, Z0
-	VPCMPGTD Z31, Z0, K1, K2
-	VMOVUPS.Z (R8), K2, Z1
-	VMOVUPS Z1, K1, (DI)
+	JMP gradnext
 graddone:
 	VZEROUPPER
 	RET
@@ -107,42 +113,36 @@ TEXT ·addRowsAVX512(SB), NOSPLIT, $0-48
 	MOVQ stride+32(FP), BX
 	MOVQ tail+40(FP), AX
 	KMOVW AX, K1
+	KXNORW K4, K4, K4
 	SHLQ $2, BX
 	SHRQ $4, R11
-rowschunk:
-	TESTQ R11, R11
-	JE rowstail
-	VMOVUPS (DI), Z0
+rowsnext:
+	CMPQ R11, $0
+	JG rowsblock
+	JL rowsdone
+	TESTQ AX, AX
+	JE rowsdone
+	KMOVW K1, K3
+	JMP rowsbody
+rowsblock:
+	KMOVW K4, K3
+rowsbody:
+	DECQ R11
+	VMOVUPS.Z (DI), K3, Z0
 	MOVQ SI, R12
 	MOVQ DX, CX
 rowsloop:
 	TESTQ CX, CX
 	JE rowsstore
-	VADDPS (R12), Z0, Z0
+	VADDPS (R12), Z0, K3, Z0
 	ADDQ BX, R12
 	DECQ CX
 	JMP rowsloop
 rowsstore:
-	VMOVUPS Z0, (DI)
+	VMOVUPS Z0, K3, (DI)
 	ADDQ $64, DI
 	ADDQ $64, SI
-	DECQ R11
-	JMP rowschunk
-rowstail:
-	TESTQ AX, AX
-	JE rowsdone
-	VMOVUPS.Z (DI), K1, Z0
-	MOVQ DX, CX
-rowstailloop:
-	TESTQ CX, CX
-	JE rowstailstore
-	VMOVUPS.Z (SI), K1, Z1
-	VADDPS Z1, Z0, Z0
-	ADDQ BX, SI
-	DECQ CX
-	JMP rowstailloop
-rowstailstore:
-	VMOVUPS Z0, K1, (DI)
+	JMP rowsnext
 rowsdone:
 	VZEROUPPER
 	RET
@@ -162,61 +162,45 @@ TEXT ·maxWindowAVX512(SB), NOSPLIT, $0-64
 	MOVQ tail+48(FP), AX
 	MOVQ lanes+56(FP), BX
 	KMOVW AX, K1
+	KXNORW K4, K4, K4
 	VMOVDQU32 (BX), Z30
 	XORQ R12, R12
-poolchunk:
-	TESTQ R11, R11
-	JE pooltail
+poolnext:
+	CMPQ R11, $0
+	JG poolblock
+	JL pooldone
+	TESTQ AX, AX
+	JE pooldone
+	KMOVW K1, K3
+	JMP poolbody
+poolblock:
+	KMOVW K4, K3
+poolbody:
+	DECQ R11
 	MOVLQSX (R8), R13
 	ADDQ R12, R13
-	VMOVUPS (SI)(R13*4), Z0
+	VMOVUPS.Z (SI)(R13*4), K3, Z0
 	VPBROADCASTD R13, Z1
 	VPADDD Z30, Z1, Z1
 	MOVQ $1, CX
-poolnext:
+pooltap:
 	CMPQ CX, R9
 	JGE poolstore
 	MOVLQSX (R8)(CX*4), R13
 	ADDQ R12, R13
-	VMOVUPS (SI)(R13*4), Z2
-	VCMPPS $0x1e, Z0, Z2, K2
+	VMOVUPS.Z (SI)(R13*4), K3, Z2
+	VCMPPS $0x1e, Z0, Z2, K3, K2
 	VMOVAPS Z2, K2, Z0
 	VPBROADCASTD R13, Z3
 	VPADDD Z30, Z3, Z3
 	VMOVDQA32 Z3, K2, Z1
 	INCQ CX
-	JMP poolnext
+	JMP pooltap
 poolstore:
-	VMOVUPS Z0, (DI)(R12*4)
-	VMOVDQU32 Z1, (R10)(R12*4)
+	VMOVUPS Z0, K3, (DI)(R12*4)
+	VMOVDQU32 Z1, K3, (R10)(R12*4)
 	ADDQ $16, R12
-	DECQ R11
-	JMP poolchunk
-pooltail:
-	TESTQ AX, AX
-	JE pooldone
-	MOVLQSX (R8), R13
-	ADDQ R12, R13
-	VMOVUPS.Z (SI)(R13*4), K1, Z0
-	VPBROADCASTD R13, Z1
-	VPADDD Z30, Z1, Z1
-	MOVQ $1, CX
-pooltailnext:
-	CMPQ CX, R9
-	JGE pooltailstore
-	MOVLQSX (R8)(CX*4), R13
-	ADDQ R12, R13
-	VMOVUPS.Z (SI)(R13*4), K1, Z2
-	VCMPPS $0x1e, Z0, Z2, K1, K2
-	VMOVAPS Z2, K2, Z0
-	VPBROADCASTD R13, Z3
-	VPADDD Z30, Z3, Z3
-	VMOVDQA32 Z3, K2, Z1
-	INCQ CX
-	JMP pooltailnext
-pooltailstore:
-	VMOVUPS Z0, K1, (DI)(R12*4)
-	VMOVDQU32 Z1, K1, (R10)(R12*4)
+	JMP poolnext
 pooldone:
 	VZEROUPPER
 	RET
@@ -286,6 +270,7 @@ TEXT ·gatherSumAVX512(SB), NOSPLIT, $0-56
 	MOVQ width+40(FP), R11
 	MOVQ tail+48(FP), AX
 	KMOVW AX, K1
+	KXNORW K4, K4, K4
 	MOVQ R10, R15
 	SHLQ $2, R15
 	MOVQ R11, BX
@@ -297,8 +282,17 @@ gatherrow:
 	SHRQ $4, R12
 	XORQ R13, R13
 gatherchunk:
-	TESTQ R12, R12
-	JE gathertail
+	CMPQ R12, $0
+	JG gatherblock
+	JL gathernext
+	TESTQ AX, AX
+	JE gathernext
+	KMOVW K1, K3
+	JMP gatherbody
+gatherblock:
+	KMOVW K4, K3
+gatherbody:
+	DECQ R12
 	VPXORD Z0, Z0, Z0
 	XORQ CX, CX
 gathertap:
@@ -309,31 +303,12 @@ gathertap:
 	TESTQ DX, DX
 	JS gathertap
 	LEAQ (SI)(DX*4), R14
-	VADDPS (R14)(R13*1), Z0, Z0
+	VADDPS (R14)(R13*1), Z0, K3, Z0
 	JMP gathertap
 gatherstore:
-	VMOVUPS Z0, (DI)(R13*1)
+	VMOVUPS Z0, K3, (DI)(R13*1)
 	ADDQ $64, R13
-	DECQ R12
 	JMP gatherchunk
-gathertail:
-	TESTQ AX, AX
-	JE gathernext
-	VPXORD Z0, Z0, Z0
-	XORQ CX, CX
-gathertailtap:
-	CMPQ CX, R10
-	JGE gathertailstore
-	MOVLQSX (R8)(CX*4), DX
-	INCQ CX
-	TESTQ DX, DX
-	JS gathertailtap
-	LEAQ (SI)(DX*4), R14
-	VMOVUPS.Z (R14)(R13*1), K1, Z1
-	VADDPS Z1, Z0, Z0
-	JMP gathertailtap
-gathertailstore:
-	VMOVUPS Z0, K1, (DI)(R13*1)
 gathernext:
 	ADDQ R15, R8
 	ADDQ BX, DI
@@ -356,6 +331,7 @@ TEXT ·gatherSum1AVX512(SB), NOSPLIT, $0-56
 	MOVQ tail+40(FP), AX
 	MOVQ lanes+48(FP), BX
 	KMOVW AX, K1
+	KXNORW K4, K4, K4
 	VMOVDQU32 (BX), Z30
 	VPBROADCASTD R10, Z29
 	VPMULLD Z29, Z30, Z29
@@ -363,20 +339,28 @@ TEXT ·gatherSum1AVX512(SB), NOSPLIT, $0-56
 	VPBROADCASTD DX, Z28
 	MOVQ R10, R15
 	SHLQ $6, R15
-	MOVL $0xffff, DX
+gather1next:
+	CMPQ R9, $0
+	JG gather1block
+	JL gather1done
+	TESTQ AX, AX
+	JE gather1done
+	KMOVW K1, K6
+	JMP gather1body
 gather1block:
-	TESTQ R9, R9
-	JE gather1tail
+	KMOVW K4, K6
+gather1body:
+	DECQ R9
 	VPXORD Z0, Z0, Z0
 	MOVQ R8, R12
 	XORQ CX, CX
 gather1tap:
 	CMPQ CX, R10
 	JGE gather1store
-	KMOVW DX, K2
+	KMOVW K6, K2
 	VPXORD Z1, Z1, Z1
 	VPGATHERDD (R12)(Z29*4), K2, Z1
-	VPCMPGTD Z28, Z1, K3
+	VPCMPGTD Z28, Z1, K6, K3
 	VPXORD Z2, Z2, Z2
 	VGATHERDPS (SI)(Z1*4), K3, Z2
 	VADDPS Z2, Z0, Z0
@@ -384,32 +368,10 @@ gather1tap:
 	INCQ CX
 	JMP gather1tap
 gather1store:
-	VMOVUPS Z0, (DI)
+	VMOVUPS Z0, K6, (DI)
 	ADDQ $64, DI
 	ADDQ R15, R8
-	DECQ R9
-	JMP gather1block
-gather1tail:
-	TESTQ AX, AX
-	JE gather1done
-	VPXORD Z0, Z0, Z0
-	MOVQ R8, R12
-	XORQ CX, CX
-gather1tailtap:
-	CMPQ CX, R10
-	JGE gather1tailstore
-	KMOVW AX, K2
-	VPXORD Z1, Z1, Z1
-	VPGATHERDD (R12)(Z29*4), K2, Z1
-	VPCMPGTD Z28, Z1, K1, K3
-	VPXORD Z2, Z2, Z2
-	VGATHERDPS (SI)(Z1*4), K3, Z2
-	VADDPS Z2, Z0, Z0
-	ADDQ $4, R12
-	INCQ CX
-	JMP gather1tailtap
-gather1tailstore:
-	VMOVUPS Z0, K1, (DI)
+	JMP gather1next
 gather1done:
 	VZEROUPPER
 	RET
@@ -426,9 +388,10 @@ TEXT ·gatherCopyAVX512(SB), NOSPLIT, $0-48
 	MOVQ width+32(FP), R11
 	MOVQ tail+40(FP), AX
 	KMOVW AX, K1
+	KXNORW K4, K4, K4
+	KXORW K7, K7, K7
 	MOVQ R11, BX
 	SHLQ $2, BX
-	VPXORD Z1, Z1, Z1
 copyrow:
 	TESTQ R9, R9
 	JE copydone
@@ -436,35 +399,30 @@ copyrow:
 	MOVQ R11, R12
 	SHRQ $4, R12
 	XORQ R13, R13
+	MOVQ SI, R14
+	KMOVW K7, K5
 	TESTQ DX, DX
-	JS copyzero
+	JS copynext
 	LEAQ (SI)(DX*4), R14
-copychunk:
-	TESTQ R12, R12
-	JE copytail
-	VMOVUPS (R14)(R13*1), Z0
-	VMOVUPS Z0, (DI)(R13*1)
-	ADDQ $64, R13
-	DECQ R12
-	JMP copychunk
-copytail:
-	TESTQ AX, AX
-	JE copynext
-	VMOVUPS.Z (R14)(R13*1), K1, Z0
-	VMOVUPS Z0, K1, (DI)(R13*1)
-	JMP copynext
-copyzero:
-	TESTQ R12, R12
-	JE copyzerotail
-	VMOVUPS Z1, (DI)(R13*1)
-	ADDQ $64, R13
-	DECQ R12
-	JMP copyzero
-copyzerotail:
-	TESTQ AX, AX
-	JE copynext
-	VMOVUPS Z1, K1, (DI)(R13*1)
+	KMOVW K4, K5
 copynext:
+	CMPQ R12, $0
+	JG copyblock
+	JL copyrowend
+	TESTQ AX, AX
+	JE copyrowend
+	KMOVW K1, K3
+	JMP copybody
+copyblock:
+	KMOVW K4, K3
+copybody:
+	DECQ R12
+	KANDW K3, K5, K2
+	VMOVUPS.Z (R14)(R13*1), K2, Z0
+	VMOVUPS Z0, K3, (DI)(R13*1)
+	ADDQ $64, R13
+	JMP copynext
+copyrowend:
 	ADDQ $4, R8
 	ADDQ BX, DI
 	DECQ R9
@@ -483,28 +441,29 @@ TEXT ·gatherCopy1AVX512(SB), NOSPLIT, $0-40
 	MOVQ blocks+24(FP), R9
 	MOVQ tail+32(FP), AX
 	KMOVW AX, K1
+	KXNORW K4, K4, K4
 	MOVL $-1, DX
 	VPBROADCASTD DX, Z28
-copy1block:
-	TESTQ R9, R9
-	JE copy1tail
-	VMOVDQU32 (R8), Z1
-	VPCMPGTD Z28, Z1, K3
-	VPXORD Z2, Z2, Z2
-	VGATHERDPS (SI)(Z1*4), K3, Z2
-	VMOVUPS Z2, (DI)
-	ADDQ $64, DI
-	ADDQ $64, R8
-	DECQ R9
-	JMP copy1block
-copy1tail:
+copy1next:
+	CMPQ R9, $0
+	JG copy1block
+	JL copy1done
 	TESTQ AX, AX
 	JE copy1done
-	VMOVDQU32.Z (R8), K1, Z1
-	VPCMPGTD Z28, Z1, K1, K3
+	KMOVW K1, K6
+	JMP copy1body
+copy1block:
+	KMOVW K4, K6
+copy1body:
+	DECQ R9
+	VMOVDQU32.Z (R8), K6, Z1
+	VPCMPGTD Z28, Z1, K6, K3
 	VPXORD Z2, Z2, Z2
 	VGATHERDPS (SI)(Z1*4), K3, Z2
-	VMOVUPS Z2, K1, (DI)
+	VMOVUPS Z2, K6, (DI)
+	ADDQ $64, DI
+	ADDQ $64, R8
+	JMP copy1next
 copy1done:
 	VZEROUPPER
 	RET
