@@ -221,22 +221,23 @@ TEXT ·maxWindowGradAVX512(SB), NOSPLIT, $0-64
 	MOVQ tail+48(FP), AX
 	MOVQ lanes+56(FP), BX
 	VMOVDQU32 (BX), Z30
-	MOVL $0xffff, DX
+	KMOVW AX, K1
+	KXNORW K4, K4, K4
 	XORQ R12, R12
 poolgradnext:
-	TESTQ R11, R11
-	JNE poolgradblock
+	CMPQ R11, $0
+	JG poolgradblock
+	JL poolgraddone
 	TESTQ AX, AX
 	JE poolgraddone
-	KMOVW AX, K1
-	XORQ AX, AX
+	KMOVW K1, K3
 	JMP poolgradbody
 poolgradblock:
-	KMOVW DX, K1
-	DECQ R11
+	KMOVW K4, K3
 poolgradbody:
-	VMOVUPS.Z (SI)(R12*4), K1, Z0
-	VMOVDQU32.Z (R10)(R12*4), K1, Z1
+	DECQ R11
+	VMOVUPS.Z (SI)(R12*4), K3, Z0
+	VMOVDQU32.Z (R10)(R12*4), K3, Z1
 	XORQ CX, CX
 poolgradtap:
 	CMPQ CX, R9
@@ -245,7 +246,7 @@ poolgradtap:
 	ADDQ R12, R13
 	VPBROADCASTD R13, Z2
 	VPADDD Z30, Z2, Z2
-	VPCMPEQD Z2, Z1, K1, K2
+	VPCMPEQD Z2, Z1, K3, K2
 	VMOVUPS.Z (DI)(R13*4), K2, Z3
 	VADDPS Z0, Z3, K2, Z3
 	VMOVUPS Z3, K2, (DI)(R13*4)
@@ -480,27 +481,28 @@ TEXT ·adamAVX512(SB), NOSPLIT, $0-64
 	MOVQ v+24(FP), R9
 	MOVQ blocks+32(FP), CX
 	MOVQ tail+40(FP), AX
-	MOVL $0xffff, DX
+	KMOVW AX, K1
+	KXNORW K4, K4, K4
 	VBROADCASTSS alpha+48(FP), Z20
 	VBROADCASTSS c1+52(FP), Z21
 	VBROADCASTSS c2+56(FP), Z22
 	VBROADCASTSS eps+60(FP), Z23
 adamnext:
-	TESTQ CX, CX
-	JNE adamblock
+	CMPQ CX, $0
+	JG adamblock
+	JL adamdone
 	TESTQ AX, AX
 	JE adamdone
-	KMOVW AX, K1
-	XORQ AX, AX
+	KMOVW K1, K3
 	JMP adambody
 adamblock:
-	KMOVW DX, K1
-	DECQ CX
+	KMOVW K4, K3
 adambody:
-	VMOVUPS.Z (SI), K1, Z0
-	VMOVUPS.Z (R8), K1, Z1
-	VMOVUPS.Z (R9), K1, Z2
-	VMOVUPS.Z (DI), K1, Z3
+	DECQ CX
+	VMOVUPS.Z (SI), K3, Z0
+	VMOVUPS.Z (R8), K3, Z1
+	VMOVUPS.Z (R9), K3, Z2
+	VMOVUPS.Z (DI), K3, Z3
 	VSUBPS Z1, Z0, Z4
 	VMULPS Z21, Z4, Z4
 	VADDPS Z4, Z1, Z1
@@ -513,9 +515,9 @@ adambody:
 	VADDPS Z23, Z7, Z7
 	VDIVPS Z7, Z6, Z6
 	VSUBPS Z6, Z3, Z3
-	VMOVUPS Z1, K1, (R8)
-	VMOVUPS Z2, K1, (R9)
-	VMOVUPS Z3, K1, (DI)
+	VMOVUPS Z1, K3, (R8)
+	VMOVUPS Z2, K3, (R9)
+	VMOVUPS Z3, K3, (DI)
 	ADDQ $64, SI
 	ADDQ $64, R8
 	ADDQ $64, R9
