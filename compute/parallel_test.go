@@ -13,10 +13,22 @@ import (
 // once, each calling ParallelFor from inside its pieces, all finish with
 // every index visited exactly once (run with -race in CI).
 func TestParallelForConcurrentAndNested(t *testing.T) {
+	testConcurrentAndNested(t, 8)
+}
+
+// TestParallelForMoreCallsThanSlots: more calls at once than the pool
+// has slots to publish them in (64); those that find none run on their
+// callers, and every index is still visited once.
+func TestParallelForMoreCallsThanSlots(t *testing.T) {
+	testConcurrentAndNested(t, 100)
+}
+
+func testConcurrentAndNested(t *testing.T, callers int) {
 	prev := runtime.GOMAXPROCS(4)
 	defer runtime.GOMAXPROCS(prev)
-	const callers, outer, inner = 8, 13, 57
-	var wg sync.WaitGroup
+	const outer, inner = 13, 57
+	var wg, arrived sync.WaitGroup
+	arrived.Add(callers)
 	counts := make([][]atomic.Int32, callers)
 	for c := range counts {
 		counts[c] = make([]atomic.Int32, outer*inner)
@@ -26,6 +38,11 @@ func TestParallelForConcurrentAndNested(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			compute.ParallelFor(outer, 2, func(lo, hi int) {
+				if lo == 0 {
+					// Every caller's call is under way at once.
+					arrived.Done()
+					arrived.Wait()
+				}
 				for o := lo; o < hi; o++ {
 					compute.ParallelFor(inner, 5, func(ilo, ihi int) {
 						for i := ilo; i < ihi; i++ {
