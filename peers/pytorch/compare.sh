@@ -19,8 +19,11 @@
 # Where Go is installed, the last column is internal/cmd/corecheck's
 # measure of the machine just before the recipe: how many times faster
 # THREADS goroutines that share nothing run than one (THREADS when the
-# machine gives every thread a core). A shared virtual machine sometimes
-# does not; a row whose check is low was timed on fewer cores than asked.
+# machine gives every thread a core of its own), on a chain of dependent
+# operations and on independent ones. A shared virtual machine sometimes
+# does not: a low first number means fewer cores than asked; a low second
+# one alone means threads that share a core's arithmetic units
+# (hyperthreads), where a matrix product cannot speed up either.
 set -eu
 recipes=("$@")
 if [ ${#recipes[@]} -eq 0 ]; then
@@ -45,11 +48,11 @@ fi
 check() { echo "-"; }
 if command -v go > /dev/null; then
   go build -o "$work/corecheck" ./internal/cmd/corecheck
-  check() { "$work/corecheck" "$threads" | sed 's/.*run \([0-9.]*\)x.*/\1/'; }
+  check() { "$work/corecheck" "$threads" | sed 's/.*run \([0-9.]*\)x as fast.*operations, \([0-9.]*\)x on.*/\1 \/ \2/'; }
 fi
 plural() { if [ "$1" = 1 ]; then echo "1 thread"; else echo "$1 threads"; fi; }
 version=$(OPENBLAS_NUM_THREADS=1 "$python" -c 'import torch; print(torch.__version__.split("a")[0].split("+")[0])')
-echo "| recipe | latent, $(plural "$base") (s) | latent, $(plural "$threads") (s) | PyTorch $version, $(plural "$threads") (s) | PyTorch / latent | latent $base → $threads threads | machine check: $threads goroutines' speed-up |"
+echo "| recipe | latent, $(plural "$base") (s) | latent, $(plural "$threads") (s) | PyTorch $version, $(plural "$threads") (s) | PyTorch / latent | latent $base → $threads threads | machine check: $threads goroutines' speed-up, dependent / independent operations |"
 echo "|---|---|---|---|---|---|---|"
 for r in "${recipes[@]}"; do
   case $r in

@@ -1,9 +1,18 @@
-// Command corecheck measures how many cores the machine gives a program
-// right now: it times a fixed amount of arithmetic on one goroutine, then
-// the same amount on each of N goroutines at once, with nothing shared
-// between them, and prints N times the first time over the second (N for
-// N free cores). On a shared virtual machine this swings from run to run;
-// peers/pytorch/compare.sh prints it beside its timings, so that a
+// Command corecheck measures how much of N cores the machine gives a
+// program right now. It times a fixed amount of arithmetic on one
+// goroutine, then the same amount on each of N goroutines at once, with
+// nothing shared between them, and prints N times the first time over the
+// second (N when every goroutine has a core of its own), for two kinds of
+// arithmetic:
+//
+//   - one chain of dependent multiply-adds, bound by the latency of each
+//     operation: two hyperthreads of one core both run it at full speed;
+//   - sixteen independent chains, bound by the core's arithmetic units:
+//     two hyperthreads of one core share them, and get about 1 between
+//     them, as a matrix product would.
+//
+// On a shared virtual machine both swing from run to run;
+// peers/pytorch/compare.sh prints them beside its timings, so that a
 // 2-thread run that does not speed up can be told from a machine that did
 // not give it two cores.
 //
@@ -19,9 +28,8 @@ import (
 	"time"
 )
 
-// spin does n dependent multiply-adds; its result keeps it from being
-// optimised away.
-func spin(n int) float64 {
+// latencyBound does n dependent multiply-adds.
+func latencyBound(n int) float64 {
 	x := 1.0
 	for i := 0; i < n; i++ {
 		x = x*1.0000001 + 1e-9
@@ -29,20 +37,50 @@ func spin(n int) float64 {
 	return x
 }
 
-// timed runs spin(n) on each of g goroutines at once and returns the wall time.
-func timed(g, n int) time.Duration {
+// throughputBound does n multiply-adds in sixteen independent chains.
+func throughputBound(n int) float64 {
+	var x [16]float64
+	for j := range x {
+		x[j] = float64(j)
+	}
+	for i := 0; i < n/16; i++ {
+		for j := range x {
+			x[j] = x[j]*1.0000001 + 1e-9
+		}
+	}
+	s := 0.0
+	for _, v := range x {
+		s += v
+	}
+	return s
+}
+
+// timed runs work(n) on each of g goroutines at once and returns the wall time.
+func timed(work func(int) float64, g, n int) time.Duration {
 	start := time.Now()
 	var wg sync.WaitGroup
 	sink := make([]float64, g)
 	for i := range g {
 		wg.Add(1)
-		go func() { defer wg.Done(); sink[i] = spin(n) }()
+		go func() { defer wg.Done(); sink[i] = work(n) }()
 	}
 	wg.Wait()
 	if sink[0] == 0 {
 		fmt.Fprintln(os.Stderr, "unreachable")
 	}
 	return time.Since(start)
+}
+
+// speedUp is the median over rounds of g times one goroutine's time over
+// g goroutines' time.
+func speedUp(work func(int) float64, g, n int) float64 {
+	var ratios []float64
+	for range 5 {
+		one, many := timed(work, 1, n), timed(work, g, n)
+		ratios = append(ratios, float64(g)*one.Seconds()/many.Seconds())
+	}
+	sort.Float64s(ratios)
+	return ratios[len(ratios)/2]
 }
 
 func main() {
@@ -55,12 +93,7 @@ func main() {
 		}
 		n = v
 	}
-	const work = 200_000_000
-	var ratios []float64
-	for range 5 {
-		one, many := timed(1, work), timed(n, work)
-		ratios = append(ratios, float64(n)*one.Seconds()/many.Seconds())
-	}
-	sort.Float64s(ratios)
-	fmt.Printf("%d goroutines with nothing shared run %.2fx as fast as one (median of 5; lowest %.2f, highest %.2f)\n", n, ratios[2], ratios[0], ratios[4])
+	latency := speedUp(latencyBound, n, 100_000_000)
+	throughput := speedUp(throughputBound, n, 400_000_000)
+	fmt.Printf("%d goroutines with nothing shared run %.2fx as fast as one on dependent operations, %.2fx on independent ones (medians of 5)\n", n, latency, throughput)
 }
