@@ -110,27 +110,28 @@ func (avx512Elementwise) AddRows(dst, m []float32, rows, width, stride int) {
 }
 
 func (avx512Elementwise) MaxWindow(x []float32, offs []int32, best []float32, arg []int32) {
-	c := len(best)
-	if c == 0 {
-		return
+	if c := len(best); checkWindow(x, offs, arg, c) {
+		maxWindowAVX512(&x[0], &offs[0], len(offs), &best[0], &arg[0], c/16, tailMask(c), &lanes[0])
 	}
-	arg = arg[:c]
-	for _, o := range offs {
-		_ = x[int(o)+c-1]
-	}
-	maxWindowAVX512(&x[0], &offs[0], len(offs), &best[0], &arg[0], c/16, tailMask(c), &lanes[0])
 }
 
 func (avx512Elementwise) MaxWindowGrad(dx []float32, offs []int32, dy []float32, arg []int32) {
-	c := len(dy)
+	if c := len(dy); checkWindow(dx, offs, arg, c) {
+		maxWindowGradAVX512(&dx[0], &offs[0], len(offs), &dy[0], &arg[0], c/16, tailMask(c), &lanes[0])
+	}
+}
+
+// checkWindow panics, as Go's own indexing would, unless arg has c values
+// and x has c values at each offset; it reports whether there is any work.
+func checkWindow(x []float32, offs []int32, arg []int32, c int) bool {
 	if c == 0 {
-		return
+		return false
 	}
-	arg = arg[:c]
+	_ = arg[c-1]
 	for _, o := range offs {
-		_ = dx[int(o)+c-1]
+		_ = x[int(o)+c-1]
 	}
-	maxWindowGradAVX512(&dx[0], &offs[0], len(offs), &dy[0], &arg[0], c/16, tailMask(c), &lanes[0])
+	return true
 }
 
 func (avx512Elementwise) GatherSum(dst, src []float32, t *GatherTable, width int) {

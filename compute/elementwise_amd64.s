@@ -2,10 +2,28 @@
 
 #include "textflag.h"
 
-// Every routine here runs one loop body under a mask: all 16 lanes (K4)
-// for the full blocks, the tail mask (K1) for the last, partial one, so
-// that the arithmetic is written once. A counter of full blocks that
-// reaches 0 selects the tail; -1 ends the loop.
+// Every routine here runs one loop body under a mask, K3: all 16 lanes
+// (K4) for the full blocks, the tail mask (K1, from AX) for the last,
+// partial one, so that the arithmetic is written once. A counter of full
+// blocks that reaches 0 selects the tail; -1 ends the loop.
+
+// NEXT_BLOCK starts a loop body at label next: while full blocks are
+// left (count > 0) it sets K3 to all lanes; then, if there is a tail, to
+// the tail, once; then it jumps to done. It counts the blocks down; the
+// body ends with JMP next.
+#define NEXT_BLOCK(count, next, block, body, done) \
+next: \
+	CMPQ count, $0; \
+	JG block; \
+	JL done; \
+	TESTQ AX, AX; \
+	JE done; \
+	KMOVW K1, K3; \
+	JMP body; \
+block: \
+	KMOVW K4, K3; \
+body: \
+	DECQ count
 
 // func addBiasReLUAVX512(pre, out, bias *float32, rows, cols int, relu bool, tail uint64)
 // For each of rows rows of cols values: pre += bias; if relu, out = the
@@ -32,18 +50,7 @@ biasrow:
 	MOVQ R8, R12
 	MOVQ SI, R13
 	MOVQ DI, R14
-biasnext:
-	CMPQ R11, $0
-	JG biasblock
-	JL biasrowend
-	TESTQ AX, AX
-	JE biasrowend
-	KMOVW K1, K3
-	JMP biasbody
-biasblock:
-	KMOVW K4, K3
-biasbody:
-	DECQ R11
+	NEXT_BLOCK(R11, biasnext, biasblock, biasbody, biasrowend)
 	VMOVUPS.Z (R13), K3, Z0
 	VMOVUPS.Z (R12), K3, Z1
 	VADDPS Z1, Z0, Z0
@@ -78,18 +85,7 @@ TEXT ·reluGradAVX512(SB), NOSPLIT, $0-40
 	KMOVW AX, K1
 	KXNORW K4, K4, K4
 	VPXORD Z31, Z31, Z31
-gradnext:
-	CMPQ CX, $0
-	JG gradblock
-	JL graddone
-	TESTQ AX, AX
-	JE graddone
-	KMOVW K1, K3
-	JMP gradbody
-gradblock:
-	KMOVW K4, K3
-gradbody:
-	DECQ CX
+	NEXT_BLOCK(CX, gradnext, gradblock, gradbody, graddone)
 	VMOVUPS.Z (SI), K3, Z0
 	VPCMPGTD Z31, Z0, K3, K2
 	VMOVUPS.Z (R8), K2, Z1
@@ -116,18 +112,7 @@ TEXT ·addRowsAVX512(SB), NOSPLIT, $0-48
 	KXNORW K4, K4, K4
 	SHLQ $2, BX
 	SHRQ $4, R11
-rowsnext:
-	CMPQ R11, $0
-	JG rowsblock
-	JL rowsdone
-	TESTQ AX, AX
-	JE rowsdone
-	KMOVW K1, K3
-	JMP rowsbody
-rowsblock:
-	KMOVW K4, K3
-rowsbody:
-	DECQ R11
+	NEXT_BLOCK(R11, rowsnext, rowsblock, rowsbody, rowsdone)
 	VMOVUPS.Z (DI), K3, Z0
 	MOVQ SI, R12
 	MOVQ DX, CX
@@ -165,18 +150,7 @@ TEXT ·maxWindowAVX512(SB), NOSPLIT, $0-64
 	KXNORW K4, K4, K4
 	VMOVDQU32 (BX), Z30
 	XORQ R12, R12
-poolnext:
-	CMPQ R11, $0
-	JG poolblock
-	JL pooldone
-	TESTQ AX, AX
-	JE pooldone
-	KMOVW K1, K3
-	JMP poolbody
-poolblock:
-	KMOVW K4, K3
-poolbody:
-	DECQ R11
+	NEXT_BLOCK(R11, poolnext, poolblock, poolbody, pooldone)
 	MOVLQSX (R8), R13
 	ADDQ R12, R13
 	VMOVUPS.Z (SI)(R13*4), K3, Z0
@@ -224,18 +198,7 @@ TEXT ·maxWindowGradAVX512(SB), NOSPLIT, $0-64
 	KMOVW AX, K1
 	KXNORW K4, K4, K4
 	XORQ R12, R12
-poolgradnext:
-	CMPQ R11, $0
-	JG poolgradblock
-	JL poolgraddone
-	TESTQ AX, AX
-	JE poolgraddone
-	KMOVW K1, K3
-	JMP poolgradbody
-poolgradblock:
-	KMOVW K4, K3
-poolgradbody:
-	DECQ R11
+	NEXT_BLOCK(R11, poolgradnext, poolgradblock, poolgradbody, poolgraddone)
 	VMOVUPS.Z (SI)(R12*4), K3, Z0
 	VMOVDQU32.Z (R10)(R12*4), K3, Z1
 	XORQ CX, CX
@@ -340,36 +303,25 @@ TEXT ·gatherSum1AVX512(SB), NOSPLIT, $0-56
 	VPBROADCASTD DX, Z28
 	MOVQ R10, R15
 	SHLQ $6, R15
-gather1next:
-	CMPQ R9, $0
-	JG gather1block
-	JL gather1done
-	TESTQ AX, AX
-	JE gather1done
-	KMOVW K1, K6
-	JMP gather1body
-gather1block:
-	KMOVW K4, K6
-gather1body:
-	DECQ R9
+	NEXT_BLOCK(R9, gather1next, gather1block, gather1body, gather1done)
 	VPXORD Z0, Z0, Z0
 	MOVQ R8, R12
 	XORQ CX, CX
 gather1tap:
 	CMPQ CX, R10
 	JGE gather1store
-	KMOVW K6, K2
+	KMOVW K3, K2
 	VPXORD Z1, Z1, Z1
 	VPGATHERDD (R12)(Z29*4), K2, Z1
-	VPCMPGTD Z28, Z1, K6, K3
+	VPCMPGTD Z28, Z1, K3, K5
 	VPXORD Z2, Z2, Z2
-	VGATHERDPS (SI)(Z1*4), K3, Z2
+	VGATHERDPS (SI)(Z1*4), K5, Z2
 	VADDPS Z2, Z0, Z0
 	ADDQ $4, R12
 	INCQ CX
 	JMP gather1tap
 gather1store:
-	VMOVUPS Z0, K6, (DI)
+	VMOVUPS Z0, K3, (DI)
 	ADDQ $64, DI
 	ADDQ R15, R8
 	JMP gather1next
@@ -406,18 +358,7 @@ copyrow:
 	JS copynext
 	LEAQ (SI)(DX*4), R14
 	KMOVW K4, K5
-copynext:
-	CMPQ R12, $0
-	JG copyblock
-	JL copyrowend
-	TESTQ AX, AX
-	JE copyrowend
-	KMOVW K1, K3
-	JMP copybody
-copyblock:
-	KMOVW K4, K3
-copybody:
-	DECQ R12
+	NEXT_BLOCK(R12, copynext, copyblock, copybody, copyrowend)
 	KANDW K3, K5, K2
 	VMOVUPS.Z (R14)(R13*1), K2, Z0
 	VMOVUPS Z0, K3, (DI)(R13*1)
@@ -445,23 +386,12 @@ TEXT ·gatherCopy1AVX512(SB), NOSPLIT, $0-40
 	KXNORW K4, K4, K4
 	MOVL $-1, DX
 	VPBROADCASTD DX, Z28
-copy1next:
-	CMPQ R9, $0
-	JG copy1block
-	JL copy1done
-	TESTQ AX, AX
-	JE copy1done
-	KMOVW K1, K6
-	JMP copy1body
-copy1block:
-	KMOVW K4, K6
-copy1body:
-	DECQ R9
-	VMOVDQU32.Z (R8), K6, Z1
-	VPCMPGTD Z28, Z1, K6, K3
+	NEXT_BLOCK(R9, copy1next, copy1block, copy1body, copy1done)
+	VMOVDQU32.Z (R8), K3, Z1
+	VPCMPGTD Z28, Z1, K3, K5
 	VPXORD Z2, Z2, Z2
-	VGATHERDPS (SI)(Z1*4), K3, Z2
-	VMOVUPS Z2, K6, (DI)
+	VGATHERDPS (SI)(Z1*4), K5, Z2
+	VMOVUPS Z2, K3, (DI)
 	ADDQ $64, DI
 	ADDQ $64, R8
 	JMP copy1next
@@ -487,18 +417,7 @@ TEXT ·adamAVX512(SB), NOSPLIT, $0-64
 	VBROADCASTSS c1+52(FP), Z21
 	VBROADCASTSS c2+56(FP), Z22
 	VBROADCASTSS eps+60(FP), Z23
-adamnext:
-	CMPQ CX, $0
-	JG adamblock
-	JL adamdone
-	TESTQ AX, AX
-	JE adamdone
-	KMOVW K1, K3
-	JMP adambody
-adamblock:
-	KMOVW K4, K3
-adambody:
-	DECQ CX
+	NEXT_BLOCK(CX, adamnext, adamblock, adambody, adamdone)
 	VMOVUPS.Z (SI), K3, Z0
 	VMOVUPS.Z (R8), K3, Z1
 	VMOVUPS.Z (R9), K3, Z2

@@ -116,15 +116,25 @@ func (l *MaxPooling2D) Forward(c *Call) {
 		offs := make([]int32, 0, g.kh*g.kw)
 		for b := lo; b < hi; b++ {
 			xs := x.Data[b*inSize : (b+1)*inSize]
-			for oy := 0; oy < g.outH; oy++ {
-				for ox := 0; ox < g.outW; ox++ {
-					o := b*outSize + (oy*g.outW+ox)*g.inC
-					offs = l.windowOffsets(oy, ox, offs)
-					compute.MaxWindow(xs, offs, c.Out.Data[o:o+g.inC], s.argmax[o:o+g.inC])
-				}
-			}
+			l.eachWindow(b*outSize, offs, func(o int, offs []int32) {
+				compute.MaxWindow(xs, offs, c.Out.Data[o:o+g.inC], s.argmax[o:o+g.inC])
+			})
 		}
 	})
+}
+
+// eachWindow calls visit for each output position of one image, in
+// row-major order, with the position's first output index (base, the
+// image's first, plus the position times the channels) and the offsets of
+// its window's pixels in the image; offs is room for them.
+func (l *MaxPooling2D) eachWindow(base int, offs []int32, visit func(o int, offs []int32)) {
+	g := l.g
+	for oy := 0; oy < g.outH; oy++ {
+		for ox := 0; ox < g.outW; ox++ {
+			offs = l.windowOffsets(oy, ox, offs)
+			visit(base+(oy*g.outW+ox)*g.inC, offs)
+		}
+	}
 }
 
 // windowOffsets sets offs to the offsets, in an image, of the pixels of
@@ -167,13 +177,9 @@ func (l *MaxPooling2D) Backward(c *Call) {
 		offs := make([]int32, 0, g.kh*g.kw)
 		for b := lo; b < hi; b++ {
 			dxs := dx.Data[b*inSize : (b+1)*inSize]
-			for oy := 0; oy < g.outH; oy++ {
-				for ox := 0; ox < g.outW; ox++ {
-					o := b*outSize + (oy*g.outW+ox)*g.inC
-					offs = l.windowOffsets(oy, ox, offs)
-					compute.MaxWindowGrad(dxs, offs, c.GradOut.Data[o:o+g.inC], s.argmax[o:o+g.inC])
-				}
-			}
+			l.eachWindow(b*outSize, offs, func(o int, offs []int32) {
+				compute.MaxWindowGrad(dxs, offs, c.GradOut.Data[o:o+g.inC], s.argmax[o:o+g.inC])
+			})
 		}
 	})
 }
