@@ -23,6 +23,21 @@ type Blocked struct {
 	// each element in the same order, with one FMA per term, so the
 	// choice changes the speed, not the bits.
 	narrower []kernel
+	// shorter lists kernels with fewer rows than kern (and the columns of
+	// kern or of a narrower one): a last row panel of exactly their rows is
+	// read in place by them rather than packed, zero-padded, into a panel
+	// of kern's rows.
+	shorter []kernel
+}
+
+// short is the kernel with rows rows and nr columns, if there is one.
+func (g *Blocked) short(rows, nr int) (kernel, bool) {
+	for _, k := range g.shorter {
+		if k.mr == rows && k.nr == nr {
+			return k, true
+		}
+	}
+	return kernel{}, false
 }
 
 // NewBlocked returns Blocked with the fastest micro-kernel this processor
@@ -52,7 +67,7 @@ func NewPortable() *Blocked { return &Blocked{kern: portableKernel} }
 func BlockedKernels() []*Blocked {
 	var out []*Blocked
 	for _, k := range availableKernels() {
-		out = append(out, &Blocked{kern: k, narrower: narrowerKernels(k)})
+		out = append(out, &Blocked{kern: k, narrower: narrowerKernels(k), shorter: shorterKernels(k)})
 	}
 	return append(out, NewPortable())
 }
@@ -222,6 +237,11 @@ func (g *Blocked) task(kern kernel, s *scratch, ops packedOperands, transA, tran
 	rowPanels := (rows + mr - 1) / mr
 	colPanels := (cols + nr - 1) / nr
 	fullRows := rows / mr * mr
+	// A last, partial row panel is read in place by a shorter kernel when
+	// there is one for every column panel's kernel.
+	shortRows, shortWide := g.short(rows-fullRows, nr)
+	shortTail, shortNarrow := g.short(rows-fullRows, tail.nr)
+	readShort := fullRows < rows && ops.a == nil && !(transA && colPanels > 1) && shortWide && (cols%nr == 0 || shortNarrow)
 	slice := kSlice(k)
 	for p0 := 0; p0 < k; p0 += slice {
 		kc := min(slice, k-p0)
@@ -234,7 +254,7 @@ func (g *Blocked) task(kern kernel, s *scratch, ops packedOperands, transA, tran
 			// Every panel is in the shared packing.
 		case packAllA:
 			packA(s.a, true, a, lda, i0, rows, p0, kc, mr)
-		case fullRows < rows:
+		case fullRows < rows && !readShort:
 			// Only a last, partial panel is packed.
 			packA(s.a, transA, a, lda, i0+fullRows, rows-fullRows, p0, kc, mr)
 		}
@@ -287,6 +307,23 @@ func (g *Blocked) task(kern kernel, s *scratch, ops packedOperands, transA, tran
 					ap, rs, ps = a[p0*lda+i0+ip*mr:], 1, lda
 				case im == mr:
 					ap, rs, ps = a[(i0+ip*mr)*lda+p0:], lda, 1
+				case readShort:
+					if transA {
+						ap, rs, ps = a[p0*lda+i0+ip*mr:], 1, lda
+					} else {
+						ap, rs, ps = a[(i0+ip*mr)*lda+p0:], lda, 1
+					}
+					ks := shortRows
+					if kj.nr != nr {
+						ks = shortTail
+					}
+					if direct && jn == ks.nr {
+						ks.run(kc, ap, rs, ps, bp, bs, c[(i0+ip*mr)*ldc+j0+jp*nr:], ldc, accumulate)
+						continue
+					}
+					ks.run(kc, ap, rs, ps, bp, bs, s.tile, ks.nr, false)
+					addPartial(c[(i0+ip*mr)*ldc+j0+jp*nr:], ldc, s.tile, ks.nr, im, jn, first, alpha, beta)
+					continue
 				default:
 					ap = s.a[:kc*mr]
 				}

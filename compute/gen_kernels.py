@@ -92,3 +92,12 @@ print()
 print(kernel('kernelAVX512x16', 12, 16, 'Z', 512, 1, 4, 'VPXORD'))
 print()
 print(kernel('kernelAVX512x8', 12, 8, 'Y', 256, 1, 2, 'VXORPS'))
+# Nine rows: a convolution's kernel gradient over one input channel
+# (3x3 taps by the filters, summed down every window) has nine rows, which
+# the 12-row kernels would pad and pack.
+print()
+print(kernel('kernelAVX512r9', 9, 32, 'Z', 512, 2, 4, 'VPXORD'))
+print()
+print(kernel('kernelAVX512r9x16', 9, 16, 'Z', 512, 1, 4, 'VPXORD'))
+print()
+print(kernel('kernelAVX512r9x8', 9, 8, 'Y', 256, 1, 2, 'VXORPS'))

@@ -28,7 +28,39 @@ func kernelAVX512x16(kc int, a *float32, rs, ps int, b *float32, bs int, c *floa
 //go:noescape
 func kernelAVX512x8(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool)
 
+// kernelAVX512r9, kernelAVX512r9x16 and kernelAVX512r9x8 are the 12-row
+// kernels' nine-row siblings, for a last row panel of nine rows read in
+// place (a 3×3 convolution's kernel gradient over one input channel).
+//
+//go:noescape
+func kernelAVX512r9(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool)
+
+//go:noescape
+func kernelAVX512r9x16(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool)
+
+//go:noescape
+func kernelAVX512r9x8(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool)
+
 var microKernel = best(availableKernels())
+
+// shorterKernels lists the kernels with fewer rows than k and the columns
+// of k or of one of its narrower siblings.
+func shorterKernels(k kernel) []kernel {
+	if k.name != "avx512" {
+		return nil
+	}
+	return []kernel{
+		{name: "avx512r9", mr: 9, nr: 32, run: func(kc int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, acc bool) {
+			kernelAVX512r9(kc, &a[0], rs, ps, &b[0], bs, &c[0], ldc, acc)
+		}},
+		{name: "avx512r9x16", mr: 9, nr: 16, run: func(kc int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, acc bool) {
+			kernelAVX512r9x16(kc, &a[0], rs, ps, &b[0], bs, &c[0], ldc, acc)
+		}},
+		{name: "avx512r9x8", mr: 9, nr: 8, run: func(kc int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, acc bool) {
+			kernelAVX512r9x8(kc, &a[0], rs, ps, &b[0], bs, &c[0], ldc, acc)
+		}},
+	}
+}
 
 // narrowerKernels lists, narrowest first, the kernels with k's rows and
 // fewer columns.

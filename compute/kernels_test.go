@@ -24,7 +24,7 @@ func TestAssemblyKernelsSameBits(t *testing.T) {
 		t.Skip("fewer than two assembly kernels on this processor")
 	}
 	rng := rand.New(rand.NewPCG(11, 12))
-	shapes := [][3]int{{1000, 8, 72}, {1000, 16, 9}, {72, 8, 3000}, {9, 16, 3000}, {300, 40, 288}, {300, 48, 600}, {100, 9, 16}, {25, 72, 16}}
+	shapes := [][3]int{{1000, 8, 72}, {1000, 16, 9}, {72, 8, 3000}, {9, 16, 3000}, {9, 32, 3000}, {21, 32, 300}, {9, 40, 500}, {33, 8, 700}, {300, 40, 288}, {300, 48, 600}, {100, 9, 16}, {25, 72, 16}}
 	for _, s := range shapes {
 		m, n, k := s[0], s[1], s[2]
 		for _, ta := range []bool{false, true} {
