@@ -85,19 +85,21 @@ print('//go:build amd64 && !purego')
 print()
 print('#include "textflag.h"')
 print()
-print(kernel('kernelAVX2', 6, 16, 'Y', 256, 2, 2, 'VXORPS'))
-print()
-print(kernel('kernelAVX512', 12, 32, 'Z', 512, 2, 4, 'VPXORD'))
-print()
-print(kernel('kernelAVX512x16', 12, 16, 'Z', 512, 1, 4, 'VPXORD'))
-print()
-print(kernel('kernelAVX512x8', 12, 8, 'Y', 256, 1, 2, 'VXORPS'))
-# Nine rows: a convolution's kernel gradient over one input channel
-# (3x3 taps by the filters, summed down every window) has nine rows, which
-# the 12-row kernels would pad and pack.
-print()
-print(kernel('kernelAVX512r9', 9, 32, 'Z', 512, 2, 4, 'VPXORD'))
-print()
-print(kernel('kernelAVX512r9x16', 9, 16, 'Z', 512, 1, 4, 'VPXORD'))
-print()
-print(kernel('kernelAVX512r9x8', 9, 8, 'Y', 256, 1, 2, 'VXORPS'))
+# name, MR, NR, register kind and width, registers per row of the tile,
+# broadcast registers, the instruction that zeroes an accumulator.
+KERNELS = [
+    ('kernelAVX2', 6, 16, 'Y', 256, 2, 2, 'VXORPS'),
+    ('kernelAVX512', 12, 32, 'Z', 512, 2, 4, 'VPXORD'),
+    ('kernelAVX512x16', 12, 16, 'Z', 512, 1, 4, 'VPXORD'),
+    ('kernelAVX512x8', 12, 8, 'Y', 256, 1, 2, 'VXORPS'),
+    # Nine rows: a convolution's kernel gradient over one input channel
+    # (3x3 taps by the filters, summed down every window) has nine rows,
+    # which the 12-row kernels would pad and pack.
+    ('kernelAVX512r9', 9, 32, 'Z', 512, 2, 4, 'VPXORD'),
+    ('kernelAVX512r9x16', 9, 16, 'Z', 512, 1, 4, 'VPXORD'),
+    ('kernelAVX512r9x8', 9, 8, 'Y', 256, 1, 2, 'VXORPS'),
+]
+for i, spec in enumerate(KERNELS):
+    if i:
+        print()
+    print(kernel(*spec))

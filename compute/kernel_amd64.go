@@ -43,6 +43,13 @@ func kernelAVX512r9x8(kc int, a *float32, rs, ps int, b *float32, bs int, c *flo
 
 var microKernel = best(availableKernels())
 
+// asmKernel wraps an assembly micro-kernel of mr×nr tiles as a kernel.
+func asmKernel(name string, mr, nr int, fn func(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool)) kernel {
+	return kernel{name: name, mr: mr, nr: nr, run: func(kc int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, acc bool) {
+		fn(kc, &a[0], rs, ps, &b[0], bs, &c[0], ldc, acc)
+	}}
+}
+
 // shorterKernels lists the kernels with fewer rows than k and the columns
 // of k or of one of its narrower siblings.
 func shorterKernels(k kernel) []kernel {
@@ -50,15 +57,9 @@ func shorterKernels(k kernel) []kernel {
 		return nil
 	}
 	return []kernel{
-		{name: "avx512r9", mr: 9, nr: 32, run: func(kc int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, acc bool) {
-			kernelAVX512r9(kc, &a[0], rs, ps, &b[0], bs, &c[0], ldc, acc)
-		}},
-		{name: "avx512r9x16", mr: 9, nr: 16, run: func(kc int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, acc bool) {
-			kernelAVX512r9x16(kc, &a[0], rs, ps, &b[0], bs, &c[0], ldc, acc)
-		}},
-		{name: "avx512r9x8", mr: 9, nr: 8, run: func(kc int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, acc bool) {
-			kernelAVX512r9x8(kc, &a[0], rs, ps, &b[0], bs, &c[0], ldc, acc)
-		}},
+		asmKernel("avx512r9", 9, 32, kernelAVX512r9),
+		asmKernel("avx512r9x16", 9, 16, kernelAVX512r9x16),
+		asmKernel("avx512r9x8", 9, 8, kernelAVX512r9x8),
 	}
 }
 
@@ -69,12 +70,8 @@ func narrowerKernels(k kernel) []kernel {
 		return nil
 	}
 	return []kernel{
-		{name: "avx512x8", mr: 12, nr: 8, run: func(kc int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, acc bool) {
-			kernelAVX512x8(kc, &a[0], rs, ps, &b[0], bs, &c[0], ldc, acc)
-		}},
-		{name: "avx512x16", mr: 12, nr: 16, run: func(kc int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, acc bool) {
-			kernelAVX512x16(kc, &a[0], rs, ps, &b[0], bs, &c[0], ldc, acc)
-		}},
+		asmKernel("avx512x8", 12, 8, kernelAVX512x8),
+		asmKernel("avx512x16", 12, 16, kernelAVX512x16),
 	}
 }
 
@@ -82,14 +79,10 @@ func narrowerKernels(k kernel) []kernel {
 func availableKernels() []kernel {
 	var ks []kernel
 	if cpu.X86.HasAVX512F {
-		ks = append(ks, kernel{name: "avx512", mr: 12, nr: 32, run: func(kc int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, acc bool) {
-			kernelAVX512(kc, &a[0], rs, ps, &b[0], bs, &c[0], ldc, acc)
-		}})
+		ks = append(ks, asmKernel("avx512", 12, 32, kernelAVX512))
 	}
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
-		ks = append(ks, kernel{name: "avx2", mr: 6, nr: 16, run: func(kc int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, acc bool) {
-			kernelAVX2(kc, &a[0], rs, ps, &b[0], bs, &c[0], ldc, acc)
-		}})
+		ks = append(ks, asmKernel("avx2", 6, 16, kernelAVX2))
 	}
 	return ks
 }
