@@ -125,7 +125,10 @@ var thePool = &pool{wake: make(chan struct{}, 1024)}
 // are fewer than want and waking sleeping ones. It returns the slot to
 // withdraw j from, or -1 when none was free.
 func (p *pool) offer(j *job, want int) int {
-	p.active.Store(int64(want))
+	// Written only when it changes: every polling helper reads it.
+	if p.active.Load() != int64(want) {
+		p.active.Store(int64(want))
+	}
 	p.mu.Lock()
 	for p.helpers < want {
 		go p.help(p.helpers)
