@@ -23,15 +23,16 @@ type Elementwise interface {
 	// AddRows adds rows rows of width values, stride apart in m, into
 	// dst[:width], one row after another in order.
 	AddRows(dst, m []float32, rows, width, stride int)
-	// MaxWindow sets best to the largest of the len(best) values that
-	// start at each offset of offs in x, channel by channel, and arg to
-	// the index in x it was found at: the first of offs on ties, and a
-	// NaN never wins over an earlier value. offs is not empty.
-	MaxWindow(x []float32, offs []int32, best []float32, arg []int32)
-	// MaxWindowGrad is MaxWindow's adjoint: it adds dy[ch] into dx at
-	// arg[ch] for each channel ch, where arg[ch] is offs[k]+ch for one k
-	// (as MaxWindow writes it) and the offsets are at least len(dy) apart.
-	MaxWindowGrad(dx []float32, offs []int32, dy []float32, arg []int32)
+	// MaxPool sets, for each window of t (a row: the offsets in x of the
+	// window's pixels, the ones inside the image first and then -1s),
+	// best's row of width = len(best)/t.Rows() values to the largest of
+	// the width values at each offset, channel by channel, and arg's row
+	// to the index in x where each was found: the first offset on ties,
+	// and a NaN never wins over an earlier value.
+	MaxPool(x []float32, t *GatherTable, best []float32, arg []int32)
+	// MaxPoolGrad is MaxPool's adjoint: dx[arg[i]] += dy[i] for each i in
+	// order, where arg is as MaxPool writes it over t.
+	MaxPoolGrad(dx []float32, t *GatherTable, dy []float32, arg []int32)
 	// GatherSum sets each row r of dst (width values) to 0 plus, in
 	// order, the width values of src at each offset of row r of t that is
 	// not negative.
@@ -69,16 +70,6 @@ func ReLUGrad(z, dy, dz []float32) { elementwise.ReLUGrad(z, dy, dz) }
 // AdamStep calls the implementation in use; see Elementwise.
 func AdamStep(w, g, m, v []float32, alpha, c1, c2, eps float32) {
 	elementwise.AdamStep(w, g, m, v, alpha, c1, c2, eps)
-}
-
-// MaxWindow calls the implementation in use; see Elementwise.
-func MaxWindow(x []float32, offs []int32, best []float32, arg []int32) {
-	elementwise.MaxWindow(x, offs, best, arg)
-}
-
-// MaxWindowGrad calls the implementation in use; see Elementwise.
-func MaxWindowGrad(dx []float32, offs []int32, dy []float32, arg []int32) {
-	elementwise.MaxWindowGrad(dx, offs, dy, arg)
 }
 
 // AddRows calls the implementation in use; see Elementwise.
@@ -125,32 +116,6 @@ func (PortableElementwise) AddRows(dst, m []float32, rows, width, stride int) {
 		for j, v := range row {
 			dst[j] += v
 		}
-	}
-}
-
-// MaxWindow implements Elementwise. The comparison selects without a
-// branch: which value wins is as unpredictable as the data.
-func (PortableElementwise) MaxWindow(x []float32, offs []int32, best []float32, arg []int32) {
-	arg = arg[:len(best)]
-	base := int(offs[0])
-	copy(best, x[base:base+len(best)])
-	for ch := range arg {
-		arg[ch] = int32(base + ch)
-	}
-	for _, o := range offs[1:] {
-		base := int(o)
-		for ch, v := range x[base : base+len(best)] {
-			m := greaterMask(v, best[ch])
-			best[ch] = math.Float32frombits(math.Float32bits(v)&m | math.Float32bits(best[ch])&^m)
-			arg[ch] = int32(uint32(base+ch)&m | uint32(arg[ch])&^m)
-		}
-	}
-}
-
-// MaxWindowGrad implements Elementwise.
-func (PortableElementwise) MaxWindowGrad(dx []float32, offs []int32, dy []float32, arg []int32) {
-	for ch, g := range dy {
-		dx[arg[ch]] += g
 	}
 }
 

@@ -14,10 +14,10 @@ func reluGradAVX512(z, dy, dz *float32, blocks int, tail uint64)
 func addRowsAVX512(dst, m *float32, rows, width, stride int, tail uint64)
 
 //go:noescape
-func maxWindowAVX512(x *float32, offs *int32, nOffs int, best *float32, arg *int32, chunks int, tail uint64, lanes *int32)
+func maxPoolAVX512(x *float32, idx *int32, rows, taps, width int, best *float32, arg *int32, tail uint64, lanes *int32)
 
 //go:noescape
-func maxWindowGradAVX512(dx *float32, offs *int32, nOffs int, dy *float32, arg *int32, blocks int, tail uint64, lanes *int32)
+func maxPoolGradAVX512(dx *float32, idx *int32, rows, taps, width int, dy *float32, arg *int32, tail uint64, lanes *int32)
 
 // lanes is 0, 1, ..., 15: the channel offsets within a vector.
 var lanes = [16]int32{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}
@@ -109,29 +109,16 @@ func (avx512Elementwise) AddRows(dst, m []float32, rows, width, stride int) {
 	addRowsAVX512(&dst[0], &m[0], rows, width, stride, tailMask(width))
 }
 
-func (avx512Elementwise) MaxWindow(x []float32, offs []int32, best []float32, arg []int32) {
-	if c := len(best); checkWindow(x, offs, arg, c) {
-		maxWindowAVX512(&x[0], &offs[0], len(offs), &best[0], &arg[0], c/16, tailMask(c), &lanes[0])
+func (avx512Elementwise) MaxPool(x []float32, t *GatherTable, best []float32, arg []int32) {
+	if width := t.checkPool(x, best, arg); width > 0 {
+		maxPoolAVX512(&x[0], &t.idx[0], t.Rows(), t.taps, width, &best[0], &arg[0], tailMask(width), &lanes[0])
 	}
 }
 
-func (avx512Elementwise) MaxWindowGrad(dx []float32, offs []int32, dy []float32, arg []int32) {
-	if c := len(dy); checkWindow(dx, offs, arg, c) {
-		maxWindowGradAVX512(&dx[0], &offs[0], len(offs), &dy[0], &arg[0], c/16, tailMask(c), &lanes[0])
+func (avx512Elementwise) MaxPoolGrad(dx []float32, t *GatherTable, dy []float32, arg []int32) {
+	if width := t.checkPool(dx, dy, arg); width > 0 {
+		maxPoolGradAVX512(&dx[0], &t.idx[0], t.Rows(), t.taps, width, &dy[0], &arg[0], tailMask(width), &lanes[0])
 	}
-}
-
-// checkWindow panics, as Go's own indexing would, unless arg has c values
-// and x has c values at each offset; it reports whether there is any work.
-func checkWindow(x []float32, offs []int32, arg []int32, c int) bool {
-	if c == 0 {
-		return false
-	}
-	_ = arg[c-1]
-	for _, o := range offs {
-		_ = x[int(o)+c-1]
-	}
-	return true
 }
 
 func (avx512Elementwise) GatherSum(dst, src []float32, t *GatherTable, width int) {

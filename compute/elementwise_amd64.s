@@ -132,35 +132,44 @@ rowsdone:
 	VZEROUPPER
 	RET
 
-// func maxWindowAVX512(x *float32, offs *int32, nOffs int, best *float32, arg *int32, chunks int, tail uint64, lanes *int32)
-// For chunks blocks of 16 channels and then the channels of the mask
-// tail: best = the first value at x[offs[0]+ch], replaced by each later
-// offset's value that is greater (ordered: a NaN never wins); arg = the
-// index of the value kept.
-TEXT ·maxWindowAVX512(SB), NOSPLIT, $0-64
+// func maxPoolAVX512(x *float32, idx *int32, rows, taps, width int, best *float32, arg *int32, tail uint64, lanes *int32)
+// For each of rows windows (taps offsets each in idx, the first ones not
+// negative), 16 channels at a time and then the channels of the mask
+// tail: best = the value at the window's first offset, replaced by each
+// later offset's value that is greater (ordered: a NaN never wins), up to
+// the first negative offset; arg = the index of the value kept.
+TEXT ·maxPoolAVX512(SB), NOSPLIT, $0-72
 	MOVQ x+0(FP), SI
-	MOVQ offs+8(FP), R8
-	MOVQ nOffs+16(FP), R9
-	MOVQ best+24(FP), DI
-	MOVQ arg+32(FP), R10
-	MOVQ chunks+40(FP), R11
-	MOVQ tail+48(FP), AX
-	MOVQ lanes+56(FP), BX
+	MOVQ idx+8(FP), R8
+	MOVQ rows+16(FP), CX
+	MOVQ taps+24(FP), R9
+	MOVQ width+32(FP), DX
+	MOVQ best+40(FP), DI
+	MOVQ arg+48(FP), R10
+	MOVQ tail+56(FP), AX
+	MOVQ lanes+64(FP), BX
 	KMOVW AX, K1
 	KXNORW K4, K4, K4
 	VMOVDQU32 (BX), Z30
+poolrow:
+	TESTQ CX, CX
+	JE pooldone
+	MOVQ DX, R11
+	SHRQ $4, R11
 	XORQ R12, R12
-	NEXT_BLOCK(R11, poolnext, poolblock, poolbody, pooldone)
+	NEXT_BLOCK(R11, poolnext, poolblock, poolbody, poolrowend)
 	MOVLQSX (R8), R13
 	ADDQ R12, R13
 	VMOVUPS.Z (SI)(R13*4), K3, Z0
 	VPBROADCASTD R13, Z1
 	VPADDD Z30, Z1, Z1
-	MOVQ $1, CX
+	MOVQ $1, R14
 pooltap:
-	CMPQ CX, R9
+	CMPQ R14, R9
 	JGE poolstore
-	MOVLQSX (R8)(CX*4), R13
+	MOVLQSX (R8)(R14*4), R13
+	TESTQ R13, R13
+	JS poolstore
 	ADDQ R12, R13
 	VMOVUPS.Z (SI)(R13*4), K3, Z2
 	VCMPPS $0x1e, Z0, Z2, K3, K2
@@ -168,44 +177,58 @@ pooltap:
 	VPBROADCASTD R13, Z3
 	VPADDD Z30, Z3, Z3
 	VMOVDQA32 Z3, K2, Z1
-	INCQ CX
+	INCQ R14
 	JMP pooltap
 poolstore:
 	VMOVUPS Z0, K3, (DI)(R12*4)
 	VMOVDQU32 Z1, K3, (R10)(R12*4)
 	ADDQ $16, R12
 	JMP poolnext
+poolrowend:
+	LEAQ (R8)(R9*4), R8
+	LEAQ (DI)(DX*4), DI
+	LEAQ (R10)(DX*4), R10
+	DECQ CX
+	JMP poolrow
 pooldone:
 	VZEROUPPER
 	RET
 
-// func maxWindowGradAVX512(dx *float32, offs *int32, nOffs int, dy *float32, arg *int32, blocks int, tail uint64, lanes *int32)
-// maxWindowAVX512's adjoint, 16 channels at a time and then those of the
-// mask tail (one loop body under a mask): for each offset k, the lanes
-// whose arg is offs[k]+ch add their dy into dx there (a masked load, add
-// and store), so that each dx value gets the one addition the Go loop
-// dx[arg[ch]] += dy[ch] gives it.
-TEXT ·maxWindowGradAVX512(SB), NOSPLIT, $0-64
+// func maxPoolGradAVX512(dx *float32, idx *int32, rows, taps, width int, dy *float32, arg *int32, tail uint64, lanes *int32)
+// maxPoolAVX512's adjoint, window by window, 16 channels at a time and
+// then those of the mask tail: for each offset k up to the first negative
+// one, the lanes whose arg is offs[k]+ch add their dy into dx there (a
+// masked load, add and store), so that each dx value gets the one
+// addition per window the Go loop dx[arg[i]] += dy[i] gives it.
+TEXT ·maxPoolGradAVX512(SB), NOSPLIT, $0-72
 	MOVQ dx+0(FP), DI
-	MOVQ offs+8(FP), R8
-	MOVQ nOffs+16(FP), R9
-	MOVQ dy+24(FP), SI
-	MOVQ arg+32(FP), R10
-	MOVQ blocks+40(FP), R11
-	MOVQ tail+48(FP), AX
-	MOVQ lanes+56(FP), BX
-	VMOVDQU32 (BX), Z30
+	MOVQ idx+8(FP), R8
+	MOVQ rows+16(FP), CX
+	MOVQ taps+24(FP), R9
+	MOVQ width+32(FP), DX
+	MOVQ dy+40(FP), SI
+	MOVQ arg+48(FP), R10
+	MOVQ tail+56(FP), AX
+	MOVQ lanes+64(FP), BX
 	KMOVW AX, K1
 	KXNORW K4, K4, K4
+	VMOVDQU32 (BX), Z30
+poolgradrow:
+	TESTQ CX, CX
+	JE poolgraddone
+	MOVQ DX, R11
+	SHRQ $4, R11
 	XORQ R12, R12
-	NEXT_BLOCK(R11, poolgradnext, poolgradblock, poolgradbody, poolgraddone)
+	NEXT_BLOCK(R11, poolgradnext, poolgradblock, poolgradbody, poolgradrowend)
 	VMOVUPS.Z (SI)(R12*4), K3, Z0
 	VMOVDQU32.Z (R10)(R12*4), K3, Z1
-	XORQ CX, CX
+	XORQ R14, R14
 poolgradtap:
-	CMPQ CX, R9
+	CMPQ R14, R9
 	JGE poolgradstep
-	MOVLQSX (R8)(CX*4), R13
+	MOVLQSX (R8)(R14*4), R13
+	TESTQ R13, R13
+	JS poolgradstep
 	ADDQ R12, R13
 	VPBROADCASTD R13, Z2
 	VPADDD Z30, Z2, Z2
@@ -213,11 +236,17 @@ poolgradtap:
 	VMOVUPS.Z (DI)(R13*4), K2, Z3
 	VADDPS Z0, Z3, K2, Z3
 	VMOVUPS Z3, K2, (DI)(R13*4)
-	INCQ CX
+	INCQ R14
 	JMP poolgradtap
 poolgradstep:
 	ADDQ $16, R12
 	JMP poolgradnext
+poolgradrowend:
+	LEAQ (R8)(R9*4), R8
+	LEAQ (SI)(DX*4), SI
+	LEAQ (R10)(DX*4), R10
+	DECQ CX
+	JMP poolgradrow
 poolgraddone:
 	VZEROUPPER
 	RET

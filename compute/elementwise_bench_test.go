@@ -62,46 +62,30 @@ func BenchmarkElementwise(b *testing.B) {
 				e.AddRows(sums, pre, benchValues/32, 32, 32)
 			}
 		})
-		// MaxWindow: 2×2 pooling of each 28×28×32 image.
-		offs := make([]int32, 4)
-		best, arg := make([]float32, 32), make([]int32, 32)
-		b.Run("MaxWindow/"+e.Name(), func(b *testing.B) {
+		// MaxPool: 2×2 pooling of each 28×28×32 image.
+		windows := poolWindows(28, 28, 32)
+		best, arg := make([]float32, benchValues/4), make([]int32, benchValues/4)
+		const image, pooled = 28 * 28 * 32, 14 * 14 * 32
+		b.Run("MaxPool/"+e.Name(), func(b *testing.B) {
 			b.SetBytes(4*benchValues + 2*4*benchValues/4) // read all, write max and index of a quarter
 			for b.Loop() {
 				for img := 0; img < 128; img++ {
-					base := img * 28 * 28 * 32
-					for oy := 0; oy < 14; oy++ {
-						for ox := 0; ox < 14; ox++ {
-							at := int32(base + (2*oy*28+2*ox)*32)
-							offs[0], offs[1], offs[2], offs[3] = at, at+32, at+28*32, at+29*32
-							e.MaxWindow(pre, offs, best, arg)
-						}
-					}
+					e.MaxPool(pre[img*image:(img+1)*image], windows, best[img*pooled:(img+1)*pooled], arg[img*pooled:(img+1)*pooled])
 				}
 			}
 		})
-		// MaxWindowGrad: the same pooling's gradient, into a cleared
-		// input gradient, at the args of the pooling above.
-		grads := make([][]int32, 0, 14*14)
-		b.Run("MaxWindowGrad/"+e.Name(), func(b *testing.B) {
-			if len(grads) == 0 {
-				for oy := 0; oy < 14; oy++ {
-					for ox := 0; ox < 14; ox++ {
-						at := int32((2*oy*28 + 2*ox) * 32)
-						offs := []int32{at, at + 32, at + 28*32, at + 29*32}
-						e.MaxWindow(pre[:28*28*32], offs, best, arg)
-						grads = append(grads, append(offs, arg...))
-					}
-				}
+		// MaxPoolGrad: the same pooling's gradient, into a cleared input
+		// gradient, at the args of the pooling above.
+		b.Run("MaxPoolGrad/"+e.Name(), func(b *testing.B) {
+			for img := 0; img < 128; img++ {
+				e.MaxPool(pre[img*image:(img+1)*image], windows, best[img*pooled:(img+1)*pooled], arg[img*pooled:(img+1)*pooled])
 			}
 			b.SetBytes(4*benchValues + 2*4*benchValues/4) // write all, read dy and index of a quarter
 			for b.Loop() {
 				for img := 0; img < 128; img++ {
-					dx := out[img*28*28*32 : (img+1)*28*28*32]
+					dx := out[img*image : (img+1)*image]
 					clear(dx)
-					for w, g := range grads {
-						e.MaxWindowGrad(dx, g[:4], dy[w*32:(w+1)*32], g[4:])
-					}
+					e.MaxPoolGrad(dx, windows, dy[img*pooled:(img+1)*pooled], arg[img*pooled:(img+1)*pooled])
 				}
 			}
 		})
@@ -132,4 +116,17 @@ func BenchmarkElementwise(b *testing.B) {
 			})
 		}
 	}
+}
+
+// poolWindows is the table of 2×2 windows, stride 2, over an h×w image of
+// c channels.
+func poolWindows(h, w, c int) *compute.GatherTable {
+	var idx []int32
+	for oy := 0; oy < h/2; oy++ {
+		for ox := 0; ox < w/2; ox++ {
+			at := int32((2*oy*w + 2*ox) * c)
+			idx = append(idx, at, at+int32(c), at+int32(w*c), at+int32((w+1)*c))
+		}
+	}
+	return compute.NewGatherTable(idx, 4)
 }

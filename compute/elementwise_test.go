@@ -61,41 +61,6 @@ func TestElementwiseConforms(t *testing.T) {
 					if !sameBits(want, got) {
 						t.Fatalf("ReLUGrad of %d values: got %v, want %v", len(z), got, want)
 					}
-					x := randomValues(rng, 9*cols+5)
-					offs := make([]int32, 1+rng.IntN(9))
-					for i := range offs {
-						offs[i] = int32(rng.IntN(9*cols + 5 - cols + 1))
-					}
-					if rows == 3 {
-						x[offs[0]] = x[offs[len(offs)-1]] // a tie: the first offset wins
-					}
-					bestWant, bestGot := make([]float32, cols), make([]float32, cols)
-					argWant, argGot := make([]int32, cols), make([]int32, cols)
-					ref.MaxWindow(x, offs, bestWant, argWant)
-					e.MaxWindow(x, offs, bestGot, argGot)
-					if !sameBits(bestWant, bestGot) || !slices.Equal(argWant, argGot) {
-						t.Fatalf("MaxWindow of %d channels over offsets %v: got %v at %v, want %v at %v", cols, offs, bestGot, argGot, bestWant, argWant)
-					}
-					// MaxWindowGrad over offsets at least cols apart, at
-					// the args a MaxWindow over them picks.
-					gradOffs := make([]int32, 1+rng.IntN(9))
-					gradOffs[0] = int32(rng.IntN(2))
-					for i := 1; i < len(gradOffs); i++ {
-						gradOffs[i] = gradOffs[i-1] + int32(cols+rng.IntN(2))
-					}
-					rng.Shuffle(len(gradOffs), func(i, j int) { gradOffs[i], gradOffs[j] = gradOffs[j], gradOffs[i] })
-					last := int(slices.Max(gradOffs)) + cols
-					window := randomValues(rng, last)
-					best, arg := make([]float32, cols), make([]int32, cols)
-					ref.MaxWindow(window, gradOffs, best, arg)
-					dyPool := randomValues(rng, cols)
-					dxWant := randomValues(rng, last)
-					dxGot := slices.Clone(dxWant)
-					ref.MaxWindowGrad(dxWant, gradOffs, dyPool, arg)
-					e.MaxWindowGrad(dxGot, gradOffs, dyPool, arg)
-					if !sameBits(dxWant, dxGot) {
-						t.Fatalf("MaxWindowGrad of %d channels over offsets %v at %v: got %v, want %v", cols, gradOffs, arg, dxGot, dxWant)
-					}
 					stride := cols + rng.IntN(3)
 					m := randomValues(rng, (rows-1)*stride+cols)
 					sumsWant := randomValues(rng, cols)

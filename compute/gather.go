@@ -8,9 +8,10 @@ import "fmt"
 // build one per geometry, once, and use it for every image: the sums of
 // kn2row's output pass, the adjoint of im2col, the gradient of upsampling.
 type GatherTable struct {
-	idx  []int32
-	taps int
-	max  int32 // the largest offset
+	idx     []int32
+	taps    int
+	max     int32 // the largest offset
+	windows bool  // each row's offsets that are not negative come first, at least one
 }
 
 // NewGatherTable wraps idx, taps offsets per output row.
@@ -22,6 +23,7 @@ func NewGatherTable(idx []int32, taps int) *GatherTable {
 	for _, o := range idx {
 		t.max = max(t.max, o)
 	}
+	t.windows = len(idx) > 0 && leadingOffsets(idx, taps)
 	return t
 }
 

@@ -114,3 +114,17 @@ func flatten(lists [][]int32) *compute.GatherTable {
 	}
 	return compute.NewGatherTable(idx, taps)
 }
+
+// poolWindows: for each output position, the pixels of its window that
+// lie inside the image, where their inC values start, in the window's
+// row-major order (the order a max pool breaks ties in), then -1s.
+func (g geometry) poolWindows() *compute.GatherTable {
+	lists := make([][]int32, g.outH*g.outW)
+	g.eachTap(func(oy, ox, _, _, iy, ix int, inside bool) {
+		if inside {
+			at := oy*g.outW + ox
+			lists[at] = append(lists[at], int32((iy*g.inW+ix)*g.inC))
+		}
+	})
+	return flatten(lists)
+}

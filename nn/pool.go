@@ -18,6 +18,7 @@ type MaxPooling2D struct {
 	padding        string
 	in             []int
 	g              geometry
+	windows        *compute.GatherTable // each output pixel's window, as offsets in the image
 }
 
 // NewMaxPooling2D makes a MaxPooling2D from its spec.
@@ -91,6 +92,7 @@ func (l *MaxPooling2D) Build(in [][]int, _ *rand.Rand) ([]int, error) {
 	if err == nil {
 		l.in = append([]int(nil), in[0]...)
 		l.g = convGeometry(in[0][0], in[0][1], in[0][2], l.ph, l.pw, l.sh, l.sw, l.padding)
+		l.windows = l.g.poolWindows()
 	}
 	return out, err
 }
@@ -113,50 +115,10 @@ func (l *MaxPooling2D) Forward(c *Call) {
 	}
 	s.argmax = s.argmax[:batch*outSize]
 	compute.ParallelFor(batch, 1, func(lo, hi int) {
-		offs := make([]int32, 0, g.kh*g.kw)
 		for b := lo; b < hi; b++ {
-			xs := x.Data[b*inSize : (b+1)*inSize]
-			l.eachWindow(b*outSize, offs, func(o int, offs []int32) {
-				compute.MaxWindow(xs, offs, c.Out.Data[o:o+g.inC], s.argmax[o:o+g.inC])
-			})
+			compute.MaxPool(x.Data[b*inSize:(b+1)*inSize], l.windows, c.Out.Data[b*outSize:(b+1)*outSize], s.argmax[b*outSize:(b+1)*outSize])
 		}
 	})
-}
-
-// eachWindow calls visit for each output position of one image, in
-// row-major order, with the position's first output index (base, the
-// image's first, plus the position times the channels) and the offsets of
-// its window's pixels in the image; offs is room for them.
-func (l *MaxPooling2D) eachWindow(base int, offs []int32, visit func(o int, offs []int32)) {
-	g := l.g
-	for oy := 0; oy < g.outH; oy++ {
-		for ox := 0; ox < g.outW; ox++ {
-			offs = l.windowOffsets(oy, ox, offs)
-			visit(base+(oy*g.outW+ox)*g.inC, offs)
-		}
-	}
-}
-
-// windowOffsets sets offs to the offsets, in an image, of the pixels of
-// the window at output position (oy, ox) that lie inside the image, in
-// the window's row-major order (the order MaxWindow breaks ties in).
-func (l *MaxPooling2D) windowOffsets(oy, ox int, offs []int32) []int32 {
-	g := l.g
-	offs = offs[:0]
-	for ky := 0; ky < g.kh; ky++ {
-		iy := oy*g.sh + ky - g.padTop
-		if iy < 0 || iy >= g.inH {
-			continue
-		}
-		for kx := 0; kx < g.kw; kx++ {
-			ix := ox*g.sw + kx - g.padLeft
-			if ix < 0 || ix >= g.inW {
-				continue
-			}
-			offs = append(offs, int32((iy*g.inW+ix)*g.inC))
-		}
-	}
-	return offs
 }
 
 // Backward implements Layer: each output's gradient goes to the input it
@@ -174,12 +136,8 @@ func (l *MaxPooling2D) Backward(c *Call) {
 	s := c.State.(*poolState)
 	compute.ParallelFor(dx.Rows(), 1, func(lo, hi int) {
 		clear(dx.Data[lo*inSize : hi*inSize])
-		offs := make([]int32, 0, g.kh*g.kw)
 		for b := lo; b < hi; b++ {
-			dxs := dx.Data[b*inSize : (b+1)*inSize]
-			l.eachWindow(b*outSize, offs, func(o int, offs []int32) {
-				compute.MaxWindowGrad(dxs, offs, c.GradOut.Data[o:o+g.inC], s.argmax[o:o+g.inC])
-			})
+			compute.MaxPoolGrad(dx.Data[b*inSize:(b+1)*inSize], l.windows, c.GradOut.Data[b*outSize:(b+1)*outSize], s.argmax[b*outSize:(b+1)*outSize])
 		}
 	})
 }
@@ -191,6 +149,7 @@ type UpSampling2D struct {
 	sh, sw int
 	in     []int
 	source *compute.GatherTable // for each output pixel, its input pixel
+	copies *compute.GatherTable // for each input pixel, its output pixels
 }
 
 // NewUpSampling2D makes an UpSampling2D from its spec.
@@ -233,6 +192,7 @@ func (l *UpSampling2D) Build(in [][]int, _ *rand.Rand) ([]int, error) {
 	if err == nil {
 		l.in = append([]int(nil), in[0]...)
 		l.source = l.sourceTable()
+		l.copies = l.copiesTable()
 	}
 	return out, err
 }
@@ -250,6 +210,24 @@ func (l *UpSampling2D) sourceTable() *compute.GatherTable {
 	return compute.NewGatherTable(idx, 1)
 }
 
+// copiesTable says, for each input pixel, where its copies' channels
+// start in the output: its sh×sw block in row-major order, the order the
+// gradient sums them in.
+func (l *UpSampling2D) copiesTable() *compute.GatherTable {
+	h, w, ch := l.in[0], l.in[1], l.in[2]
+	idx := make([]int32, 0, h*w*l.sh*l.sw)
+	for iy := 0; iy < h; iy++ {
+		for ix := 0; ix < w; ix++ {
+			for dy := 0; dy < l.sh; dy++ {
+				for dx := 0; dx < l.sw; dx++ {
+					idx = append(idx, int32(((iy*l.sh+dy)*w*l.sw+ix*l.sw+dx)*ch))
+				}
+			}
+		}
+	}
+	return compute.NewGatherTable(idx, l.sh*l.sw)
+}
+
 // Forward implements Layer.
 func (l *UpSampling2D) Forward(c *Call) {
 	h, w, ch := l.in[0], l.in[1], l.in[2]
@@ -262,7 +240,8 @@ func (l *UpSampling2D) Forward(c *Call) {
 	})
 }
 
-// Backward implements Layer: each input gets the sum of its copies' gradients.
+// Backward implements Layer: each input gets the sum of its copies'
+// gradients, in the order of its block's rows and columns.
 func (l *UpSampling2D) Backward(c *Call) {
 	if len(c.GradIn) == 0 || c.GradIn[0] == nil {
 		return
@@ -275,21 +254,8 @@ func (l *UpSampling2D) Backward(c *Call) {
 		return
 	}
 	compute.ParallelFor(dx.Rows(), 1, func(lo, hi int) {
-		clear(dx.Data[lo*h*w*ch : hi*h*w*ch])
 		for b := lo; b < hi; b++ {
-			ds := dx.Data[b*h*w*ch:]
-			gs := c.GradOut.Data[b*oh*ow*ch:]
-			// Each input pixel sums its sh×sw block of the output's
-			// gradient in the output's row-major order; the sw values of
-			// one block row are adjacent.
-			for iy := 0; iy < h; iy++ {
-				for ix := 0; ix < w; ix++ {
-					dst := ds[(iy*w+ix)*ch : (iy*w+ix+1)*ch]
-					for dy := 0; dy < l.sh; dy++ {
-						compute.AddRows(dst, gs[((iy*l.sh+dy)*ow+ix*l.sw)*ch:], l.sw, ch, ch)
-					}
-				}
-			}
+			compute.GatherSum(dx.Data[b*h*w*ch:(b+1)*h*w*ch], c.GradOut.Data[b*oh*ow*ch:(b+1)*oh*ow*ch], l.copies, ch)
 		}
 	})
 }

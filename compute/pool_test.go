@@ -1,0 +1,91 @@
+package compute_test
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/latent-go/latent/compute"
+)
+
+// randomWindows makes a table of rows windows over an image of pixels
+// pixels of width values: each window 1 to taps distinct pixels, in a
+// random order, then -1s.
+func randomWindows(rng *rand.Rand, rows, taps, pixels, width int) *compute.GatherTable {
+	idx := make([]int32, 0, rows*taps)
+	for range rows {
+		n := 1 + rng.IntN(taps)
+		for _, p := range rng.Perm(pixels)[:n] {
+			idx = append(idx, int32(p*width))
+		}
+		for range taps - n {
+			idx = append(idx, -1)
+		}
+	}
+	return compute.NewGatherTable(idx, taps)
+}
+
+// TestMaxPoolConforms holds every implementation's MaxPool and
+// MaxPoolGrad to the portable ones, bit for bit and index for index, on
+// windows of 1 to 70 channels (masked tails), windows that overlap, ties
+// and special values.
+func TestMaxPoolConforms(t *testing.T) {
+	ref := compute.PortableElementwise{}
+	for _, e := range compute.ElementwiseImplementations() {
+		t.Run(e.Name(), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(7, 8))
+			for width := 1; width <= 70; width++ {
+				for _, rows := range []int{1, 5, 23} {
+					const pixels, taps = 9, 4
+					table := randomWindows(rng, rows, taps, pixels, width)
+					x := randomValues(rng, pixels*width)
+					if rows == 5 {
+						copy(x[:width], x[width:2*width]) // ties between two pixels
+					}
+					bestWant, bestGot := make([]float32, rows*width), make([]float32, rows*width)
+					argWant, argGot := make([]int32, rows*width), make([]int32, rows*width)
+					ref.MaxPool(x, table, bestWant, argWant)
+					e.MaxPool(x, table, bestGot, argGot)
+					if !sameBits(bestWant, bestGot) || !slices.Equal(argWant, argGot) {
+						t.Fatalf("MaxPool of %d windows × %d channels: got %v at %v, want %v at %v", rows, width, bestGot, argGot, bestWant, argWant)
+					}
+					dy := randomValues(rng, rows*width)
+					dxWant := randomValues(rng, pixels*width)
+					dxGot := slices.Clone(dxWant)
+					ref.MaxPoolGrad(dxWant, table, dy, argWant)
+					e.MaxPoolGrad(dxGot, table, dy, argWant)
+					if !sameBits(dxWant, dxGot) {
+						t.Fatalf("MaxPoolGrad of %d windows × %d channels at %v: got %v, want %v", rows, width, argWant, dxGot, dxWant)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestMaxPoolRejectsTables: a table whose window starts outside the image
+// or whose outputs do not fit is a bug, stopped before any value is read.
+func TestMaxPoolRejectsTables(t *testing.T) {
+	x := make([]float32, 8)
+	for _, tc := range []struct {
+		name      string
+		idx       []int32
+		taps, out int
+	}{
+		{"window starting with -1", []int32{-1, 0, 2, 4}, 2, 2},
+		{"offset after a -1", []int32{0, -1, 2, 4, 6, -1}, 3, 2},
+		{"output not whole windows", []int32{0, 2, 4, 6}, 2, 3},
+		{"offset past the input", []int32{0, 2, 4, 7}, 2, 4},
+	} {
+		for _, e := range compute.ElementwiseImplementations() {
+			func() {
+				defer func() {
+					if recover() == nil {
+						t.Errorf("%s: %s: no panic", e.Name(), tc.name)
+					}
+				}()
+				e.MaxPool(x, compute.NewGatherTable(tc.idx, tc.taps), make([]float32, tc.out), make([]int32, tc.out))
+			}()
+		}
+	}
+}
