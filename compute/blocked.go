@@ -28,12 +28,28 @@ type Blocked struct {
 	// read in place by them rather than packed, zero-padded, into a panel
 	// of kern's rows.
 	shorter []kernel
+	// masked lists kernels that run on the first columns of their tile
+	// only (see kernel.masked), of kern's rows or a shorter kernel's: a
+	// last column panel narrower than its kernel is read, B in place, and
+	// written, C in place, by them rather than packed into a tile.
+	masked []kernel
 }
 
 // short is the kernel with rows rows and nr columns, if there is one.
 func (g *Blocked) short(rows, nr int) (kernel, bool) {
 	for _, k := range g.shorter {
 		if k.mr == rows && k.nr == nr {
+			return k, true
+		}
+	}
+	return kernel{}, false
+}
+
+// maskedFor is the masked kernel with rows rows and room for cols
+// columns, if there is one.
+func (g *Blocked) maskedFor(rows, cols int) (kernel, bool) {
+	for _, k := range g.masked {
+		if k.mr == rows && cols <= k.nr {
 			return k, true
 		}
 	}
@@ -67,7 +83,7 @@ func NewPortable() *Blocked { return &Blocked{kern: portableKernel} }
 func BlockedKernels() []*Blocked {
 	var out []*Blocked
 	for _, k := range availableKernels() {
-		out = append(out, &Blocked{kern: k, narrower: narrowerKernels(k), shorter: shorterKernels(k)})
+		out = append(out, &Blocked{kern: k, narrower: narrowerKernels(k), shorter: shorterKernels(k), masked: maskedKernels(k)})
 	}
 	return append(out, NewPortable())
 }
@@ -109,6 +125,10 @@ type kernel struct {
 	name   string
 	mr, nr int
 	run    func(kc int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, accumulate bool)
+	// masked, in a masked kernel (run is nil), computes only the first
+	// cols columns of the tile: B's other columns are not read, C's are
+	// not written.
+	masked func(kc int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, accumulate bool, cols int)
 }
 
 // scratch holds one task's packed panels and tile.
@@ -242,6 +262,13 @@ func (g *Blocked) task(kern kernel, s *scratch, ops packedOperands, transA, tran
 	shortRows, shortWide := g.short(rows-fullRows, nr)
 	shortTail, shortNarrow := g.short(rows-fullRows, tail.nr)
 	readShort := fullRows < rows && ops.a == nil && !(transA && colPanels > 1) && shortWide && (cols%nr == 0 || shortNarrow)
+	// A last column panel narrower than its kernel (9 taps, 2 latent
+	// values) runs under a column mask when masked kernels fit it: B read
+	// in place, C written in place, no tile.
+	lastCols := cols - (colPanels-1)*nr
+	maskedFull, okFull := g.maskedFor(mr, lastCols)
+	maskedShort, okShort := g.maskedFor(rows-fullRows, lastCols)
+	useMask := lastCols < tail.nr && okFull && (!readShort || okShort)
 	slice := kSlice(k)
 	for p0 := 0; p0 < k; p0 += slice {
 		kc := min(slice, k-p0)
@@ -262,9 +289,9 @@ func (g *Blocked) task(kern kernel, s *scratch, ops packedOperands, transA, tran
 		switch {
 		case !transB:
 			// Full panels are read in place, and a last, partial panel
-			// too when a narrower kernel fits it exactly; otherwise it is
-			// packed to that kernel's width.
-			if full := cols / nr * nr; full < cols && cols-full != tail.nr {
+			// too when a narrower or masked kernel fits it; otherwise it
+			// is packed to that kernel's width.
+			if full := cols / nr * nr; full < cols && cols-full != tail.nr && !useMask {
 				packB(s.b, false, b, ldb, j0+full, cols-full, p0, kc, tail.nr)
 			}
 		case ops.b != nil:
@@ -282,10 +309,11 @@ func (g *Blocked) task(kern kernel, s *scratch, ops packedOperands, transA, tran
 			if jn < nr {
 				kj = tail
 			}
+			masked := useMask && jp == colPanels-1
 			var bp []float32
 			bs := nr
 			switch {
-			case !transB && jn == kj.nr:
+			case !transB && (jn == kj.nr || masked):
 				bp, bs = b[p0*ldb+j0+jp*nr:], ldb
 			case !transB:
 				bp, bs = s.b[:kc*kj.nr], kj.nr
@@ -296,6 +324,7 @@ func (g *Blocked) task(kern kernel, s *scratch, ops packedOperands, transA, tran
 				im := min(mr, rows-ip*mr)
 				var ap []float32
 				rs, ps := 1, mr
+				kr := kj
 				switch {
 				case ops.a != nil:
 					mPad := (ops.m + mr - 1) / mr * mr
@@ -303,39 +332,47 @@ func (g *Blocked) task(kern kernel, s *scratch, ops packedOperands, transA, tran
 					ap = (*ops.a)[at : at+kc*mr]
 				case packAllA:
 					ap = s.a[ip*kc*mr : (ip+1)*kc*mr]
-				case transA && im == mr:
-					ap, rs, ps = a[p0*lda+i0+ip*mr:], 1, lda
-				case im == mr:
-					ap, rs, ps = a[(i0+ip*mr)*lda+p0:], lda, 1
-				case readShort:
+				case im == mr || readShort:
 					if transA {
 						ap, rs, ps = a[p0*lda+i0+ip*mr:], 1, lda
 					} else {
 						ap, rs, ps = a[(i0+ip*mr)*lda+p0:], lda, 1
 					}
-					ks := shortRows
-					if kj.nr != nr {
-						ks = shortTail
+					if im < mr {
+						kr = shortRows
+						if kj.nr != nr {
+							kr = shortTail
+						}
 					}
-					if direct && jn == ks.nr {
-						ks.run(kc, ap, rs, ps, bp, bs, c[(i0+ip*mr)*ldc+j0+jp*nr:], ldc, accumulate)
-						continue
-					}
-					ks.run(kc, ap, rs, ps, bp, bs, s.tile, ks.nr, false)
-					addPartial(c[(i0+ip*mr)*ldc+j0+jp*nr:], ldc, s.tile, ks.nr, im, jn, first, alpha, beta)
-					continue
 				default:
 					ap = s.a[:kc*mr]
 				}
-				if direct && im == mr && jn == kj.nr {
-					kj.run(kc, ap, rs, ps, bp, bs, c[(i0+ip*mr)*ldc+j0+jp*nr:], ldc, accumulate)
+				if masked {
+					kr = maskedFull
+					if im < mr && readShort {
+						kr = maskedShort
+					}
+				}
+				at := c[(i0+ip*mr)*ldc+j0+jp*nr:]
+				if direct && im == kr.mr && (jn == kr.nr || masked) {
+					kr.call(kc, ap, rs, ps, bp, bs, at, ldc, accumulate, jn)
 					continue
 				}
-				kj.run(kc, ap, rs, ps, bp, bs, s.tile, kj.nr, false)
-				addPartial(c[(i0+ip*mr)*ldc+j0+jp*nr:], ldc, s.tile, kj.nr, im, jn, first, alpha, beta)
+				kr.call(kc, ap, rs, ps, bp, bs, s.tile, kr.nr, false, jn)
+				addPartial(at, ldc, s.tile, kr.nr, im, jn, first, alpha, beta)
 			}
 		}
 	}
+}
+
+// call runs k on a tile, under a mask of the first cols columns when k is
+// a masked kernel.
+func (k kernel) call(kc int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, accumulate bool, cols int) {
+	if k.masked != nil {
+		k.masked(kc, a, rs, ps, b, bs, c, ldc, accumulate, cols)
+		return
+	}
+	k.run(kc, a, rs, ps, b, bs, c, ldc, accumulate)
 }
 
 // packA copies rows [i0, i0+rows) × k-slice [p0, p0+kc) of op(A) into

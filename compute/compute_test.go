@@ -100,6 +100,12 @@ func BenchmarkSgemm(b *testing.B) {
 		{"conv1_dW_9x16x100352", true, false, 9, 16, 100352},
 		{"conv3_fwd_6272x8x72", false, false, 6272, 8, 72},
 		{"kn2row_25088x72x16", false, false, 25088, 72, 16},
+		// Nine columns, which no kernel's width divides: the one-filter
+		// layer that ends the conv decoder (kn2row, 16 channels by 9
+		// offsets) and the VAE's last transposed convolution (32
+		// channels by 9 offsets).
+		{"conv7_fwd_100352x9x16", false, false, 100352, 9, 16},
+		{"vae_ct3_fwd_100352x9x32", false, true, 100352, 9, 32},
 	} {
 		for _, g := range compute.Implementations() {
 			b.Run(s.name+"/"+g.Name(), func(b *testing.B) {

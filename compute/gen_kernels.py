@@ -7,14 +7,25 @@ a + i*rs + p*ps, in floats) and B (element (p, j) at b[p*bs + j]: a packed
 panel with bs = NR, or B in place with bs = ldb), then stores it into C (row stride ldc) or adds it to C.
 """
 
-def kernel(name, mr, nr, vec, width, regs_per_row, bcast_regs, acc_zero):
+def kernel(name, mr, nr, vec, width, regs_per_row, bcast_regs, acc_zero, masked=False):
     L = []
     w = L.append
     vb = width // 8  # bytes per vector register... width in bits
     vbytes = width // 8
-    w(f'// func {name}(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool)')
-    w(f'// A {mr}x{nr} tile: C[i][j] (+)= sum over p < kc of A(i, p) * b[p*bs+j].')
-    w(f'TEXT ·{name}(SB), NOSPLIT, $0-65')
+    # A masked kernel reads and writes only the columns whose bits are set
+    # in mask (its B loads are zeroing, its C loads and stores masked).
+    mask, zmask = ('', '')
+    if masked:
+        mask, zmask = ', K1', '.Z'
+        w(f'// func {name}(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, mask uint64)')
+        w(f'// A {mr}x{nr} tile, only the columns j set in mask: C[i][j] (+)= sum over p < kc of A(i, p) * b[p*bs+j].')
+        w(f'TEXT ·{name}(SB), NOSPLIT, $0-80')
+        w('\tMOVQ mask+72(FP), AX')
+        w('\tKMOVW AX, K1')
+    else:
+        w(f'// func {name}(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool)')
+        w(f'// A {mr}x{nr} tile: C[i][j] (+)= sum over p < kc of A(i, p) * b[p*bs+j].')
+        w(f'TEXT ·{name}(SB), NOSPLIT, $0-65')
     w('\tMOVQ kc+0(FP), CX')
     w('\tMOVQ a+8(FP), SI')
     w('\tMOVQ rs+16(FP), R8')
@@ -42,7 +53,7 @@ def kernel(name, mr, nr, vec, width, regs_per_row, bcast_regs, acc_zero):
     w('\tTESTQ CX, CX')
     w(f'\tJE {name}store')
     for j, br in enumerate(bregs):
-        w(f'\tVMOVUPS {j*vbytes}(DI), {vec}{br}')
+        w(f'\tVMOVUPS{zmask} {j*vbytes}(DI){mask}, {vec}{br}')
     addr = []
     for base in bases:
         addr += [f'({base})', f'({base})(R8*1)', f'({base})(R8*2)', f'({base})(R9*1)']
@@ -62,7 +73,7 @@ def kernel(name, mr, nr, vec, width, regs_per_row, bcast_regs, acc_zero):
     w(f'\tJNE {name}add')
     for i in range(mr):
         for j in range(regs_per_row):
-            w(f'\tVMOVUPS {vec}{i*regs_per_row+j}, {j*vbytes}(DX)')
+            w(f'\tVMOVUPS {vec}{i*regs_per_row+j}{mask}, {j*vbytes}(DX)')
         if i < mr - 1:
             w('\tADDQ R13, DX')
     w(f'\tJMP {name}done')
@@ -70,8 +81,8 @@ def kernel(name, mr, nr, vec, width, regs_per_row, bcast_regs, acc_zero):
     for i in range(mr):
         for j in range(regs_per_row):
             r = i * regs_per_row + j
-            w(f'\tVADDPS {j*vbytes}(DX), {vec}{r}, {vec}{r}')
-            w(f'\tVMOVUPS {vec}{r}, {j*vbytes}(DX)')
+            w(f'\tVADDPS {j*vbytes}(DX), {vec}{r}{mask}, {vec}{r}')
+            w(f'\tVMOVUPS {vec}{r}{mask}, {j*vbytes}(DX)')
         if i < mr - 1:
             w('\tADDQ R13, DX')
     w(f'{name}done:')
@@ -98,6 +109,11 @@ KERNELS = [
     ('kernelAVX512r9', 9, 32, 'Z', 512, 2, 4, 'VPXORD'),
     ('kernelAVX512r9x16', 9, 16, 'Z', 512, 1, 4, 'VPXORD'),
     ('kernelAVX512r9x8', 9, 8, 'Y', 256, 1, 2, 'VXORPS'),
+    # Masked: the last column panel of a product whose width the kernels'
+    # do not divide (9 taps, 2 latent values), B read and C written in
+    # place for the columns of the mask, without packing or a tile.
+    ('kernelAVX512x16m', 12, 16, 'Z', 512, 1, 4, 'VPXORD', True),
+    ('kernelAVX512r9x16m', 9, 16, 'Z', 512, 1, 4, 'VPXORD', True),
 ]
 for i, spec in enumerate(KERNELS):
     if i:

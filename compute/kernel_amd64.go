@@ -41,6 +41,16 @@ func kernelAVX512r9x16(kc int, a *float32, rs, ps int, b *float32, bs int, c *fl
 //go:noescape
 func kernelAVX512r9x8(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool)
 
+// kernelAVX512x16m and kernelAVX512r9x16m are kernelAVX512x16 and
+// kernelAVX512r9x16 under a column mask: they read B's and write C's
+// columns whose bits are set in mask only.
+//
+//go:noescape
+func kernelAVX512x16m(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, mask uint64)
+
+//go:noescape
+func kernelAVX512r9x16m(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, mask uint64)
+
 var microKernel = best(availableKernels())
 
 // asmKernel wraps an assembly micro-kernel of mr×nr tiles as a kernel.
@@ -48,6 +58,26 @@ func asmKernel(name string, mr, nr int, fn func(kc int, a *float32, rs, ps int, 
 	return kernel{name: name, mr: mr, nr: nr, run: func(kc int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, acc bool) {
 		fn(kc, &a[0], rs, ps, &b[0], bs, &c[0], ldc, acc)
 	}}
+}
+
+// asmMaskedKernel wraps a masked assembly micro-kernel of mr×nr tiles as
+// a kernel whose masked run covers the first cols columns.
+func asmMaskedKernel(name string, mr, nr int, fn func(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, mask uint64)) kernel {
+	return kernel{name: name, mr: mr, nr: nr, masked: func(kc int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, acc bool, cols int) {
+		fn(kc, &a[0], rs, ps, &b[0], bs, &c[0], ldc, acc, 1<<cols-1)
+	}}
+}
+
+// maskedKernels lists the masked kernels that serve a last, partial
+// column panel for k and its shorter siblings.
+func maskedKernels(k kernel) []kernel {
+	if k.name != "avx512" {
+		return nil
+	}
+	return []kernel{
+		asmMaskedKernel("avx512x16m", 12, 16, kernelAVX512x16m),
+		asmMaskedKernel("avx512r9x16m", 9, 16, kernelAVX512r9x16m),
+	}
 }
 
 // shorterKernels lists the kernels with fewer rows than k and the columns

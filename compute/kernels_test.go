@@ -24,10 +24,15 @@ func TestAssemblyKernelsSameBits(t *testing.T) {
 		t.Skip("fewer than two assembly kernels on this processor")
 	}
 	rng := rand.New(rand.NewPCG(11, 12))
-	shapes := [][3]int{{1000, 8, 72}, {1000, 16, 9}, {72, 8, 3000}, {9, 16, 3000}, {9, 32, 3000}, {21, 32, 300}, {9, 40, 500}, {33, 8, 700}, {300, 40, 288}, {300, 48, 600}, {100, 9, 16}, {25, 72, 16}}
+	shapes := [][3]int{{1000, 8, 72}, {1000, 16, 9}, {72, 8, 3000}, {9, 16, 3000}, {9, 32, 3000}, {21, 32, 300}, {9, 40, 500}, {33, 8, 700}, {300, 40, 288}, {300, 48, 600}, {100, 9, 16}, {25, 72, 16},
+		// The masked kernels' shapes: 9 or 2 columns, or a last panel of
+		// 9, over rows in full panels, nine rows read in place and other
+		// partial panels packed.
+		{21, 9, 300}, {23, 9, 40}, {9, 9, 3000}, {1000, 9, 16}, {100, 2, 50}, {100, 41, 77}, {50, 13, 33}}
 	for _, s := range shapes {
 		m, n, k := s[0], s[1], s[2]
-		for _, ta := range []bool{false, true} {
+		for _, tr := range [][2]bool{{false, false}, {true, false}, {false, true}} {
+			ta, tb := tr[0], tr[1]
 			a := make([]float32, m*k)
 			b := make([]float32, k*n)
 			for i := range a {
@@ -36,21 +41,31 @@ func TestAssemblyKernelsSameBits(t *testing.T) {
 			for i := range b {
 				b[i] = float32(rng.NormFloat64())
 			}
-			lda := k
+			lda, ldb := k, n
 			if ta {
 				lda = m
 			}
+			if tb {
+				ldb = k
+			}
 			var first []float32
 			for _, g := range asm {
+				// A product stored, one added onto it (beta 1), one
+				// scaled (alpha and beta not 1).
 				c := make([]float32, m*n)
-				g.Sgemm(ta, false, m, n, k, 1, a, lda, b, n, 0, c, n)
+				g.Sgemm(ta, tb, m, n, k, 1, a, lda, b, ldb, 0, c, n)
+				d := append([]float32(nil), c...)
+				g.Sgemm(ta, tb, m, n, k, 1, a, lda, b, ldb, 1, d, n)
+				e := append([]float32(nil), d...)
+				g.Sgemm(ta, tb, m, n, k, 0.5, a, lda, b, ldb, 0.25, e, n)
+				c = append(append(c, d...), e...)
 				if first == nil {
 					first = c
 					continue
 				}
 				for i := range c {
 					if math.Float32bits(c[i]) != math.Float32bits(first[i]) {
-						t.Fatalf("%dx%dx%d transA=%v: %s gives %v at %d, %s %v", m, n, k, ta, g.Name(), c[i], i, asm[0].Name(), first[i])
+						t.Fatalf("%dx%dx%d transA=%v transB=%v: %s gives %v at %d, %s %v", m, n, k, ta, tb, g.Name(), c[i], i, asm[0].Name(), first[i])
 					}
 				}
 			}
