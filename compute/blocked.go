@@ -125,10 +125,14 @@ type kernel struct {
 	name   string
 	mr, nr int
 	run    func(kc int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, accumulate bool)
-	// masked, in a masked kernel (run is nil), computes only the first
-	// cols columns of the tile: B's other columns are not read, C's are
-	// not written.
-	masked func(kc int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, accumulate bool, cols int)
+	// panels, in an assembly kernel, runs it on count row panels, one
+	// below the other: panel q reads A from a[q*pstride:] and writes C
+	// from c[q*mr*ldc:], so that a product with a short k (9 values per
+	// window) does not pay a call per tile. A masked kernel (run is nil)
+	// computes the first cols columns of its tiles only: B's other
+	// columns are not read, C's are not written.
+	panels func(count, pstride, cols, kc int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, accumulate bool)
+	masked bool
 }
 
 // scratch holds one task's packed panels and tile.
@@ -324,19 +328,19 @@ func (g *Blocked) task(kern kernel, s *scratch, ops packedOperands, transA, tran
 				im := min(mr, rows-ip*mr)
 				var ap []float32
 				rs, ps := 1, mr
+				pstride := kc * mr // from one row panel's A to the next
 				kr := kj
 				switch {
 				case ops.a != nil:
 					mPad := (ops.m + mr - 1) / mr * mr
-					at := p0*mPad + (i0/mr+ip)*kc*mr
-					ap = (*ops.a)[at : at+kc*mr]
+					ap = (*ops.a)[p0*mPad+(i0/mr+ip)*kc*mr:]
 				case packAllA:
-					ap = s.a[ip*kc*mr : (ip+1)*kc*mr]
+					ap = s.a[ip*kc*mr:]
 				case im == mr || readShort:
 					if transA {
-						ap, rs, ps = a[p0*lda+i0+ip*mr:], 1, lda
+						ap, rs, ps, pstride = a[p0*lda+i0+ip*mr:], 1, lda, mr
 					} else {
-						ap, rs, ps = a[(i0+ip*mr)*lda+p0:], lda, 1
+						ap, rs, ps, pstride = a[(i0+ip*mr)*lda+p0:], lda, 1, mr*lda
 					}
 					if im < mr {
 						kr = shortRows
@@ -355,6 +359,13 @@ func (g *Blocked) task(kern kernel, s *scratch, ops packedOperands, transA, tran
 				}
 				at := c[(i0+ip*mr)*ldc+j0+jp*nr:]
 				if direct && im == kr.mr && (jn == kr.nr || masked) {
+					if im == mr && kr.panels != nil {
+						// This and the following full row panels, in one call.
+						count := fullRows/mr - ip
+						kr.panels(count, pstride, jn, kc, ap, rs, ps, bp, bs, at, ldc, accumulate)
+						ip += count - 1
+						continue
+					}
 					kr.call(kc, ap, rs, ps, bp, bs, at, ldc, accumulate, jn)
 					continue
 				}
@@ -368,8 +379,8 @@ func (g *Blocked) task(kern kernel, s *scratch, ops packedOperands, transA, tran
 // call runs k on a tile, under a mask of the first cols columns when k is
 // a masked kernel.
 func (k kernel) call(kc int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, accumulate bool, cols int) {
-	if k.masked != nil {
-		k.masked(kc, a, rs, ps, b, bs, c, ldc, accumulate, cols)
+	if k.masked {
+		k.panels(1, 0, cols, kc, a, rs, ps, b, bs, c, ldc, accumulate)
 		return
 	}
 	k.run(kc, a, rs, ps, b, bs, c, ldc, accumulate)

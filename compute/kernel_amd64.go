@@ -10,62 +10,67 @@ import "golang.org/x/sys/cpu"
 // Each element is summed in order of p with one FMA per term.
 //
 //go:noescape
-func kernelAVX2(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool)
+func kernelAVX2(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, panels, pstride int)
 
 // kernelAVX512 is kernelAVX2's 12×32 counterpart with AVX-512 (24 zmm
 // accumulators).
 //
 //go:noescape
-func kernelAVX512(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool)
+func kernelAVX512(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, panels, pstride int)
 
 // kernelAVX512x16 and kernelAVX512x8 are kernelAVX512's narrower
 // siblings, 12×16 and 12×8, for products and last column panels that
 // narrow: the same rows, so they read the same A panels.
 //
 //go:noescape
-func kernelAVX512x16(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool)
+func kernelAVX512x16(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, panels, pstride int)
 
 //go:noescape
-func kernelAVX512x8(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool)
+func kernelAVX512x8(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, panels, pstride int)
 
 // kernelAVX512r9, kernelAVX512r9x16 and kernelAVX512r9x8 are the 12-row
 // kernels' nine-row siblings, for a last row panel of nine rows read in
 // place (a 3×3 convolution's kernel gradient over one input channel).
 //
 //go:noescape
-func kernelAVX512r9(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool)
+func kernelAVX512r9(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, panels, pstride int)
 
 //go:noescape
-func kernelAVX512r9x16(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool)
+func kernelAVX512r9x16(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, panels, pstride int)
 
 //go:noescape
-func kernelAVX512r9x8(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool)
+func kernelAVX512r9x8(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, panels, pstride int)
 
 // kernelAVX512x16m and kernelAVX512r9x16m are kernelAVX512x16 and
 // kernelAVX512r9x16 under a column mask: they read B's and write C's
 // columns whose bits are set in mask only.
 //
 //go:noescape
-func kernelAVX512x16m(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, mask uint64)
+func kernelAVX512x16m(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, panels, pstride int, mask uint64)
 
 //go:noescape
-func kernelAVX512r9x16m(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, mask uint64)
+func kernelAVX512r9x16m(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, panels, pstride int, mask uint64)
 
 var microKernel = best(availableKernels())
 
 // asmKernel wraps an assembly micro-kernel of mr×nr tiles as a kernel.
-func asmKernel(name string, mr, nr int, fn func(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool)) kernel {
-	return kernel{name: name, mr: mr, nr: nr, run: func(kc int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, acc bool) {
-		fn(kc, &a[0], rs, ps, &b[0], bs, &c[0], ldc, acc)
-	}}
+func asmKernel(name string, mr, nr int, fn func(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, panels, pstride int)) kernel {
+	return kernel{name: name, mr: mr, nr: nr,
+		run: func(kc int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, acc bool) {
+			fn(kc, &a[0], rs, ps, &b[0], bs, &c[0], ldc, acc, 1, 0)
+		},
+		panels: func(count, pstride, _, kc int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, acc bool) {
+			fn(kc, &a[0], rs, ps, &b[0], bs, &c[0], ldc, acc, count, pstride)
+		}}
 }
 
 // asmMaskedKernel wraps a masked assembly micro-kernel of mr×nr tiles as
-// a kernel whose masked run covers the first cols columns.
-func asmMaskedKernel(name string, mr, nr int, fn func(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, mask uint64)) kernel {
-	return kernel{name: name, mr: mr, nr: nr, masked: func(kc int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, acc bool, cols int) {
-		fn(kc, &a[0], rs, ps, &b[0], bs, &c[0], ldc, acc, 1<<cols-1)
-	}}
+// a kernel that computes the first cols columns.
+func asmMaskedKernel(name string, mr, nr int, fn func(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, panels, pstride int, mask uint64)) kernel {
+	return kernel{name: name, mr: mr, nr: nr, masked: true,
+		panels: func(count, pstride, cols, kc int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, acc bool) {
+			fn(kc, &a[0], rs, ps, &b[0], bs, &c[0], ldc, acc, count, pstride, 1<<cols-1)
+		}}
 }
 
 // maskedKernels lists the masked kernels that serve a last, partial

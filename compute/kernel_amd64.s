@@ -4,22 +4,23 @@
 
 #include "textflag.h"
 
-// func kernelAVX2(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool)
-// A 6x16 tile: C[i][j] (+)= sum over p < kc of A(i, p) * b[p*bs+j].
-TEXT ·kernelAVX2(SB), NOSPLIT, $0-65
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
+// func kernelAVX2(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, panels, pstride int)
+// panels 6x16 tiles, one below the other: C[i][j] (+)= sum over p < kc of A(i, p) * b[p*bs+j], A of panel q from a + q*pstride, its tile from c + q*6*ldc.
+TEXT ·kernelAVX2(SB), NOSPLIT, $0-88
 	MOVQ rs+16(FP), R8
 	MOVQ ps+24(FP), R12
-	MOVQ b+32(FP), DI
 	MOVQ bs+40(FP), BX
-	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R13
 	SHLQ $2, BX
 	SHLQ $2, R8
 	SHLQ $2, R12
 	SHLQ $2, R13
 	LEAQ (R8)(R8*2), R9
+kernelAVX2panel:
+	MOVQ kc+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+32(FP), DI
+	MOVQ c+48(FP), DX
 	LEAQ (SI)(R8*4), R10
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
@@ -82,7 +83,7 @@ kernelAVX2store:
 	ADDQ R13, DX
 	VMOVUPS Y10, 0(DX)
 	VMOVUPS Y11, 32(DX)
-	JMP kernelAVX2done
+	JMP kernelAVX2next
 kernelAVX2add:
 	VADDPS 0(DX), Y0, Y0
 	VMOVUPS Y0, 0(DX)
@@ -113,26 +114,36 @@ kernelAVX2add:
 	VMOVUPS Y10, 0(DX)
 	VADDPS 32(DX), Y11, Y11
 	VMOVUPS Y11, 32(DX)
+kernelAVX2next:
+	DECQ panels+72(FP)
+	JLE kernelAVX2done
+	MOVQ pstride+80(FP), AX
+	SHLQ $2, AX
+	ADDQ AX, a+8(FP)
+	IMUL3Q $6, R13, AX
+	ADDQ AX, c+48(FP)
+	JMP kernelAVX2panel
 kernelAVX2done:
 	VZEROUPPER
 	RET
 
-// func kernelAVX512(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool)
-// A 12x32 tile: C[i][j] (+)= sum over p < kc of A(i, p) * b[p*bs+j].
-TEXT ·kernelAVX512(SB), NOSPLIT, $0-65
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
+// func kernelAVX512(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, panels, pstride int)
+// panels 12x32 tiles, one below the other: C[i][j] (+)= sum over p < kc of A(i, p) * b[p*bs+j], A of panel q from a + q*pstride, its tile from c + q*12*ldc.
+TEXT ·kernelAVX512(SB), NOSPLIT, $0-88
 	MOVQ rs+16(FP), R8
 	MOVQ ps+24(FP), R12
-	MOVQ b+32(FP), DI
 	MOVQ bs+40(FP), BX
-	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R13
 	SHLQ $2, BX
 	SHLQ $2, R8
 	SHLQ $2, R12
 	SHLQ $2, R13
 	LEAQ (R8)(R8*2), R9
+kernelAVX512panel:
+	MOVQ kc+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+32(FP), DI
+	MOVQ c+48(FP), DX
 	LEAQ (SI)(R8*4), R10
 	LEAQ (R10)(R8*4), R11
 	VPXORD Z0, Z0, Z0
@@ -245,7 +256,7 @@ kernelAVX512store:
 	ADDQ R13, DX
 	VMOVUPS Z22, 0(DX)
 	VMOVUPS Z23, 64(DX)
-	JMP kernelAVX512done
+	JMP kernelAVX512next
 kernelAVX512add:
 	VADDPS 0(DX), Z0, Z0
 	VMOVUPS Z0, 0(DX)
@@ -306,26 +317,36 @@ kernelAVX512add:
 	VMOVUPS Z22, 0(DX)
 	VADDPS 64(DX), Z23, Z23
 	VMOVUPS Z23, 64(DX)
+kernelAVX512next:
+	DECQ panels+72(FP)
+	JLE kernelAVX512done
+	MOVQ pstride+80(FP), AX
+	SHLQ $2, AX
+	ADDQ AX, a+8(FP)
+	IMUL3Q $12, R13, AX
+	ADDQ AX, c+48(FP)
+	JMP kernelAVX512panel
 kernelAVX512done:
 	VZEROUPPER
 	RET
 
-// func kernelAVX512x16(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool)
-// A 12x16 tile: C[i][j] (+)= sum over p < kc of A(i, p) * b[p*bs+j].
-TEXT ·kernelAVX512x16(SB), NOSPLIT, $0-65
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
+// func kernelAVX512x16(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, panels, pstride int)
+// panels 12x16 tiles, one below the other: C[i][j] (+)= sum over p < kc of A(i, p) * b[p*bs+j], A of panel q from a + q*pstride, its tile from c + q*12*ldc.
+TEXT ·kernelAVX512x16(SB), NOSPLIT, $0-88
 	MOVQ rs+16(FP), R8
 	MOVQ ps+24(FP), R12
-	MOVQ b+32(FP), DI
 	MOVQ bs+40(FP), BX
-	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R13
 	SHLQ $2, BX
 	SHLQ $2, R8
 	SHLQ $2, R12
 	SHLQ $2, R13
 	LEAQ (R8)(R8*2), R9
+kernelAVX512x16panel:
+	MOVQ kc+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+32(FP), DI
+	MOVQ c+48(FP), DX
 	LEAQ (SI)(R8*4), R10
 	LEAQ (R10)(R8*4), R11
 	VPXORD Z0, Z0, Z0
@@ -401,7 +422,7 @@ kernelAVX512x16store:
 	VMOVUPS Z10, 0(DX)
 	ADDQ R13, DX
 	VMOVUPS Z11, 0(DX)
-	JMP kernelAVX512x16done
+	JMP kernelAVX512x16next
 kernelAVX512x16add:
 	VADDPS 0(DX), Z0, Z0
 	VMOVUPS Z0, 0(DX)
@@ -438,26 +459,36 @@ kernelAVX512x16add:
 	ADDQ R13, DX
 	VADDPS 0(DX), Z11, Z11
 	VMOVUPS Z11, 0(DX)
+kernelAVX512x16next:
+	DECQ panels+72(FP)
+	JLE kernelAVX512x16done
+	MOVQ pstride+80(FP), AX
+	SHLQ $2, AX
+	ADDQ AX, a+8(FP)
+	IMUL3Q $12, R13, AX
+	ADDQ AX, c+48(FP)
+	JMP kernelAVX512x16panel
 kernelAVX512x16done:
 	VZEROUPPER
 	RET
 
-// func kernelAVX512x8(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool)
-// A 12x8 tile: C[i][j] (+)= sum over p < kc of A(i, p) * b[p*bs+j].
-TEXT ·kernelAVX512x8(SB), NOSPLIT, $0-65
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
+// func kernelAVX512x8(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, panels, pstride int)
+// panels 12x8 tiles, one below the other: C[i][j] (+)= sum over p < kc of A(i, p) * b[p*bs+j], A of panel q from a + q*pstride, its tile from c + q*12*ldc.
+TEXT ·kernelAVX512x8(SB), NOSPLIT, $0-88
 	MOVQ rs+16(FP), R8
 	MOVQ ps+24(FP), R12
-	MOVQ b+32(FP), DI
 	MOVQ bs+40(FP), BX
-	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R13
 	SHLQ $2, BX
 	SHLQ $2, R8
 	SHLQ $2, R12
 	SHLQ $2, R13
 	LEAQ (R8)(R8*2), R9
+kernelAVX512x8panel:
+	MOVQ kc+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+32(FP), DI
+	MOVQ c+48(FP), DX
 	LEAQ (SI)(R8*4), R10
 	LEAQ (R10)(R8*4), R11
 	VXORPS Y0, Y0, Y0
@@ -533,7 +564,7 @@ kernelAVX512x8store:
 	VMOVUPS Y10, 0(DX)
 	ADDQ R13, DX
 	VMOVUPS Y11, 0(DX)
-	JMP kernelAVX512x8done
+	JMP kernelAVX512x8next
 kernelAVX512x8add:
 	VADDPS 0(DX), Y0, Y0
 	VMOVUPS Y0, 0(DX)
@@ -570,26 +601,36 @@ kernelAVX512x8add:
 	ADDQ R13, DX
 	VADDPS 0(DX), Y11, Y11
 	VMOVUPS Y11, 0(DX)
+kernelAVX512x8next:
+	DECQ panels+72(FP)
+	JLE kernelAVX512x8done
+	MOVQ pstride+80(FP), AX
+	SHLQ $2, AX
+	ADDQ AX, a+8(FP)
+	IMUL3Q $12, R13, AX
+	ADDQ AX, c+48(FP)
+	JMP kernelAVX512x8panel
 kernelAVX512x8done:
 	VZEROUPPER
 	RET
 
-// func kernelAVX512r9(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool)
-// A 9x32 tile: C[i][j] (+)= sum over p < kc of A(i, p) * b[p*bs+j].
-TEXT ·kernelAVX512r9(SB), NOSPLIT, $0-65
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
+// func kernelAVX512r9(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, panels, pstride int)
+// panels 9x32 tiles, one below the other: C[i][j] (+)= sum over p < kc of A(i, p) * b[p*bs+j], A of panel q from a + q*pstride, its tile from c + q*9*ldc.
+TEXT ·kernelAVX512r9(SB), NOSPLIT, $0-88
 	MOVQ rs+16(FP), R8
 	MOVQ ps+24(FP), R12
-	MOVQ b+32(FP), DI
 	MOVQ bs+40(FP), BX
-	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R13
 	SHLQ $2, BX
 	SHLQ $2, R8
 	SHLQ $2, R12
 	SHLQ $2, R13
 	LEAQ (R8)(R8*2), R9
+kernelAVX512r9panel:
+	MOVQ kc+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+32(FP), DI
+	MOVQ c+48(FP), DX
 	LEAQ (SI)(R8*4), R10
 	LEAQ (R10)(R8*4), R11
 	VPXORD Z0, Z0, Z0
@@ -678,7 +719,7 @@ kernelAVX512r9store:
 	ADDQ R13, DX
 	VMOVUPS Z16, 0(DX)
 	VMOVUPS Z17, 64(DX)
-	JMP kernelAVX512r9done
+	JMP kernelAVX512r9next
 kernelAVX512r9add:
 	VADDPS 0(DX), Z0, Z0
 	VMOVUPS Z0, 0(DX)
@@ -724,26 +765,36 @@ kernelAVX512r9add:
 	VMOVUPS Z16, 0(DX)
 	VADDPS 64(DX), Z17, Z17
 	VMOVUPS Z17, 64(DX)
+kernelAVX512r9next:
+	DECQ panels+72(FP)
+	JLE kernelAVX512r9done
+	MOVQ pstride+80(FP), AX
+	SHLQ $2, AX
+	ADDQ AX, a+8(FP)
+	IMUL3Q $9, R13, AX
+	ADDQ AX, c+48(FP)
+	JMP kernelAVX512r9panel
 kernelAVX512r9done:
 	VZEROUPPER
 	RET
 
-// func kernelAVX512r9x16(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool)
-// A 9x16 tile: C[i][j] (+)= sum over p < kc of A(i, p) * b[p*bs+j].
-TEXT ·kernelAVX512r9x16(SB), NOSPLIT, $0-65
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
+// func kernelAVX512r9x16(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, panels, pstride int)
+// panels 9x16 tiles, one below the other: C[i][j] (+)= sum over p < kc of A(i, p) * b[p*bs+j], A of panel q from a + q*pstride, its tile from c + q*9*ldc.
+TEXT ·kernelAVX512r9x16(SB), NOSPLIT, $0-88
 	MOVQ rs+16(FP), R8
 	MOVQ ps+24(FP), R12
-	MOVQ b+32(FP), DI
 	MOVQ bs+40(FP), BX
-	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R13
 	SHLQ $2, BX
 	SHLQ $2, R8
 	SHLQ $2, R12
 	SHLQ $2, R13
 	LEAQ (R8)(R8*2), R9
+kernelAVX512r9x16panel:
+	MOVQ kc+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+32(FP), DI
+	MOVQ c+48(FP), DX
 	LEAQ (SI)(R8*4), R10
 	LEAQ (R10)(R8*4), R11
 	VPXORD Z0, Z0, Z0
@@ -804,7 +855,7 @@ kernelAVX512r9x16store:
 	VMOVUPS Z7, 0(DX)
 	ADDQ R13, DX
 	VMOVUPS Z8, 0(DX)
-	JMP kernelAVX512r9x16done
+	JMP kernelAVX512r9x16next
 kernelAVX512r9x16add:
 	VADDPS 0(DX), Z0, Z0
 	VMOVUPS Z0, 0(DX)
@@ -832,26 +883,36 @@ kernelAVX512r9x16add:
 	ADDQ R13, DX
 	VADDPS 0(DX), Z8, Z8
 	VMOVUPS Z8, 0(DX)
+kernelAVX512r9x16next:
+	DECQ panels+72(FP)
+	JLE kernelAVX512r9x16done
+	MOVQ pstride+80(FP), AX
+	SHLQ $2, AX
+	ADDQ AX, a+8(FP)
+	IMUL3Q $9, R13, AX
+	ADDQ AX, c+48(FP)
+	JMP kernelAVX512r9x16panel
 kernelAVX512r9x16done:
 	VZEROUPPER
 	RET
 
-// func kernelAVX512r9x8(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool)
-// A 9x8 tile: C[i][j] (+)= sum over p < kc of A(i, p) * b[p*bs+j].
-TEXT ·kernelAVX512r9x8(SB), NOSPLIT, $0-65
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
+// func kernelAVX512r9x8(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, panels, pstride int)
+// panels 9x8 tiles, one below the other: C[i][j] (+)= sum over p < kc of A(i, p) * b[p*bs+j], A of panel q from a + q*pstride, its tile from c + q*9*ldc.
+TEXT ·kernelAVX512r9x8(SB), NOSPLIT, $0-88
 	MOVQ rs+16(FP), R8
 	MOVQ ps+24(FP), R12
-	MOVQ b+32(FP), DI
 	MOVQ bs+40(FP), BX
-	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R13
 	SHLQ $2, BX
 	SHLQ $2, R8
 	SHLQ $2, R12
 	SHLQ $2, R13
 	LEAQ (R8)(R8*2), R9
+kernelAVX512r9x8panel:
+	MOVQ kc+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+32(FP), DI
+	MOVQ c+48(FP), DX
 	LEAQ (SI)(R8*4), R10
 	LEAQ (R10)(R8*4), R11
 	VXORPS Y0, Y0, Y0
@@ -912,7 +973,7 @@ kernelAVX512r9x8store:
 	VMOVUPS Y7, 0(DX)
 	ADDQ R13, DX
 	VMOVUPS Y8, 0(DX)
-	JMP kernelAVX512r9x8done
+	JMP kernelAVX512r9x8next
 kernelAVX512r9x8add:
 	VADDPS 0(DX), Y0, Y0
 	VMOVUPS Y0, 0(DX)
@@ -940,28 +1001,38 @@ kernelAVX512r9x8add:
 	ADDQ R13, DX
 	VADDPS 0(DX), Y8, Y8
 	VMOVUPS Y8, 0(DX)
+kernelAVX512r9x8next:
+	DECQ panels+72(FP)
+	JLE kernelAVX512r9x8done
+	MOVQ pstride+80(FP), AX
+	SHLQ $2, AX
+	ADDQ AX, a+8(FP)
+	IMUL3Q $9, R13, AX
+	ADDQ AX, c+48(FP)
+	JMP kernelAVX512r9x8panel
 kernelAVX512r9x8done:
 	VZEROUPPER
 	RET
 
-// func kernelAVX512x16m(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, mask uint64)
-// A 12x16 tile, only the columns j set in mask: C[i][j] (+)= sum over p < kc of A(i, p) * b[p*bs+j].
-TEXT ·kernelAVX512x16m(SB), NOSPLIT, $0-80
-	MOVQ mask+72(FP), AX
+// func kernelAVX512x16m(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, panels, pstride int, mask uint64)
+// panels 12x16 tiles, one below the other: C[i][j] (+)= sum over p < kc of A(i, p) * b[p*bs+j], A of panel q from a + q*pstride, its tile from c + q*12*ldc, only the columns j set in mask.
+TEXT ·kernelAVX512x16m(SB), NOSPLIT, $0-96
+	MOVQ mask+88(FP), AX
 	KMOVW AX, K1
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
 	MOVQ rs+16(FP), R8
 	MOVQ ps+24(FP), R12
-	MOVQ b+32(FP), DI
 	MOVQ bs+40(FP), BX
-	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R13
 	SHLQ $2, BX
 	SHLQ $2, R8
 	SHLQ $2, R12
 	SHLQ $2, R13
 	LEAQ (R8)(R8*2), R9
+kernelAVX512x16mpanel:
+	MOVQ kc+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+32(FP), DI
+	MOVQ c+48(FP), DX
 	LEAQ (SI)(R8*4), R10
 	LEAQ (R10)(R8*4), R11
 	VPXORD Z0, Z0, Z0
@@ -1037,7 +1108,7 @@ kernelAVX512x16mstore:
 	VMOVUPS Z10, K1, 0(DX)
 	ADDQ R13, DX
 	VMOVUPS Z11, K1, 0(DX)
-	JMP kernelAVX512x16mdone
+	JMP kernelAVX512x16mnext
 kernelAVX512x16madd:
 	VADDPS 0(DX), Z0, K1, Z0
 	VMOVUPS Z0, K1, 0(DX)
@@ -1074,28 +1145,38 @@ kernelAVX512x16madd:
 	ADDQ R13, DX
 	VADDPS 0(DX), Z11, K1, Z11
 	VMOVUPS Z11, K1, 0(DX)
+kernelAVX512x16mnext:
+	DECQ panels+72(FP)
+	JLE kernelAVX512x16mdone
+	MOVQ pstride+80(FP), AX
+	SHLQ $2, AX
+	ADDQ AX, a+8(FP)
+	IMUL3Q $12, R13, AX
+	ADDQ AX, c+48(FP)
+	JMP kernelAVX512x16mpanel
 kernelAVX512x16mdone:
 	VZEROUPPER
 	RET
 
-// func kernelAVX512r9x16m(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, mask uint64)
-// A 9x16 tile, only the columns j set in mask: C[i][j] (+)= sum over p < kc of A(i, p) * b[p*bs+j].
-TEXT ·kernelAVX512r9x16m(SB), NOSPLIT, $0-80
-	MOVQ mask+72(FP), AX
+// func kernelAVX512r9x16m(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, panels, pstride int, mask uint64)
+// panels 9x16 tiles, one below the other: C[i][j] (+)= sum over p < kc of A(i, p) * b[p*bs+j], A of panel q from a + q*pstride, its tile from c + q*9*ldc, only the columns j set in mask.
+TEXT ·kernelAVX512r9x16m(SB), NOSPLIT, $0-96
+	MOVQ mask+88(FP), AX
 	KMOVW AX, K1
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
 	MOVQ rs+16(FP), R8
 	MOVQ ps+24(FP), R12
-	MOVQ b+32(FP), DI
 	MOVQ bs+40(FP), BX
-	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R13
 	SHLQ $2, BX
 	SHLQ $2, R8
 	SHLQ $2, R12
 	SHLQ $2, R13
 	LEAQ (R8)(R8*2), R9
+kernelAVX512r9x16mpanel:
+	MOVQ kc+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+32(FP), DI
+	MOVQ c+48(FP), DX
 	LEAQ (SI)(R8*4), R10
 	LEAQ (R10)(R8*4), R11
 	VPXORD Z0, Z0, Z0
@@ -1156,7 +1237,7 @@ kernelAVX512r9x16mstore:
 	VMOVUPS Z7, K1, 0(DX)
 	ADDQ R13, DX
 	VMOVUPS Z8, K1, 0(DX)
-	JMP kernelAVX512r9x16mdone
+	JMP kernelAVX512r9x16mnext
 kernelAVX512r9x16madd:
 	VADDPS 0(DX), Z0, K1, Z0
 	VMOVUPS Z0, K1, 0(DX)
@@ -1184,6 +1265,15 @@ kernelAVX512r9x16madd:
 	ADDQ R13, DX
 	VADDPS 0(DX), Z8, K1, Z8
 	VMOVUPS Z8, K1, 0(DX)
+kernelAVX512r9x16mnext:
+	DECQ panels+72(FP)
+	JLE kernelAVX512r9x16mdone
+	MOVQ pstride+80(FP), AX
+	SHLQ $2, AX
+	ADDQ AX, a+8(FP)
+	IMUL3Q $9, R13, AX
+	ADDQ AX, c+48(FP)
+	JMP kernelAVX512r9x16mpanel
 kernelAVX512r9x16mdone:
 	VZEROUPPER
 	RET
