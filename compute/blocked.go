@@ -150,6 +150,12 @@ var scratchPool = sync.Pool{New: func() any {
 
 // Sgemm implements GEMM.
 func (g *Blocked) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	g.sgemm(runtime.GOMAXPROCS(0), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// sgemm is Sgemm with its tasks shared among workers goroutines; with one,
+// it runs on the caller alone.
+func (g *Blocked) sgemm(workers int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -162,7 +168,6 @@ func (g *Blocked) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []flo
 	// order within a slice depend on k alone), so the thread count changes
 	// the speed, never the bits.
 	kern := g.pick(n)
-	workers := runtime.GOMAXPROCS(0)
 	mc := split(m, kern.mr, mcBlock, 2*workers)
 	nc := split(n, kern.nr, ncBlock, max(1, 2*workers/((m+mc-1)/mc)))
 	mTasks := (m + mc - 1) / mc
@@ -176,17 +181,17 @@ func (g *Blocked) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []flo
 	// several row tasks would each pack it.
 	var shared *[]float32
 	if transB && mTasks > 1 {
-		shared = packAllB(kern.nr, transB, b, ldb, n, k)
+		shared = packAllB(workers, kern.nr, transB, b, ldb, n, k)
 		defer sharedPool.Put(shared)
 	}
 	// Likewise a transposed A is packed once when several column tasks
 	// would each pack it.
 	var sharedA *[]float32
 	if transA && nTasks > 1 {
-		sharedA = packAllA(kern.mr, a, lda, m, k)
+		sharedA = packAllA(workers, kern.mr, a, lda, m, k)
 		defer sharedPool.Put(sharedA)
 	}
-	ParallelFor(mTasks*nTasks, 1, func(lo, hi int) {
+	forEach(workers, mTasks*nTasks, func(lo, hi int) {
 		s := scratchPool.Get().(*scratch)
 		defer scratchPool.Put(s)
 		for t := lo; t < hi; t++ {
@@ -209,16 +214,16 @@ type packedOperands struct {
 
 // packAllA packs all of a transposed A, k slice by k slice: slice p0
 // starts at p0*mPad and holds its row panels one after another.
-func packAllA(mr int, a []float32, lda, m, k int) *[]float32 {
-	return packAll(m, mr, k, func(dst []float32, i0, rows, p0, kc int) {
+func packAllA(workers, mr int, a []float32, lda, m, k int) *[]float32 {
+	return packAll(workers, m, mr, k, func(dst []float32, i0, rows, p0, kc int) {
 		packA(dst, true, a, lda, i0, rows, p0, kc, mr)
 	})
 }
 
 // packAllB packs all of op(B), k slice by k slice: slice p0 starts at
 // p0*nPad and holds its column panels one after another.
-func packAllB(nr int, transB bool, b []float32, ldb, n, k int) *[]float32 {
-	return packAll(n, nr, k, func(dst []float32, j0, cols, p0, kc int) {
+func packAllB(workers, nr int, transB bool, b []float32, ldb, n, k int) *[]float32 {
+	return packAll(workers, n, nr, k, func(dst []float32, j0, cols, p0, kc int) {
 		packB(dst, transB, b, ldb, j0, cols, p0, kc, nr)
 	})
 }
@@ -227,7 +232,7 @@ func packAllB(nr int, transB bool, b []float32, ldb, n, k int) *[]float32 {
 // B's columns) into panels of width, k slice by k slice, in parallel:
 // slice p0 starts at p0*padded and holds its panels one after another;
 // pack packs the panel of the given rows or columns.
-func packAll(size, width, k int, pack func(dst []float32, first, count, p0, kc int)) *[]float32 {
+func packAll(workers, size, width, k int, pack func(dst []float32, first, count, p0, kc int)) *[]float32 {
 	panels := (size + width - 1) / width
 	padded := panels * width
 	buf := sharedPool.Get().(*[]float32)
@@ -238,7 +243,7 @@ func packAll(size, width, k int, pack func(dst []float32, first, count, p0, kc i
 	dst := *buf
 	slice := kSlice(k)
 	slices := (k + slice - 1) / slice
-	ParallelFor(slices*panels, 1, func(lo, hi int) {
+	forEach(workers, slices*panels, func(lo, hi int) {
 		for t := lo; t < hi; t++ {
 			p0 := (t / panels) * slice
 			q := t % panels

@@ -27,6 +27,12 @@ func NewGatherTable(idx []int32, taps int) *GatherTable {
 	return t
 }
 
+// Slice is the table of rows [lo, hi) alone (its offsets unchanged).
+func (t *GatherTable) Slice(lo, hi int) *GatherTable {
+	idx := t.idx[lo*t.taps : hi*t.taps]
+	return &GatherTable{idx: idx, taps: t.taps, max: t.max, windows: t.windows && len(idx) > 0}
+}
+
 // Rows is the number of output rows.
 func (t *GatherTable) Rows() int { return len(t.idx) / t.taps }
 

@@ -216,3 +216,13 @@ func (p *pool) poll(id int) *job {
 	}
 	return nil
 }
+
+// forEach is ParallelFor with a grain of 1 over workers goroutines; with
+// one worker it calls fn on the whole range on the caller.
+func forEach(workers, n int, fn func(lo, hi int)) {
+	if workers <= 1 {
+		fn(0, n)
+		return
+	}
+	ParallelFor(n, 1, fn)
+}

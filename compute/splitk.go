@@ -18,6 +18,19 @@ const splitKGroup = 1 << 20
 var partialPool = sync.Pool{New: func() any { return new([]float32) }}
 
 func (g *Blocked) sgemmSplitK(kern kernel, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	sumSlices(m, n, k, alpha, beta, c, ldc, func(dst []float32, p0, kc int) {
+		sc := scratchPool.Get().(*scratch)
+		defer scratchPool.Put(sc)
+		as, bs := sliceOffsets(a, lda, transA, b, ldb, transB, p0)
+		g.task(kern, sc, packedOperands{}, transA, transB, 0, m, 0, n, n, kc, 1, as, lda, bs, ldb, 0, dst, n)
+	})
+}
+
+// sumSlices computes C = alpha*Σ partials + beta*C over the k slices of
+// kSlice(k): part(dst, p0, kc) writes slice [p0, p0+kc)'s m×n partial sums
+// into dst, in parallel, a group at a time, and the partials are added
+// into C in slice order.
+func sumSlices(m, n, k int, alpha, beta float32, c []float32, ldc int, part func(dst []float32, p0, kc int)) {
 	slice := kSlice(k)
 	slices := (k + slice - 1) / slice
 	group := min(slices, max(1, splitKGroup/(m*n)))
@@ -30,13 +43,9 @@ func (g *Blocked) sgemmSplitK(kern kernel, transA, transB bool, m, n, k int, alp
 	for s0 := 0; s0 < slices; s0 += group {
 		s1 := min(s0+group, slices)
 		ParallelFor(s1-s0, 1, func(lo, hi int) {
-			sc := scratchPool.Get().(*scratch)
-			defer scratchPool.Put(sc)
 			for i := lo; i < hi; i++ {
 				p0 := (s0 + i) * slice
-				kc := min(slice, k-p0)
-				as, bs := sliceOffsets(a, lda, transA, b, ldb, transB, p0)
-				g.task(kern, sc, packedOperands{}, transA, transB, 0, m, 0, n, n, kc, 1, as, lda, bs, ldb, 0, parts[i*m*n:(i+1)*m*n], n)
+				part(parts[i*m*n:(i+1)*m*n], p0, min(slice, k-p0))
 			}
 		})
 		addSlices(c, ldc, parts, s1-s0, s0 == 0, m, n, alpha, beta)

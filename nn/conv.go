@@ -178,11 +178,10 @@ func (c *convBase) makeParams(shape []int, fanIn, fanOut int, rng *rand.Rand) {
 }
 
 type convState struct {
-	pre, dPre  tensor.Tensor
-	cols, dCol []float32
-	gradT      []float32 // the kernel's gradient, transposed
-	byChannel  []float32 // the kernel as [C, kh*kw*filters] (kn2row form)
-	colsHold   []float32 // the input whose windows s.cols holds, whole batch
+	pre, dPre tensor.Tensor
+	gradT     []float32 // the kernel's gradient, transposed
+	byChannel []float32 // the kernel as [C, kh*kw*filters] (kn2row form)
+	kernelT   []float32 // the kernel (kn2row: byChannel) transposed
 }
 
 // addTransposed adds the rows×cols matrix t, transposed, into dst (cols×rows).
@@ -206,7 +205,10 @@ func (c *convBase) state(call *Call) *convState {
 // Logits implements LogitLayer.
 func (c *convBase) Logits(call *Call) *tensor.Tensor { return &c.state(call).pre }
 
-// chunk is how many images one im2col buffer holds: about 2^20 values.
+// chunk is how many images' windows (about 2^20 values) a kernel's
+// gradient sums as one product: the chunks, and the GEMM's k slices
+// within each, fix the order of its sums. (The windows were once laid out
+// a chunk at a time; the order stays, so that the bits do.)
 func chunk(rowsPerImage, width, batch int) int {
 	return max(1, min(batch, (1<<20)/max(1, rowsPerImage*width)))
 }
@@ -222,44 +224,29 @@ func (c *Conv2D) Forward(call *Call) {
 	batch := x.Rows()
 	s := c.state(call)
 	s.pre.Resize(batch, []int{c.outH, c.outW, c.filters})
-	s.colsHold = nil
 	if c.useKn2row() {
 		c.forwardKn2row(call, s)
 		c.finish(&s.pre, call.Out)
 		return
 	}
 	g := c.g
-	p, pos := g.patch(), g.outH*g.outW
-	n := chunk(pos, p, batch)
-	// In training, the whole batch's windows are kept for Backward when
-	// they fit in holdValues.
-	hold := call.Training && batch*pos*p <= holdValues
-	if hold {
-		n = batch
-	}
-	s.cols = grow(s.cols, n*pos*p)
-	for b0 := 0; b0 < batch; b0 += n {
-		b1 := min(b0+n, batch)
-		c.im2colImages(x, b0, b1, s.cols)
-		rows := (b1 - b0) * pos
-		compute.Sgemm(false, false, rows, c.filters, p, 1, s.cols, p, c.kernel.Value.Data, c.filters, 0, s.pre.Data[b0*pos*c.filters:], c.filters)
-	}
-	if hold {
-		s.colsHold = x.Data
-	}
-	c.finish(&s.pre, call.Out)
+	p, pos, f := g.patch(), g.outH*g.outW, c.filters
+	eachGroup(batch, pos*p, func(i0, i1 int, cols []float32) {
+		c.im2colImages(x, i0, i1, cols)
+		pre := s.pre.Data[i0*pos*f : i1*pos*f]
+		compute.SgemmSerial(false, false, (i1-i0)*pos, f, p, 1, cols, p, c.kernel.Value.Data, f, 0, pre, f)
+		biasAndActivate(pre, call.Out.Data[i0*pos*f:i1*pos*f], c.bias.Value.Data, c.act)
+	})
 }
 
-// im2colImages writes the windows of images [b0, b1) of x into cols.
-func (c *Conv2D) im2colImages(x *tensor.Tensor, b0, b1 int, cols []float32) {
+// im2colImages writes the windows of images [i0, i1) of x into cols.
+func (c *Conv2D) im2colImages(x *tensor.Tensor, i0, i1 int, cols []float32) {
 	g := c.g
 	p, pos := g.patch(), g.outH*g.outW
 	inSize := g.inH * g.inW * g.inC
-	compute.ParallelFor(b1-b0, 1, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			compute.GatherCopy(cols[i*pos*p:(i+1)*pos*p], x.Data[(b0+i)*inSize:(b0+i+1)*inSize], c.tables.im2col, g.inC)
-		}
-	})
+	for i := i0; i < i1; i++ {
+		compute.GatherCopy(cols[(i-i0)*pos*p:(i-i0+1)*pos*p], x.Data[i*inSize:(i+1)*inSize], c.tables.im2col, g.inC)
+	}
 }
 
 // Backward implements Layer.
@@ -280,62 +267,61 @@ func (c *Conv2D) Backward(call *Call) {
 		c.backwardKn2row(call, s, dPre, dx)
 		return
 	}
-	// The kernel's gradient is summed over the batch in chunks of n
-	// images, whose sizes fix the order of the sums.
-	n := chunk(pos, p, batch)
-	held := len(s.colsHold) > 0 && len(x.Data) > 0 && &s.colsHold[0] == &x.Data[0] && len(s.cols) >= batch*pos*p
-	s.colsHold = nil
-	if !held {
-		s.cols = grow(s.cols, n*pos*p)
-	}
+	c.kernelGradient(x, dPre, &s.gradT)
 	if dx != nil {
-		s.dCol = grow(s.dCol, n*pos*p)
+		s.kernelT = transposeInto(s.kernelT, c.kernel.Value.Data, p, f)
+		eachGroup(batch, pos*p, func(i0, i1 int, dCol []float32) {
+			compute.SgemmSerial(false, false, (i1-i0)*pos, p, f, 1, dPre.Data[i0*pos*f:], f, s.kernelT, p, 0, dCol, p)
+			for i := i0; i < i1; i++ {
+				compute.GatherSum(dx.Data[i*inSize:(i+1)*inSize], dCol[(i-i0)*pos*p:], c.tables.col2im, g.inC)
+			}
+		})
 	}
-	// The kernel's gradient [p, f] is summed down the rows of the windows
-	// and of dPre: as colsᵀ·dPre, both read in place, when f fits the
-	// GEMM's narrow kernels, otherwise transposed, as dPreᵀ·cols, so that
-	// the large im2col matrix is read in place rather than packed. Both
-	// sum each element in the same order.
+}
+
+// kernelGradient adds the kernel's gradient, the windows of x times dPre
+// summed over the batch, into the kernel's Grad. The sum goes over chunks
+// of images, whose sizes fix the order of the sums, and within a chunk
+// over the GEMM's k slices, whose windows are made slice by slice. It is
+// summed as colsᵀ·dPre [patch, filters] when the filters fit the GEMM's
+// narrow kernels, otherwise transposed, as dPreᵀ·cols; both sum each
+// element in the same order.
+func (c *Conv2D) kernelGradient(x, dPre *tensor.Tensor, gradT *[]float32) {
+	g := c.g
+	p, pos, f := g.patch(), g.outH*g.outW, c.filters
+	inSize, taps := g.inH*g.inW*g.inC, g.kh*g.kw
+	batch := x.Rows()
+	n := chunk(pos, p, batch)
 	byRows := f <= narrowFilters
-	s.gradT = grow(s.gradT, f*p)
+	*gradT = grow(*gradT, f*p)
 	for b0 := 0; b0 < batch; b0 += n {
 		b1 := min(b0+n, batch)
-		rows := (b1 - b0) * pos
-		cols := s.cols
-		if held {
-			cols = s.cols[b0*pos*p:]
-		} else {
-			c.im2colImages(x, b0, b1, s.cols)
-		}
-		dp := dPre.Data[b0*pos*f:]
 		beta := float32(1)
 		if b0 == 0 {
 			beta = 0
 		}
-		if byRows {
-			compute.Sgemm(true, false, p, f, rows, 1, cols, p, dp, f, beta, s.gradT, f)
-		} else {
-			compute.Sgemm(true, false, f, p, rows, 1, dp, f, cols, p, beta, s.gradT, p)
+		dp := dPre.Data[b0*pos*f:]
+		rows, m, cols := (b1-b0)*pos, p, f
+		if !byRows {
+			m, cols = f, p
 		}
-		if dx != nil {
-			compute.Sgemm(false, true, rows, p, f, 1, dp, f, c.kernel.Value.Data, f, 0, s.dCol, p)
-			compute.ParallelFor(b1-b0, 1, func(lo, hi int) {
-				for i := lo; i < hi; i++ {
-					compute.GatherSum(dx.Data[(b0+i)*inSize:(b0+i+1)*inSize], s.dCol[i*pos*p:(i+1)*pos*p], c.tables.col2im, g.inC)
+		compute.SumSlices(m, cols, rows, beta, *gradT, func(dst []float32, r0, kc int) {
+			withScratch(kc*p, func(win []float32) {
+				gatherRows(win, x.Data, inSize, c.tables.im2col, pos, taps, g.inC, b0*pos+r0, kc, false)
+				if byRows {
+					compute.SgemmSerial(true, false, p, f, kc, 1, win, p, dp[r0*f:], f, 0, dst, f)
+				} else {
+					compute.SgemmSerial(true, false, f, p, kc, 1, dp[r0*f:], f, win, p, 0, dst, p)
 				}
 			})
-		}
+		})
 	}
 	if byRows {
-		addInto(c.kernel.Grad.Data, s.gradT)
+		addInto(c.kernel.Grad.Data, *gradT)
 	} else {
-		addTransposed(c.kernel.Grad.Data, s.gradT, f, p)
+		addTransposed(c.kernel.Grad.Data, *gradT, f, p)
 	}
 }
-
-// holdValues is the most values of windows a Conv2D keeps from Forward
-// for Backward: 32 MB.
-const holdValues = 1 << 23
 
 // narrowFilters is the most filters (columns of dPre) for which a kernel's
 // gradient is summed as colsᵀ·dPre.

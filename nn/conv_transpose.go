@@ -5,7 +5,6 @@ import (
 	"math/rand/v2"
 
 	"github.com/latent-go/latent/compute"
-	"github.com/latent-go/latent/tensor"
 )
 
 // Conv2DTranspose is Keras's transposed convolution, the adjoint of a
@@ -61,7 +60,9 @@ func (c *Conv2DTranspose) Build(in [][]int, rng *rand.Rand) ([]int, error) {
 	return out, nil
 }
 
-// Forward implements Layer.
+// Forward implements Layer: a group of images at a time, their products
+// with the kernel, then each output pixel's sum of the products that land
+// on it.
 func (c *Conv2DTranspose) Forward(call *Call) {
 	x := call.In[0]
 	batch := x.Rows()
@@ -71,26 +72,15 @@ func (c *Conv2DTranspose) Forward(call *Call) {
 	p, pos := g.patch(), g.outH*g.outW
 	inC := c.in[2]
 	outSize := c.outH * c.outW * c.filters
-	// Each output sums its own products whatever the chunk, so the chunk
-	// can be the whole batch when its columns fit in holdValues: fewer,
-	// larger parallel passes.
-	n := chunk(pos, p, batch)
-	if batch*pos*p <= holdValues {
-		n = batch
-	}
-	s.cols = grow(s.cols, n*pos*p)
-	for b0 := 0; b0 < batch; b0 += n {
-		b1 := min(b0+n, batch)
-		rows := (b1 - b0) * pos
-		// cols = x · kernelᵀ, the kernel read as [kh*kw*filters, inC].
-		compute.Sgemm(false, true, rows, p, inC, 1, x.Data[b0*pos*inC:], inC, c.kernel.Value.Data, inC, 0, s.cols, p)
-		compute.ParallelFor(b1-b0, 1, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				compute.GatherSum(s.pre.Data[(b0+i)*outSize:(b0+i+1)*outSize], s.cols[i*pos*p:(i+1)*pos*p], c.tables.col2im, g.inC)
-			}
-		})
-	}
-	c.finish(&s.pre, call.Out)
+	// cols = x · kernelᵀ, the kernel stored as [kh*kw*filters, inC].
+	s.kernelT = transposeInto(s.kernelT, c.kernel.Value.Data, p, inC)
+	eachGroup(batch, pos*p, func(i0, i1 int, cols []float32) {
+		compute.SgemmSerial(false, false, (i1-i0)*pos, p, inC, 1, x.Data[i0*pos*inC:], inC, s.kernelT, p, 0, cols, p)
+		for i := i0; i < i1; i++ {
+			compute.GatherSum(s.pre.Data[i*outSize:(i+1)*outSize], cols[(i-i0)*pos*p:], c.tables.col2im, g.inC)
+		}
+		biasAndActivate(s.pre.Data[i0*outSize:i1*outSize], call.Out.Data[i0*outSize:i1*outSize], c.bias.Value.Data, c.act)
+	})
 }
 
 // Backward implements Layer.
@@ -104,31 +94,33 @@ func (c *Conv2DTranspose) Backward(call *Call) {
 	inC := c.in[2]
 	outSize := c.outH * c.outW * c.filters
 	addColumnSums(c.bias.Grad.Data, dPre.Data, batch*c.outH*c.outW, c.filters)
-	var dx *tensor.Tensor
-	if len(call.GradIn) > 0 && call.GradIn[0] != nil {
-		dx = call.GradIn[0]
-	}
+	// dKernel [P, inC] += colsᵀ·x, summed transposed as xᵀ·cols, chunk by
+	// chunk and, within a chunk, k slice by k slice, cols (the windows of
+	// dPre) made slice by slice.
 	n := chunk(pos, p, batch)
-	s.cols = grow(s.cols, n*pos*p)
 	s.gradT = grow(s.gradT, inC*p)
+	taps := g.kh * g.kw
 	for b0 := 0; b0 < batch; b0 += n {
 		b1 := min(b0+n, batch)
-		rows := (b1 - b0) * pos
-		compute.ParallelFor(b1-b0, 1, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				compute.GatherCopy(s.cols[i*pos*p:(i+1)*pos*p], dPre.Data[(b0+i)*outSize:(b0+i+1)*outSize], c.tables.im2col, g.inC)
-			}
-		})
-		// dKernel [P, inC] += colsᵀ·x, summed transposed as xᵀ·cols so
-		// that cols is read in place; dx = cols · kernel.
 		beta := float32(1)
 		if b0 == 0 {
 			beta = 0
 		}
-		compute.Sgemm(true, false, inC, p, rows, 1, x.Data[b0*pos*inC:], inC, s.cols, p, beta, s.gradT, p)
-		if dx != nil {
-			compute.Sgemm(false, false, rows, inC, p, 1, s.cols, p, c.kernel.Value.Data, inC, 0, dx.Data[b0*pos*inC:], inC)
-		}
+		xs := x.Data[b0*pos*inC:]
+		compute.SumSlices(inC, p, (b1-b0)*pos, beta, s.gradT, func(dst []float32, r0, kc int) {
+			withScratch(kc*p, func(cols []float32) {
+				gatherRows(cols, dPre.Data, outSize, c.tables.im2col, pos, taps, g.inC, b0*pos+r0, kc, false)
+				compute.SgemmSerial(true, false, inC, p, kc, 1, xs[r0*inC:], inC, cols, p, 0, dst, p)
+			})
+		})
 	}
 	addTransposed(c.kernel.Grad.Data, s.gradT, inC, p)
+	if len(call.GradIn) > 0 && call.GradIn[0] != nil {
+		dx := call.GradIn[0]
+		// dx = cols · kernel, a group of images at a time.
+		eachGroup(batch, pos*p, func(i0, i1 int, cols []float32) {
+			gatherRows(cols, dPre.Data, outSize, c.tables.im2col, pos, taps, g.inC, i0*pos, (i1-i0)*pos, false)
+			compute.SgemmSerial(false, false, (i1-i0)*pos, inC, p, 1, cols, p, c.kernel.Value.Data, inC, 0, dx.Data[i0*pos*inC:], inC)
+		})
+	}
 }

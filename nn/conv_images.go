@@ -1,0 +1,89 @@
+package nn
+
+import (
+	"sync"
+
+	"github.com/latent-go/latent/compute"
+)
+
+// A convolution's passes that treat each image on its own (the forward
+// product, the input's gradient) run one image at a time per thread: the
+// image's windows, its product and its output stay in that core's caches
+// rather than going through memory as one matrix for the whole batch. The
+// kernel's gradient, a sum over the whole batch, is cut into the GEMM's k
+// slices, whose windows are made slice by slice (compute.SumSlices). Each
+// value is computed with the same operations in the same order as one
+// product over the batch would, so the bits do not change.
+
+// imageScratch holds one image's (or one k slice's) windows or products
+// per thread.
+var imageScratch = sync.Pool{New: func() any { return new([]float32) }}
+
+// groupValues is about how many values of windows or products one
+// thread's group of images holds: 256 KB, well inside a core's
+// second-level cache.
+const groupValues = 1 << 16
+
+// eachGroup calls fn for groups of consecutive images [i0, i1) that
+// together cover batch images, in parallel, with a scratch buffer of
+// perImage values per image that is the calling thread's for the call. A
+// group holds about groupValues values: one large image, or several small
+// ones, whose passes would otherwise be too short to pay their calls.
+func eachGroup(batch, perImage int, fn func(i0, i1 int, buf []float32)) {
+	group := max(1, min(batch, groupValues/max(1, perImage)))
+	compute.ParallelFor(batch, group, func(lo, hi int) {
+		buf := imageScratch.Get().(*[]float32)
+		defer imageScratch.Put(buf)
+		*buf = grow(*buf, (hi-lo)*perImage)
+		fn(lo, hi, *buf)
+	})
+}
+
+// withScratch calls fn with a scratch buffer of n values.
+func withScratch(n int, fn func(buf []float32)) {
+	buf := imageScratch.Get().(*[]float32)
+	defer imageScratch.Put(buf)
+	*buf = grow(*buf, n)
+	fn(*buf)
+}
+
+// biasAndActivate is addBiasAndActivate on the calling thread alone.
+func biasAndActivate(pre, out, bias []float32, act Activation) {
+	_, isReLU := act.(relu)
+	compute.AddBiasReLU(pre, out, bias, isReLU)
+	if !isReLU {
+		act.Apply(pre, out)
+	}
+}
+
+// gatherRows writes rows [row0, row0+count) of the matrix that stacks,
+// for every image of src (inSize values each), the rows of gathering t
+// over it (rowsPerImage rows of taps table rows of width values each) into
+// dst: copies (t has one offset per row: im2col) or, with sum, sums.
+func gatherRows(dst, src []float32, inSize int, t *compute.GatherTable, rowsPerImage, taps, width, row0, count int, sum bool) {
+	for r := row0; r < row0+count; {
+		img, q0 := r/rowsPerImage, r%rowsPerImage
+		q1 := min(rowsPerImage, q0+row0+count-r)
+		out := dst[(r-row0)*taps*width : (r-row0+q1-q0)*taps*width]
+		in, part := src[img*inSize:(img+1)*inSize], t.Slice(q0*taps, q1*taps)
+		if sum {
+			compute.GatherSum(out, in, part, width)
+		} else {
+			compute.GatherCopy(out, in, part, width)
+		}
+		r += q1 - q0
+	}
+}
+
+// transposeInto sets dst (cols×rows) to the rows×cols matrix m, transposed:
+// a product read a group of images at a time takes its kernel as it is
+// stored, in place, rather than packing a transposed one for each group.
+func transposeInto(dst, m []float32, rows, cols int) []float32 {
+	dst = grow(dst, rows*cols)
+	for i := 0; i < rows; i++ {
+		for j, v := range m[i*cols : (i+1)*cols] {
+			dst[j*rows+i] = v
+		}
+	}
+	return dst
+}
