@@ -179,9 +179,12 @@ func (c *convBase) makeParams(shape []int, fanIn, fanOut int, rng *rand.Rand) {
 
 type convState struct {
 	pre, dPre tensor.Tensor
+	cols      []float32 // a small batch's windows, kept from Forward
+	held      []float32 // the input whose windows cols holds
 	gradT     []float32 // the kernel's gradient, transposed
 	byChannel []float32 // the kernel as [C, kh*kw*filters] (kn2row form)
-	kernelT   []float32 // the kernel (kn2row: byChannel) transposed
+	z         []float32 // a chunk's kn2row products' gradient
+	kernelT   []float32 // the kernel transposed
 }
 
 // addTransposed adds the rows×cols matrix t, transposed, into dst (cols×rows).
@@ -231,13 +234,30 @@ func (c *Conv2D) Forward(call *Call) {
 	}
 	g := c.g
 	p, pos, f := g.patch(), g.outH*g.outW, c.filters
-	eachGroup(batch, pos*p, func(i0, i1 int, cols []float32) {
+	// In training, a small batch's windows are kept for Backward.
+	s.held = nil
+	hold := call.Training && batch*pos*p <= holdValues
+	if hold {
+		s.cols = grow(s.cols, batch*pos*p)
+	}
+	eachGroup(batch, pos*p, pos, func(i0, i1 int, cols []float32) {
+		if hold {
+			cols = s.cols[i0*pos*p : i1*pos*p]
+		}
 		c.im2colImages(x, i0, i1, cols)
 		pre := s.pre.Data[i0*pos*f : i1*pos*f]
 		compute.SgemmSerial(false, false, (i1-i0)*pos, f, p, 1, cols, p, c.kernel.Value.Data, f, 0, pre, f)
 		biasAndActivate(pre, call.Out.Data[i0*pos*f:i1*pos*f], c.bias.Value.Data, c.act)
 	})
+	if hold {
+		s.held = x.Data
+	}
 }
+
+// holdValues is the most values of windows a Conv2D keeps from Forward
+// for Backward (4 MB): beyond it, making them again slice by slice, in
+// cache, costs less than a pass through memory.
+const holdValues = 1 << 20
 
 // im2colImages writes the windows of images [i0, i1) of x into cols.
 func (c *Conv2D) im2colImages(x *tensor.Tensor, i0, i1 int, cols []float32) {
@@ -267,10 +287,12 @@ func (c *Conv2D) Backward(call *Call) {
 		c.backwardKn2row(call, s, dPre, dx)
 		return
 	}
-	c.kernelGradient(x, dPre, &s.gradT)
+	held := len(s.held) > 0 && len(x.Data) > 0 && &s.held[0] == &x.Data[0] && len(s.cols) >= batch*pos*p
+	s.held = nil
+	c.kernelGradient(x, dPre, &s.gradT, held, s.cols)
 	if dx != nil {
 		s.kernelT = transposeInto(s.kernelT, c.kernel.Value.Data, p, f)
-		eachGroup(batch, pos*p, func(i0, i1 int, dCol []float32) {
+		eachGroup(batch, pos*p, pos, func(i0, i1 int, dCol []float32) {
 			compute.SgemmSerial(false, false, (i1-i0)*pos, p, f, 1, dPre.Data[i0*pos*f:], f, s.kernelT, p, 0, dCol, p)
 			for i := i0; i < i1; i++ {
 				compute.GatherSum(dx.Data[i*inSize:(i+1)*inSize], dCol[(i-i0)*pos*p:], c.tables.col2im, g.inC)
@@ -282,30 +304,39 @@ func (c *Conv2D) Backward(call *Call) {
 // kernelGradient adds the kernel's gradient, the windows of x times dPre
 // summed over the batch, into the kernel's Grad. The sum goes over chunks
 // of images, whose sizes fix the order of the sums, and within a chunk
-// over the GEMM's k slices, whose windows are made slice by slice. It is
-// summed as colsᵀ·dPre [patch, filters] when the filters fit the GEMM's
-// narrow kernels, otherwise transposed, as dPreᵀ·cols; both sum each
-// element in the same order.
-func (c *Conv2D) kernelGradient(x, dPre *tensor.Tensor, gradT *[]float32) {
+// over the GEMM's k slices, whose windows are made slice by slice unless
+// Forward kept them (held, in cols). It is summed as colsᵀ·dPre [patch,
+// filters] when the filters fit the GEMM's narrow kernels, otherwise
+// transposed, as dPreᵀ·cols; both sum each element in the same order.
+func (c *Conv2D) kernelGradient(x, dPre *tensor.Tensor, gradT *[]float32, held bool, cols []float32) {
 	g := c.g
 	p, pos, f := g.patch(), g.outH*g.outW, c.filters
 	inSize, taps := g.inH*g.inW*g.inC, g.kh*g.kw
 	batch := x.Rows()
-	n := chunk(pos, p, batch)
+	images := chunk(pos, p, batch)
 	byRows := f <= narrowFilters
 	*gradT = grow(*gradT, f*p)
-	for b0 := 0; b0 < batch; b0 += n {
-		b1 := min(b0+n, batch)
+	for b0 := 0; b0 < batch; b0 += images {
+		b1 := min(b0+images, batch)
 		beta := float32(1)
 		if b0 == 0 {
 			beta = 0
 		}
 		dp := dPre.Data[b0*pos*f:]
-		rows, m, cols := (b1-b0)*pos, p, f
+		rows, m, n := (b1-b0)*pos, p, f
 		if !byRows {
-			m, cols = f, p
+			m, n = f, p
 		}
-		compute.SumSlices(m, cols, rows, beta, *gradT, func(dst []float32, r0, kc int) {
+		if held {
+			// The windows kept from Forward, as one product.
+			if byRows {
+				compute.Sgemm(true, false, p, f, rows, 1, cols[b0*pos*p:], p, dp, f, beta, *gradT, f)
+			} else {
+				compute.Sgemm(true, false, f, p, rows, 1, dp, f, cols[b0*pos*p:], p, beta, *gradT, p)
+			}
+			continue
+		}
+		compute.SumSlices(m, n, rows, beta, *gradT, func(dst []float32, r0, kc int) {
 			withScratch(kc*p, func(win []float32) {
 				gatherRows(win, x.Data, inSize, c.tables.im2col, pos, taps, g.inC, b0*pos+r0, kc, false)
 				if byRows {

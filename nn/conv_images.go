@@ -28,15 +28,30 @@ const groupValues = 1 << 16
 // together cover batch images, in parallel, with a scratch buffer of
 // perImage values per image that is the calling thread's for the call. A
 // group holds about groupValues values: one large image, or several small
-// ones, whose passes would otherwise be too short to pay their calls.
-func eachGroup(batch, perImage int, fn func(i0, i1 int, buf []float32)) {
-	group := max(1, min(batch, groupValues/max(1, perImage)))
+// ones, whose passes would otherwise be too short to pay their calls. Its
+// products have rowsPerImage rows an image; where it costs at most twice
+// the budget, a group is a whole number of the GEMM's row panels, so that
+// no tile is left partial.
+func eachGroup(batch, perImage, rowsPerImage int, fn func(i0, i1 int, buf []float32)) {
+	group := max(1, groupValues/max(1, perImage))
+	unit := compute.RowPanel() / gcd(rowsPerImage, compute.RowPanel())
+	if whole := max(unit, group/unit*unit); whole*perImage <= 2*groupValues {
+		group = whole
+	}
+	group = min(group, batch)
 	compute.ParallelFor(batch, group, func(lo, hi int) {
 		buf := imageScratch.Get().(*[]float32)
 		defer imageScratch.Put(buf)
 		*buf = grow(*buf, (hi-lo)*perImage)
 		fn(lo, hi, *buf)
 	})
+}
+
+func gcd(a, b int) int {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
 }
 
 // withScratch calls fn with a scratch buffer of n values.

@@ -74,7 +74,7 @@ func (c *Conv2D) forwardKn2row(call *Call, s *convState) {
 	x := call.In[0]
 	p := c.planKn2row(s, x.Rows())
 	zLen := p.inPos * p.width
-	eachGroup(x.Rows(), zLen, func(i0, i1 int, z []float32) {
+	eachGroup(x.Rows(), zLen, p.inPos, func(i0, i1 int, z []float32) {
 		compute.SgemmSerial(false, false, (i1-i0)*p.inPos, p.width, p.inC, 1, x.Data[i0*p.inPos*p.inC:], p.inC, s.byChannel, p.width, 0, z, p.width)
 		for i := i0; i < i1; i++ {
 			compute.GatherSum(s.pre.Data[i*p.outPos*p.f:(i+1)*p.outPos*p.f], z[(i-i0)*zLen:], c.tables.kn2rowSum, p.f)
@@ -82,50 +82,42 @@ func (c *Conv2D) forwardKn2row(call *Call, s *convState) {
 	})
 }
 
-// spreadImages writes z, the gradient of images [i0, i1)'s products, from
-// dPre.
-func (c *Conv2D) spreadImages(p kn2rowPlan, dPre *tensor.Tensor, i0, i1 int, z []float32) {
-	gatherRows(z, dPre.Data, p.outPos*p.f, c.tables.kn2rowSpread, p.inPos, p.width/p.f, p.f, i0*p.inPos, (i1-i0)*p.inPos, true)
-}
-
+// backwardKn2row spreads dPre into z a chunk of images at a time (kn2row's
+// z is small: kh*kw*filters values per input pixel, and filters are few)
+// and takes the kernel's and the input's gradients from it as products
+// over the chunk.
 func (c *Conv2D) backwardKn2row(call *Call, s *convState, dPre *tensor.Tensor, dx *tensor.Tensor) {
 	x := call.In[0]
 	batch := x.Rows()
 	p := c.planKn2row(s, batch)
+	zLen := p.inPos * p.width
+	s.z = grow(s.z, p.chunk*zLen)
 	s.gradT = grow(s.gradT, p.inC*p.width)
-	// The kernel's gradient is summed as zᵀ·x when the channels fit the
-	// GEMM's narrow kernels, otherwise as xᵀ·z; each element in the same
-	// order either way. z is made k slice by k slice.
+	// The kernel's gradient is summed as zᵀ·x, both read in place, when the
+	// channels fit the GEMM's narrow kernels, otherwise as xᵀ·z; each
+	// element in the same order either way.
 	byRows := p.inC <= narrowFilters
-	taps := p.width / p.f
 	for b0 := 0; b0 < batch; b0 += p.chunk {
 		b1 := min(b0+p.chunk, batch)
+		rows := (b1 - b0) * p.inPos
+		compute.ParallelFor(b1-b0, 1, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				compute.GatherSum(s.z[i*zLen:(i+1)*zLen], dPre.Data[(b0+i)*p.outPos*p.f:(b0+i+1)*p.outPos*p.f], c.tables.kn2rowSpread, p.f)
+			}
+		})
 		beta := float32(1)
 		if b0 == 0 {
 			beta = 0
 		}
 		xs := x.Data[b0*p.inPos*p.inC:]
-		m, n := p.width, p.inC
-		if !byRows {
-			m, n = p.inC, p.width
+		if byRows {
+			compute.Sgemm(true, false, p.width, p.inC, rows, 1, s.z, p.width, xs, p.inC, beta, s.gradT, p.inC)
+		} else {
+			compute.Sgemm(true, false, p.inC, p.width, rows, 1, xs, p.inC, s.z, p.width, beta, s.gradT, p.width)
 		}
-		compute.SumSlices(m, n, (b1-b0)*p.inPos, beta, s.gradT, func(dst []float32, r0, kc int) {
-			withScratch(kc*p.width, func(z []float32) {
-				gatherRows(z, dPre.Data, p.outPos*p.f, c.tables.kn2rowSpread, p.inPos, taps, p.f, b0*p.inPos+r0, kc, true)
-				if byRows {
-					compute.SgemmSerial(true, false, p.width, p.inC, kc, 1, z, p.width, xs[r0*p.inC:], p.inC, 0, dst, p.inC)
-				} else {
-					compute.SgemmSerial(true, false, p.inC, p.width, kc, 1, xs[r0*p.inC:], p.inC, z, p.width, 0, dst, p.width)
-				}
-			})
-		})
+		if dx != nil {
+			compute.Sgemm(false, true, rows, p.inC, p.width, 1, s.z, p.width, s.byChannel, p.width, 0, dx.Data[b0*p.inPos*p.inC:], p.inC)
+		}
 	}
 	c.addKernelGradByChannel(s.gradT, byRows)
-	if dx != nil {
-		s.kernelT = transposeInto(s.kernelT, s.byChannel, p.inC, p.width)
-		eachGroup(batch, p.inPos*p.width, func(i0, i1 int, z []float32) {
-			c.spreadImages(p, dPre, i0, i1, z)
-			compute.SgemmSerial(false, false, (i1-i0)*p.inPos, p.inC, p.width, 1, z, p.width, s.kernelT, p.inC, 0, dx.Data[i0*p.inPos*p.inC:], p.inC)
-		})
-	}
 }

@@ -74,7 +74,7 @@ func (c *Conv2DTranspose) Forward(call *Call) {
 	outSize := c.outH * c.outW * c.filters
 	// cols = x · kernelᵀ, the kernel stored as [kh*kw*filters, inC].
 	s.kernelT = transposeInto(s.kernelT, c.kernel.Value.Data, p, inC)
-	eachGroup(batch, pos*p, func(i0, i1 int, cols []float32) {
+	eachGroup(batch, pos*p, pos, func(i0, i1 int, cols []float32) {
 		compute.SgemmSerial(false, false, (i1-i0)*pos, p, inC, 1, x.Data[i0*pos*inC:], inC, s.kernelT, p, 0, cols, p)
 		for i := i0; i < i1; i++ {
 			compute.GatherSum(s.pre.Data[i*outSize:(i+1)*outSize], cols[(i-i0)*pos*p:], c.tables.col2im, g.inC)
@@ -96,7 +96,12 @@ func (c *Conv2DTranspose) Backward(call *Call) {
 	addColumnSums(c.bias.Grad.Data, dPre.Data, batch*c.outH*c.outW, c.filters)
 	// dKernel [P, inC] += colsᵀ·x, summed transposed as xᵀ·cols, chunk by
 	// chunk and, within a chunk, k slice by k slice, cols (the windows of
-	// dPre) made slice by slice.
+	// dPre) made slice by slice; dx = cols · kernel for the slice's rows
+	// while its windows are in cache.
+	var dx []float32
+	if len(call.GradIn) > 0 && call.GradIn[0] != nil {
+		dx = call.GradIn[0].Data
+	}
 	n := chunk(pos, p, batch)
 	s.gradT = grow(s.gradT, inC*p)
 	taps := g.kh * g.kw
@@ -111,16 +116,11 @@ func (c *Conv2DTranspose) Backward(call *Call) {
 			withScratch(kc*p, func(cols []float32) {
 				gatherRows(cols, dPre.Data, outSize, c.tables.im2col, pos, taps, g.inC, b0*pos+r0, kc, false)
 				compute.SgemmSerial(true, false, inC, p, kc, 1, xs[r0*inC:], inC, cols, p, 0, dst, p)
+				if dx != nil {
+					compute.SgemmSerial(false, false, kc, inC, p, 1, cols, p, c.kernel.Value.Data, inC, 0, dx[(b0*pos+r0)*inC:], inC)
+				}
 			})
 		})
 	}
 	addTransposed(c.kernel.Grad.Data, s.gradT, inC, p)
-	if len(call.GradIn) > 0 && call.GradIn[0] != nil {
-		dx := call.GradIn[0]
-		// dx = cols · kernel, a group of images at a time.
-		eachGroup(batch, pos*p, func(i0, i1 int, cols []float32) {
-			gatherRows(cols, dPre.Data, outSize, c.tables.im2col, pos, taps, g.inC, i0*pos, (i1-i0)*pos, false)
-			compute.SgemmSerial(false, false, (i1-i0)*pos, inC, p, 1, cols, p, c.kernel.Value.Data, inC, 0, dx.Data[i0*pos*inC:], inC)
-		})
-	}
 }

@@ -135,8 +135,8 @@ func (l *MaxPooling2D) Backward(c *Call) {
 	inSize, outSize := g.inH*g.inW*g.inC, g.outH*g.outW*g.inC
 	s := c.State.(*poolState)
 	compute.ParallelFor(dx.Rows(), 1, func(lo, hi int) {
-		clear(dx.Data[lo*inSize : hi*inSize])
 		for b := lo; b < hi; b++ {
+			clear(dx.Data[b*inSize : (b+1)*inSize]) // in cache for the adds that follow
 			compute.MaxPoolGrad(dx.Data[b*inSize:(b+1)*inSize], l.windows, c.GradOut.Data[b*outSize:(b+1)*outSize], s.argmax[b*outSize:(b+1)*outSize])
 		}
 	})
