@@ -26,7 +26,7 @@ var lanes = [16]int32{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}
 func gatherSumAVX512(dst, src *float32, idx *int32, rows, taps, width int, tail uint64)
 
 //go:noescape
-func gatherSum1AVX512(dst, src *float32, idx *int32, blocks, taps int, tail uint64, lanes *int32)
+func gatherSum1AVX512(dst, src *float32, byTap *int32, blocks, taps, rows int, tail uint64)
 
 //go:noescape
 func gatherCopyAVX512(dst, src *float32, idx *int32, rows, width int, tail uint64)
@@ -128,9 +128,9 @@ func (avx512Elementwise) GatherSum(dst, src []float32, t *GatherTable, width int
 		return
 	}
 	if width == 1 {
-		// One value per row: 16 rows at a time, their offsets and values
-		// gathered.
-		gatherSum1AVX512(&dst[0], &src[0], &t.idx[0], rows/16, t.taps, tailMask(rows), &lanes[0])
+		// One value per row: 16 rows at a time, their offsets read from
+		// the tap-major table and their values gathered.
+		gatherSum1AVX512(&dst[0], &src[0], &t.tapMajor()[0], rows/16, t.taps, rows, tailMask(rows))
 		return
 	}
 	gatherSumAVX512(&dst[0], &src[0], &t.idx[0], rows, t.taps, width, tailMask(width))

@@ -311,27 +311,24 @@ gatherdone:
 	VZEROUPPER
 	RET
 
-// func gatherSum1AVX512(dst, src *float32, idx *int32, blocks, taps int, tail uint64, lanes *int32)
+// func gatherSum1AVX512(dst, src *float32, byTap *int32, blocks, taps, rows int, tail uint64)
 // gatherSumAVX512 for rows of one value: 16 rows at a time, for blocks
-// blocks and then the rows of the mask tail, each tap's 16 offsets and
-// values gathered; a negative offset adds nothing.
+// blocks and then the rows of the mask tail; the offsets are read tap by
+// tap from the table laid out tap-major (byTap[tap*rows+row]), 16 at a
+// time, and the values they name gathered; a negative offset adds nothing.
 TEXT ·gatherSum1AVX512(SB), NOSPLIT, $0-56
 	MOVQ dst+0(FP), DI
 	MOVQ src+8(FP), SI
-	MOVQ idx+16(FP), R8
+	MOVQ byTap+16(FP), R8
 	MOVQ blocks+24(FP), R9
 	MOVQ taps+32(FP), R10
-	MOVQ tail+40(FP), AX
-	MOVQ lanes+48(FP), BX
+	MOVQ rows+40(FP), R11
+	MOVQ tail+48(FP), AX
 	KMOVW AX, K1
 	KXNORW K4, K4, K4
-	VMOVDQU32 (BX), Z30
-	VPBROADCASTD R10, Z29
-	VPMULLD Z29, Z30, Z29
+	SHLQ $2, R11
 	MOVL $-1, DX
 	VPBROADCASTD DX, Z28
-	MOVQ R10, R15
-	SHLQ $6, R15
 	NEXT_BLOCK(R9, gather1next, gather1block, gather1body, gather1done)
 	VPXORD Z0, Z0, Z0
 	MOVQ R8, R12
@@ -339,20 +336,18 @@ TEXT ·gatherSum1AVX512(SB), NOSPLIT, $0-56
 gather1tap:
 	CMPQ CX, R10
 	JGE gather1store
-	KMOVW K3, K2
-	VPXORD Z1, Z1, Z1
-	VPGATHERDD (R12)(Z29*4), K2, Z1
+	VMOVDQU32.Z (R12), K3, Z1
 	VPCMPGTD Z28, Z1, K3, K5
 	VPXORD Z2, Z2, Z2
 	VGATHERDPS (SI)(Z1*4), K5, Z2
 	VADDPS Z2, Z0, Z0
-	ADDQ $4, R12
+	ADDQ R11, R12
 	INCQ CX
 	JMP gather1tap
 gather1store:
 	VMOVUPS Z0, K3, (DI)
 	ADDQ $64, DI
-	ADDQ R15, R8
+	ADDQ $64, R8
 	JMP gather1next
 gather1done:
 	VZEROUPPER

@@ -1,6 +1,9 @@
 package compute
 
-import "fmt"
+import (
+	"fmt"
+	"sync"
+)
 
 // GatherTable says, for each row of an output, which rows of an input it
 // sums: taps offsets per output row, in values from the input's start, -1
@@ -12,6 +15,9 @@ type GatherTable struct {
 	taps    int
 	max     int32 // the largest offset
 	windows bool  // each row's offsets that are not negative come first, at least one
+
+	byTapOnce sync.Once
+	byTap     []int32 // idx tap-major: byTap[tap*rows+row], made when first asked for
 }
 
 // NewGatherTable wraps idx, taps offsets per output row.
@@ -31,6 +37,21 @@ func NewGatherTable(idx []int32, taps int) *GatherTable {
 func (t *GatherTable) Slice(lo, hi int) *GatherTable {
 	idx := t.idx[lo*t.taps : hi*t.taps]
 	return &GatherTable{idx: idx, taps: t.taps, max: t.max, windows: t.windows && len(idx) > 0}
+}
+
+// tapMajor is the table laid out tap by tap, so that a vector of rows'
+// offsets for one tap is contiguous.
+func (t *GatherTable) tapMajor() []int32 {
+	t.byTapOnce.Do(func() {
+		rows := t.Rows()
+		t.byTap = make([]int32, len(t.idx))
+		for r := range rows {
+			for k := range t.taps {
+				t.byTap[k*rows+r] = t.idx[r*t.taps+k]
+			}
+		}
+	})
+	return t.byTap
 }
 
 // Rows is the number of output rows.

@@ -338,7 +338,7 @@ func (c *Conv2D) kernelGradient(x, dPre *tensor.Tensor, gradT *[]float32, held b
 		}
 		compute.SumSlices(m, n, rows, beta, *gradT, func(dst []float32, r0, kc int) {
 			withScratch(kc*p, func(win []float32) {
-				gatherRows(win, x.Data, inSize, c.tables.im2col, pos, taps, g.inC, b0*pos+r0, kc, false)
+				gatherRows(win, x.Data, inSize, c.tables.im2col, pos, taps, g.inC, b0*pos+r0, kc)
 				if byRows {
 					compute.SgemmSerial(true, false, p, f, kc, 1, win, p, dp[r0*f:], f, 0, dst, f)
 				} else {

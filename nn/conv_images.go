@@ -72,20 +72,15 @@ func biasAndActivate(pre, out, bias []float32, act Activation) {
 }
 
 // gatherRows writes rows [row0, row0+count) of the matrix that stacks,
-// for every image of src (inSize values each), the rows of gathering t
-// over it (rowsPerImage rows of taps table rows of width values each) into
-// dst: copies (t has one offset per row: im2col) or, with sum, sums.
-func gatherRows(dst, src []float32, inSize int, t *compute.GatherTable, rowsPerImage, taps, width, row0, count int, sum bool) {
+// for every image of src (inSize values each), the windows im2col table t
+// copies out of it (rowsPerImage rows of taps table rows of width values
+// each) into dst.
+func gatherRows(dst, src []float32, inSize int, t *compute.GatherTable, rowsPerImage, taps, width, row0, count int) {
 	for r := row0; r < row0+count; {
 		img, q0 := r/rowsPerImage, r%rowsPerImage
 		q1 := min(rowsPerImage, q0+row0+count-r)
 		out := dst[(r-row0)*taps*width : (r-row0+q1-q0)*taps*width]
-		in, part := src[img*inSize:(img+1)*inSize], t.Slice(q0*taps, q1*taps)
-		if sum {
-			compute.GatherSum(out, in, part, width)
-		} else {
-			compute.GatherCopy(out, in, part, width)
-		}
+		compute.GatherCopy(out, src[img*inSize:(img+1)*inSize], t.Slice(q0*taps, q1*taps), width)
 		r += q1 - q0
 	}
 }

@@ -114,7 +114,7 @@ func (c *Conv2DTranspose) Backward(call *Call) {
 		xs := x.Data[b0*pos*inC:]
 		compute.SumSlices(inC, p, (b1-b0)*pos, beta, s.gradT, func(dst []float32, r0, kc int) {
 			withScratch(kc*p, func(cols []float32) {
-				gatherRows(cols, dPre.Data, outSize, c.tables.im2col, pos, taps, g.inC, b0*pos+r0, kc, false)
+				gatherRows(cols, dPre.Data, outSize, c.tables.im2col, pos, taps, g.inC, b0*pos+r0, kc)
 				compute.SgemmSerial(true, false, inC, p, kc, 1, xs[r0*inC:], inC, cols, p, 0, dst, p)
 				if dx != nil {
 					compute.SgemmSerial(false, false, kc, inC, p, 1, cols, p, c.kernel.Value.Data, inC, 0, dx[(b0*pos+r0)*inC:], inC)
