@@ -58,8 +58,32 @@ func sumSlices(m, n, k int, alpha, beta float32, c []float32, ldc int, part func
 // shared among the threads; each element still sums its slices in order.
 func addSlices(c []float32, ldc int, parts []float32, count int, first bool, m, n int, alpha, beta float32) {
 	ParallelFor(m, max(1, (1<<14)/(n*count)), func(lo, hi int) {
-		for i := range count {
-			addPartial(c[lo*ldc:], ldc, parts[i*m*n+lo*n:], n, hi-lo, n, first && i == 0, alpha, beta)
+		if alpha != 1 || first && beta != 0 && beta != 1 {
+			for i := range count {
+				addPartial(c[lo*ldc:], ldc, parts[i*m*n+lo*n:], n, hi-lo, n, first && i == 0, alpha, beta)
+			}
+			return
+		}
+		// Unscaled: each row of C is the first slice's row (0 + v: a
+		// partial sum is never -0) or C's own, plus the others' rows in
+		// order, 16 values at a time (AddRows); C's rows at once when
+		// they are contiguous.
+		width, rows := n, hi-lo
+		if ldc == n {
+			width, rows = n*rows, 1
+		}
+		for r := range rows {
+			at := (lo + r) * ldc
+			dst, src := c[at:at+width], parts[lo*n+r*n:]
+			slices := count
+			if first && beta == 0 {
+				copy(dst, src[:width])
+				if slices--; slices == 0 {
+					continue
+				}
+				src = src[m*n:]
+			}
+			AddRows(dst, src, slices, width, m*n)
 		}
 	})
 }
