@@ -135,9 +135,10 @@ type kernel struct {
 	masked bool
 }
 
-// scratch holds one task's packed panels and tile.
+// scratch holds one task's packed panels, tile and plan.
 type scratch struct {
 	a, b, tile []float32
+	plan       taskPlan
 }
 
 var scratchPool = sync.Pool{New: func() any {
@@ -256,128 +257,184 @@ func packAll(workers, size, width, k int, pack func(dst []float32, first, count,
 
 // task computes rows [i0,i1) and columns [j0,j1) of C.
 func (g *Blocked) task(kern kernel, s *scratch, ops packedOperands, transA, transB bool, i0, i1, j0, j1, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	mr, nr := kern.mr, kern.nr
-	rows, cols := i1-i0, j1-j0
-	// tail is the kernel for a last, partial column panel of B in place.
-	tail := kern
-	if !transB && cols%nr != 0 {
-		tail = g.fitting(kern, cols%nr)
+	op := operands{transA, transB, n, alpha, beta, a, b, c, lda, ldb, ldc}
+	t := &s.plan
+	g.plan(t, kern, ops, transA, transB, i0, i1, j0, j1)
+	slice := kSlice(k)
+	for p0 := 0; p0 < k; p0 += slice {
+		sl := kSliceOf{p0: p0, kc: min(slice, k-p0), first: p0 == 0}
+		// The kernel writes C itself when no scaling is needed.
+		sl.direct = alpha == 1 && (!sl.first || beta == 0 || beta == 1)
+		sl.accumulate = !sl.first || beta == 1
+		sl.packedB = t.pack(s, ops, op, sl)
+		for jp := 0; jp < t.colPanels; jp++ {
+			t.columnPanel(s, ops, op, sl, jp)
+		}
 	}
-	rowPanels := (rows + mr - 1) / mr
-	colPanels := (cols + nr - 1) / nr
-	fullRows := rows / mr * mr
-	// A last, partial row panel is read in place by a shorter kernel when
-	// there is one for every column panel's kernel.
-	shortRows, shortWide := g.short(rows-fullRows, nr)
-	shortTail, shortNarrow := g.short(rows-fullRows, tail.nr)
-	readShort := fullRows < rows && ops.a == nil && !(transA && colPanels > 1) && shortWide && (cols%nr == 0 || shortNarrow)
+}
+
+// operands are one product's matrices and how to read them.
+type operands struct {
+	transA, transB bool
+	n              int // C's columns in all
+	alpha, beta    float32
+	a, b, c        []float32
+	lda, ldb, ldc  int
+}
+
+// taskPlan is what a task decides once for all its k slices: its
+// region, its kernels and how it reads a last, partial row or column
+// panel.
+type taskPlan struct {
+	i0, j0, rows, cols             int
+	mr, nr                         int
+	rowPanels, colPanels, fullRows int
+	kern, tail                     kernel // tail: for a last, partial column panel of B in place
+	shortRows, shortTail           kernel // for a last row panel read in place, of kern's or tail's width
+	maskedFull, maskedShort        kernel
+	packAllA, readShort, useMask   bool
+}
+
+// kSliceOf is one k slice of a task: its place, whether it is the first,
+// how its tiles reach C, and the packed B it reads (when B is packed).
+type kSliceOf struct {
+	p0, kc                    int
+	first, direct, accumulate bool
+	packedB                   []float32
+}
+
+func (g *Blocked) plan(t *taskPlan, kern kernel, ops packedOperands, transA, transB bool, i0, i1, j0, j1 int) {
+	*t = taskPlan{i0: i0, j0: j0, rows: i1 - i0, cols: j1 - j0, mr: kern.mr, nr: kern.nr, kern: kern, tail: kern}
+	if !transB && t.cols%t.nr != 0 {
+		t.tail = g.fitting(kern, t.cols%t.nr)
+	}
+	t.rowPanels = (t.rows + t.mr - 1) / t.mr
+	t.colPanels = (t.cols + t.nr - 1) / t.nr
+	t.fullRows = t.rows / t.mr * t.mr
+	// A transposed is packed when its panels serve several column
+	// panels; for one column panel, full row panels are read in place.
+	t.packAllA = transA && t.colPanels > 1 && ops.a == nil
+	if t.fullRows < t.rows {
+		// A last, partial row panel is read in place by a shorter kernel
+		// when there is one for every column panel's kernel.
+		var shortWide, shortNarrow bool
+		t.shortRows, shortWide = g.short(t.rows-t.fullRows, t.nr)
+		t.shortTail, shortNarrow = g.short(t.rows-t.fullRows, t.tail.nr)
+		t.readShort = ops.a == nil && !(transA && t.colPanels > 1) && shortWide && (t.cols%t.nr == 0 || shortNarrow)
+	}
 	// A last column panel narrower than its kernel (9 taps, 2 latent
 	// values) runs under a column mask when masked kernels fit it: B read
 	// in place, C written in place, no tile.
-	lastCols := cols - (colPanels-1)*nr
-	maskedFull, okFull := g.maskedFor(mr, lastCols)
-	maskedShort, okShort := g.maskedFor(rows-fullRows, lastCols)
-	useMask := lastCols < tail.nr && okFull && (!readShort || okShort)
-	slice := kSlice(k)
-	for p0 := 0; p0 < k; p0 += slice {
-		kc := min(slice, k-p0)
-		first := p0 == 0
-		// A transposed is packed when its panels serve several column
-		// panels; for one column panel, full row panels are read in place.
-		packAllA := transA && colPanels > 1 && ops.a == nil
-		switch {
-		case ops.a != nil:
-			// Every panel is in the shared packing.
-		case packAllA:
-			packA(s.a, true, a, lda, i0, rows, p0, kc, mr)
-		case fullRows < rows && !readShort:
-			// Only a last, partial panel is packed.
-			packA(s.a, transA, a, lda, i0+fullRows, rows-fullRows, p0, kc, mr)
+	if lastCols := t.cols - (t.colPanels-1)*t.nr; lastCols < t.tail.nr {
+		var okFull, okShort bool
+		t.maskedFull, okFull = g.maskedFor(t.mr, lastCols)
+		t.maskedShort, okShort = g.maskedFor(t.rows-t.fullRows, lastCols)
+		t.useMask = okFull && (!t.readShort || okShort)
+	}
+}
+
+// pack packs what slice sl of the task reads packed: A's panels (all of a
+// transposed A that serves several column panels, else a last, partial
+// panel not read in place) and B's. It returns the packed B.
+func (t *taskPlan) pack(s *scratch, ops packedOperands, op operands, sl kSliceOf) []float32 {
+	switch {
+	case ops.a != nil:
+		// Every panel is in the shared packing.
+	case t.packAllA:
+		packA(s.a, true, op.a, op.lda, t.i0, t.rows, sl.p0, sl.kc, t.mr)
+	case t.fullRows < t.rows && !t.readShort:
+		packA(s.a, op.transA, op.a, op.lda, t.i0+t.fullRows, t.rows-t.fullRows, sl.p0, sl.kc, t.mr)
+	}
+	switch {
+	case !op.transB:
+		// Full panels are read in place, and a last, partial panel too
+		// when a narrower or masked kernel fits it; otherwise it is
+		// packed to that kernel's width.
+		if full := t.cols / t.nr * t.nr; full < t.cols && t.cols-full != t.tail.nr && !t.useMask {
+			packB(s.b, false, op.b, op.ldb, t.j0+full, t.cols-full, sl.p0, sl.kc, t.tail.nr)
 		}
-		packed := s.b
-		switch {
-		case !transB:
-			// Full panels are read in place, and a last, partial panel
-			// too when a narrower or masked kernel fits it; otherwise it
-			// is packed to that kernel's width.
-			if full := cols / nr * nr; full < cols && cols-full != tail.nr && !useMask {
-				packB(s.b, false, b, ldb, j0+full, cols-full, p0, kc, tail.nr)
-			}
-		case ops.b != nil:
-			nPad := (n + nr - 1) / nr * nr
-			packed = (*ops.b)[p0*nPad+j0*kc:]
-		default:
-			packB(s.b, transB, b, ldb, j0, cols, p0, kc, nr)
-		}
-		// The kernel writes C itself when no scaling is needed.
-		direct := alpha == 1 && (!first || beta == 0 || beta == 1)
-		accumulate := !first || beta == 1
-		for jp := 0; jp < colPanels; jp++ {
-			jn := min(nr, cols-jp*nr)
-			kj := kern
-			if jn < nr {
-				kj = tail
-			}
-			masked := useMask && jp == colPanels-1
-			var bp []float32
-			bs := nr
-			switch {
-			case !transB && (jn == kj.nr || masked):
-				bp, bs = b[p0*ldb+j0+jp*nr:], ldb
-			case !transB:
-				bp, bs = s.b[:kc*kj.nr], kj.nr
-			default:
-				bp = packed[jp*kc*nr : (jp+1)*kc*nr]
-			}
-			for ip := 0; ip < rowPanels; ip++ {
-				im := min(mr, rows-ip*mr)
-				var ap []float32
-				rs, ps := 1, mr
-				pstride := kc * mr // from one row panel's A to the next
-				kr := kj
-				switch {
-				case ops.a != nil:
-					mPad := (ops.m + mr - 1) / mr * mr
-					ap = (*ops.a)[p0*mPad+(i0/mr+ip)*kc*mr:]
-				case packAllA:
-					ap = s.a[ip*kc*mr:]
-				case im == mr || readShort:
-					if transA {
-						ap, rs, ps, pstride = a[p0*lda+i0+ip*mr:], 1, lda, mr
-					} else {
-						ap, rs, ps, pstride = a[(i0+ip*mr)*lda+p0:], lda, 1, mr*lda
-					}
-					if im < mr {
-						kr = shortRows
-						if kj.nr != nr {
-							kr = shortTail
-						}
-					}
-				default:
-					ap = s.a[:kc*mr]
-				}
-				if masked {
-					kr = maskedFull
-					if im < mr && readShort {
-						kr = maskedShort
-					}
-				}
-				at := c[(i0+ip*mr)*ldc+j0+jp*nr:]
-				if direct && im == kr.mr && (jn == kr.nr || masked) {
-					if im == mr && kr.panels != nil {
-						// This and the following full row panels, in one call.
-						count := fullRows/mr - ip
-						kr.panels(count, pstride, jn, kc, ap, rs, ps, bp, bs, at, ldc, accumulate)
-						ip += count - 1
-						continue
-					}
-					kr.call(kc, ap, rs, ps, bp, bs, at, ldc, accumulate, jn)
-					continue
-				}
-				kr.call(kc, ap, rs, ps, bp, bs, s.tile, kr.nr, false, jn)
-				addPartial(at, ldc, s.tile, kr.nr, im, jn, first, alpha, beta)
+		return s.b
+	case ops.b != nil:
+		nPad := (op.n + t.nr - 1) / t.nr * t.nr
+		return (*ops.b)[sl.p0*nPad+t.j0*sl.kc:]
+	default:
+		packB(s.b, op.transB, op.b, op.ldb, t.j0, t.cols, sl.p0, sl.kc, t.nr)
+		return s.b
+	}
+}
+
+// columnPanel computes slice sl's share of column panel jp: each row
+// panel's tile, with the kernel that fits it, written into C directly
+// when no scaling is needed (full row panels in one call) or through the
+// tile otherwise.
+func (t *taskPlan) columnPanel(s *scratch, ops packedOperands, op operands, sl kSliceOf, jp int) {
+	mr, nr, kc := t.mr, t.nr, sl.kc
+	jn := min(nr, t.cols-jp*nr)
+	kj := t.kern
+	if jn < nr {
+		kj = t.tail
+	}
+	masked := t.useMask && jp == t.colPanels-1
+	var bp []float32
+	bs := nr
+	switch {
+	case !op.transB && (jn == kj.nr || masked):
+		bp, bs = op.b[sl.p0*op.ldb+t.j0+jp*nr:], op.ldb
+	case !op.transB:
+		bp, bs = sl.packedB[:kc*kj.nr], kj.nr
+	default:
+		bp = sl.packedB[jp*kc*nr : (jp+1)*kc*nr]
+	}
+	for ip := 0; ip < t.rowPanels; ip++ {
+		im := min(mr, t.rows-ip*mr)
+		ap, rs, ps, pstride := t.aPanel(s, ops, op, sl, ip)
+		kr := kj
+		if im < mr && t.readShort {
+			kr = t.shortRows
+			if kj.nr != nr {
+				kr = t.shortTail
 			}
 		}
+		if masked {
+			kr = t.maskedFull
+			if im < mr && t.readShort {
+				kr = t.maskedShort
+			}
+		}
+		at := op.c[(t.i0+ip*mr)*op.ldc+t.j0+jp*nr:]
+		if sl.direct && im == kr.mr && (jn == kr.nr || masked) {
+			if im == mr && kr.panels != nil {
+				// This and the following full row panels, in one call.
+				count := t.fullRows/mr - ip
+				kr.panels(count, pstride, jn, kc, ap, rs, ps, bp, bs, at, op.ldc, sl.accumulate)
+				ip += count - 1
+				continue
+			}
+			kr.call(kc, ap, rs, ps, bp, bs, at, op.ldc, sl.accumulate, jn)
+			continue
+		}
+		kr.call(kc, ap, rs, ps, bp, bs, s.tile, kr.nr, false, jn)
+		addPartial(at, op.ldc, s.tile, kr.nr, im, jn, sl.first, op.alpha, op.beta)
+	}
+}
+
+// aPanel is where row panel ip of slice sl reads A: A(i, p) at
+// ap[i*rs+p*ps], and the next row panel's A pstride values on.
+func (t *taskPlan) aPanel(s *scratch, ops packedOperands, op operands, sl kSliceOf, ip int) (ap []float32, rs, ps, pstride int) {
+	mr, kc := t.mr, sl.kc
+	im := min(mr, t.rows-ip*mr)
+	switch {
+	case ops.a != nil:
+		mPad := (ops.m + mr - 1) / mr * mr
+		return (*ops.a)[sl.p0*mPad+(t.i0/mr+ip)*kc*mr:], 1, mr, kc * mr
+	case t.packAllA:
+		return s.a[ip*kc*mr:], 1, mr, kc * mr
+	case (im == mr || t.readShort) && op.transA:
+		return op.a[sl.p0*op.lda+t.i0+ip*mr:], 1, op.lda, mr
+	case im == mr || t.readShort:
+		return op.a[(t.i0+ip*mr)*op.lda+sl.p0:], op.lda, 1, mr * op.lda
+	default:
+		return s.a[:kc*mr], 1, mr, kc * mr
 	}
 }
 
