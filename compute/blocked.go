@@ -107,6 +107,17 @@ func kSlice(k int) int {
 	return (k + slices - 1) / slices
 }
 
+// rowsPerTask bounds a task's rows: mcBlock, or, for a short k, as many
+// more as keep its A block (rows × k) the size of mcBlock × kcBlock, so
+// that a product with 9 values per window is not cut into a thousand
+// tasks that each cost more to start than their tiles take.
+func rowsPerTask(k int) int {
+	if k >= kcBlock {
+		return mcBlock
+	}
+	return mcBlock * kcBlock / max(k, 1)
+}
+
 // split cuts n into pieces that are multiples of unit, at most limit long,
 // and at least want pieces when n allows: it returns the piece length.
 func split(n, unit, limit, want int) int {
@@ -169,7 +180,7 @@ func (g *Blocked) sgemm(workers int, transA, transB bool, m, n, k int, alpha flo
 	// order within a slice depend on k alone), so the thread count changes
 	// the speed, never the bits.
 	kern := g.pick(n)
-	mc := split(m, kern.mr, mcBlock, 2*workers)
+	mc := split(m, kern.mr, rowsPerTask(k), 2*workers)
 	nc := split(n, kern.nr, ncBlock, max(1, 2*workers/((m+mc-1)/mc)))
 	mTasks := (m + mc - 1) / mc
 	nTasks := (n + nc - 1) / nc
