@@ -13,9 +13,9 @@ import (
 // [kh, kw, C, filters] (glorot_uniform with receptive-field fans), bias
 // [filters] (zero), then the activation. Padding is "valid" or "same"
 // (TensorFlow's: the odd padding row or column goes after). It runs as
-// im2col and one GEMM through the compute seam, or, with fewer filters
-// than input channels, in the kn2row form (conv_kn2row.go), whose matrix
-// in between is smaller.
+// im2col and a GEMM through the compute seam, a group of images at a time
+// (conv_images.go), or, with fewer filters than input channels, in the
+// kn2row form (conv_kn2row.go), whose matrix in between is smaller.
 type Conv2D struct {
 	convBase
 }

@@ -9,11 +9,12 @@ import (
 // that ends an image decoder, say) runs in the "kn2row" form rather than
 // im2col: instead of copying every window of the input (kh*kw*C values per
 // position) it multiplies each input pixel by every kernel offset's
-// [C, filters] slice at once, one GEMM of the image [positions, C] by the
-// kernel laid out as [C, kh*kw*filters], and then sums, for each output
-// position, the kh*kw products its window reads (a gather; see conv_tables.go). The
-// matrix in between holds kh*kw*filters values per position instead of
-// kh*kw*C, so for 1 filter over 32 channels it is 32 times smaller.
+// [C, filters] slice at once, a GEMM of a group of images [positions, C]
+// by the kernel laid out as [C, kh*kw*filters], and then sums, for each
+// output position, the kh*kw products its window reads (a gather; see
+// conv_tables.go). The matrix in between holds kh*kw*filters values per
+// position instead of kh*kw*C, so for 1 filter over 32 channels it is 32
+// times smaller.
 
 // useKn2row says whether this Conv2D runs in the kn2row form.
 func (c *Conv2D) useKn2row() bool { return c.filters < c.g.inC }
