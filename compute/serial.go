@@ -40,10 +40,6 @@ func SumSlices(m, n, k int, beta float32, c []float32, part func(dst []float32, 
 	sumSlices(m, n, k, 1, beta, c, n, part)
 }
 
-// KSlice is the length of Blocked's k slices for a product with k terms
-// (the last may be shorter).
-func KSlice(k int) int { return kSlice(k) }
-
 // RowPanel is the rows of the micro-kernel of the GEMM in use (1 for an
 // implementation that is not Blocked): a product whose rows are a
 // multiple of it leaves no tile partial.

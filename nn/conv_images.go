@@ -7,9 +7,10 @@ import (
 )
 
 // A convolution's passes that treat each image on its own (the forward
-// product, the input's gradient) run one image at a time per thread: the
-// image's windows, its product and its output stay in that core's caches
-// rather than going through memory as one matrix for the whole batch. The
+// product, the input's gradient) run a group of images at a time per
+// thread: the group's windows, its product and its output stay in that
+// core's caches rather than going through memory as one matrix for the
+// whole batch. The
 // kernel's gradient, a sum over the whole batch, is cut into the GEMM's k
 // slices, whose windows are made slice by slice (compute.SumSlices). Each
 // value is computed with the same operations in the same order as one
@@ -62,7 +63,9 @@ func withScratch(n int, fn func(buf []float32)) {
 	fn(*buf)
 }
 
-// biasAndActivate is addBiasAndActivate on the calling thread alone.
+// biasAndActivate adds bias to each row of pre (rows of len(bias) values)
+// and writes the activation of pre into out, on the calling thread; ReLU
+// is fused with the bias. addBiasAndActivate runs it in parallel.
 func biasAndActivate(pre, out, bias []float32, act Activation) {
 	_, isReLU := act.(relu)
 	compute.AddBiasReLU(pre, out, bias, isReLU)

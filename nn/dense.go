@@ -212,13 +212,8 @@ func addColumnSums(sums, m []float32, rows, cols int) {
 // rows; ReLU is fused with the bias.
 func addBiasAndActivate(pre, out, bias []float32, act Activation) {
 	u := len(bias)
-	_, isReLU := act.(relu)
 	compute.ParallelFor(len(pre)/u, rowGrain(u), func(lo, hi int) {
-		p, o := pre[lo*u:hi*u], out[lo*u:hi*u]
-		compute.AddBiasReLU(p, o, bias, isReLU)
-		if !isReLU {
-			act.Apply(p, o)
-		}
+		biasAndActivate(pre[lo*u:hi*u], out[lo*u:hi*u], bias, act)
 	})
 }
 
