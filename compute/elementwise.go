@@ -16,6 +16,7 @@ type Elementwise interface {
 	// AddBiasReLU adds bias to each row of pre (rows of len(bias) values,
 	// in place) and, when relu is set, writes max(pre, 0) into out (0 for
 	// -0; a NaN passes when its sign bit is clear, as TensorFlow's Relu).
+	// pre and out may be the same slice: it then holds the ReLU.
 	AddBiasReLU(pre, out, bias []float32, relu bool)
 	// ReLUGrad sets dz[i] = dy[i] where z[i] > 0 and 0 elsewhere
 	// (TensorFlow's ReluGrad: 0 at z == 0).

@@ -53,6 +53,14 @@ func TestElementwiseConforms(t *testing.T) {
 						if !sameBits(wantPre, gotPre) || !sameBits(wantOut, gotOut) {
 							t.Fatalf("AddBiasReLU %d×%d relu=%v: got %v %v, want %v %v", rows, cols, relu, gotPre, gotOut, wantPre, wantOut)
 						}
+						if relu {
+							// In place, pre and out one slice: out wins.
+							inPlace := slices.Clone(pre)
+							e.AddBiasReLU(inPlace, inPlace, bias, true)
+							if !sameBits(inPlace, wantOut) {
+								t.Fatalf("AddBiasReLU %d×%d in place: got %v, want %v", rows, cols, inPlace, wantOut)
+							}
+						}
 					}
 					z, dy := randomValues(rng, rows*cols), randomValues(rng, rows*cols)
 					want, got := make([]float32, len(z)), make([]float32, len(z))
@@ -73,6 +81,25 @@ func TestElementwiseConforms(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestReLUGradFromOutput: the ReLU's derivative taken from its output
+// is the one taken from its input, bit for bit, special values included,
+// so a ReLU layer keeps only its output (and pooling that folds the ReLU
+// masks with its own output).
+func TestReLUGradFromOutput(t *testing.T) {
+	ref := compute.PortableElementwise{}
+	rng := rand.New(rand.NewPCG(7, 8))
+	z, dy := randomValues(rng, 4096), randomValues(rng, 4096)
+	bias := make([]float32, 16)
+	pre, out := slices.Clone(z), make([]float32, len(z))
+	ref.AddBiasReLU(pre, out, bias, true)
+	fromZ, fromOut := make([]float32, len(z)), make([]float32, len(z))
+	ref.ReLUGrad(z, dy, fromZ)
+	ref.ReLUGrad(out, dy, fromOut)
+	if !sameBits(fromZ, fromOut) {
+		t.Fatalf("the ReLU's gradient from its output differs from the one from its input")
 	}
 }
 

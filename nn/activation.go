@@ -9,6 +9,7 @@ import (
 	"github.com/latent-go/latent/compute"
 	"github.com/latent-go/latent/internal/mathf"
 	"github.com/latent-go/latent/internal/vecf"
+	"github.com/latent-go/latent/tensor"
 )
 
 // Activation is an element-wise function applied at the end of a layer, as
@@ -26,6 +27,19 @@ type Activation interface {
 // ApplyParallel is act.Apply spread over the threads in fixed pieces.
 func ApplyParallel(act Activation, z, y []float32) {
 	mapParallel(len(z), func(lo, hi int) { act.Apply(z[lo:hi], y[lo:hi]) })
+}
+
+// preActivation is where a layer keeps its pre-activation values: in its
+// output itself when the activation is a ReLU, whose derivative needs only
+// their signs (a ReLU's output is positive exactly where its input is), so
+// that the layer writes and reads one tensor less; in own, sized like out,
+// otherwise.
+func preActivation(act Activation, own, out *tensor.Tensor) *tensor.Tensor {
+	if _, isReLU := act.(relu); isReLU {
+		return out
+	}
+	own.Resize(out.Rows(), out.Shape[1:])
+	return own
 }
 
 // GradParallel is act.Grad spread over the threads in fixed pieces.

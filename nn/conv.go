@@ -206,7 +206,9 @@ func (c *convBase) state(call *Call) *convState {
 }
 
 // Logits implements LogitLayer.
-func (c *convBase) Logits(call *Call) *tensor.Tensor { return &c.state(call).pre }
+func (c *convBase) Logits(call *Call) *tensor.Tensor {
+	return preActivation(c.act, &c.state(call).pre, call.Out)
+}
 
 // chunk is how many images' windows (about 2^20 values) a kernel's
 // gradient sums as one product: the chunks, and the GEMM's k slices
@@ -226,10 +228,10 @@ func (c *Conv2D) Forward(call *Call) {
 	x := call.In[0]
 	batch := x.Rows()
 	s := c.state(call)
-	s.pre.Resize(batch, []int{c.outH, c.outW, c.filters})
+	pre := preActivation(c.act, &s.pre, call.Out)
 	if c.useKn2row() {
-		c.forwardKn2row(call, s)
-		c.finish(&s.pre, call.Out)
+		c.forwardKn2row(call, s, pre)
+		c.finish(pre, call.Out)
 		return
 	}
 	g := c.g
@@ -245,9 +247,9 @@ func (c *Conv2D) Forward(call *Call) {
 			cols = s.cols[i0*pos*p : i1*pos*p]
 		}
 		c.im2colImages(x, i0, i1, cols)
-		pre := s.pre.Data[i0*pos*f : i1*pos*f]
-		compute.SgemmSerial(false, false, (i1-i0)*pos, f, p, 1, cols, p, c.kernel.Value.Data, f, 0, pre, f)
-		biasAndActivate(pre, call.Out.Data[i0*pos*f:i1*pos*f], c.bias.Value.Data, c.act)
+		group := pre.Data[i0*pos*f : i1*pos*f]
+		compute.SgemmSerial(false, false, (i1-i0)*pos, f, p, 1, cols, p, c.kernel.Value.Data, f, 0, group, f)
+		biasAndActivate(group, call.Out.Data[i0*pos*f:i1*pos*f], c.bias.Value.Data, c.act)
 	})
 	if hold {
 		s.held = x.Data
@@ -274,7 +276,7 @@ func (c *Conv2D) Backward(call *Call) {
 	x := call.In[0]
 	batch := x.Rows()
 	s := c.state(call)
-	dPre := preGradient(call, c.act, &s.pre, &s.dPre)
+	dPre := preGradient(call, c.act, preActivation(c.act, &s.pre, call.Out), &s.dPre)
 	g := c.g
 	p, pos, f := g.patch(), g.outH*g.outW, c.filters
 	inSize := g.inH * g.inW * g.inC

@@ -67,7 +67,7 @@ func (c *Conv2DTranspose) Forward(call *Call) {
 	x := call.In[0]
 	batch := x.Rows()
 	s := c.state(call)
-	s.pre.Resize(batch, []int{c.outH, c.outW, c.filters})
+	pre := preActivation(c.act, &s.pre, call.Out)
 	g := c.g // from this layer's output to its input
 	p, pos := g.patch(), g.outH*g.outW
 	inC := c.in[2]
@@ -77,9 +77,9 @@ func (c *Conv2DTranspose) Forward(call *Call) {
 	eachGroup(batch, pos*p, pos, func(i0, i1 int, cols []float32) {
 		compute.SgemmSerial(false, false, (i1-i0)*pos, p, inC, 1, x.Data[i0*pos*inC:], inC, s.kernelT, p, 0, cols, p)
 		for i := i0; i < i1; i++ {
-			compute.GatherSum(s.pre.Data[i*outSize:(i+1)*outSize], cols[(i-i0)*pos*p:], c.tables.col2im, g.inC)
+			compute.GatherSum(pre.Data[i*outSize:(i+1)*outSize], cols[(i-i0)*pos*p:], c.tables.col2im, g.inC)
 		}
-		biasAndActivate(s.pre.Data[i0*outSize:i1*outSize], call.Out.Data[i0*outSize:i1*outSize], c.bias.Value.Data, c.act)
+		biasAndActivate(pre.Data[i0*outSize:i1*outSize], call.Out.Data[i0*outSize:i1*outSize], c.bias.Value.Data, c.act)
 	})
 }
 
@@ -88,7 +88,7 @@ func (c *Conv2DTranspose) Backward(call *Call) {
 	x := call.In[0]
 	batch := x.Rows()
 	s := c.state(call)
-	dPre := preGradient(call, c.act, &s.pre, &s.dPre)
+	dPre := preGradient(call, c.act, preActivation(c.act, &s.pre, call.Out), &s.dPre)
 	g := c.g
 	p, pos := g.patch(), g.outH*g.outW
 	inC := c.in[2]

@@ -142,20 +142,22 @@ func (d *Dense) Forward(c *Call) {
 	x := c.In[0]
 	rows, in := x.Rows(), x.Cols()
 	s := d.state(c)
-	s.pre.Resize(rows, []int{d.units})
-	compute.Sgemm(false, false, rows, d.units, in, 1, x.Data, in, d.kernel.Value.Data, d.units, 0, s.pre.Data, d.units)
-	addBiasAndActivate(s.pre.Data, c.Out.Data, d.bias.Value.Data, d.act)
+	pre := preActivation(d.act, &s.pre, c.Out)
+	compute.Sgemm(false, false, rows, d.units, in, 1, x.Data, in, d.kernel.Value.Data, d.units, 0, pre.Data, d.units)
+	addBiasAndActivate(pre.Data, c.Out.Data, d.bias.Value.Data, d.act)
 }
 
 // Logits implements LogitLayer.
-func (d *Dense) Logits(c *Call) *tensor.Tensor { return &d.state(c).pre }
+func (d *Dense) Logits(c *Call) *tensor.Tensor {
+	return preActivation(d.act, &d.state(c).pre, c.Out)
+}
 
 // Backward implements Layer.
 func (d *Dense) Backward(c *Call) {
 	x := c.In[0]
 	rows, in := x.Rows(), x.Cols()
 	s := d.state(c)
-	dPre := preGradient(c, d.act, &s.pre, &s.dPre)
+	dPre := preGradient(c, d.act, preActivation(d.act, &s.pre, c.Out), &s.dPre)
 	compute.Sgemm(true, false, in, d.units, rows, 1, x.Data, in, dPre.Data, d.units, 1, d.kernel.Grad.Data, d.units)
 	addColumnSums(d.bias.Grad.Data, dPre.Data, rows, d.units)
 	if len(c.GradIn) > 0 && c.GradIn[0] != nil {

@@ -44,6 +44,10 @@ type Call struct {
 	GradPreSet bool
 	// GradIn receives dLoss/dIn[i]; a nil entry means that gradient is not needed.
 	GradIn []*tensor.Tensor
+	// GradInPastReLU asks a layer that folds ReLUs (fold.go) to write in
+	// GradIn[0] the gradient past the ReLU that made In[0]: 0 wherever
+	// In[0] is not positive.
+	GradInPastReLU bool
 
 	// State belongs to the layer: buffers it keeps between batches.
 	State any

@@ -135,12 +135,23 @@ func (l *MaxPooling2D) Backward(c *Call) {
 	inSize, outSize := g.inH*g.inW*g.inC, g.outH*g.outW*g.inC
 	s := c.State.(*poolState)
 	compute.ParallelFor(dx.Rows(), 1, func(lo, hi int) {
-		for b := lo; b < hi; b++ {
-			clear(dx.Data[b*inSize : (b+1)*inSize]) // in cache for the adds that follow
-			compute.MaxPoolGrad(dx.Data[b*inSize:(b+1)*inSize], l.windows, c.GradOut.Data[b*outSize:(b+1)*outSize], s.argmax[b*outSize:(b+1)*outSize])
-		}
+		withScratch(outSize, func(masked []float32) {
+			for b := lo; b < hi; b++ {
+				dy := c.GradOut.Data[b*outSize : (b+1)*outSize]
+				if c.GradInPastReLU {
+					// Each output is its input's maximum: the ReLU's
+					// derivative there is its own.
+					compute.ReLUGrad(c.Out.Data[b*outSize:(b+1)*outSize], dy, masked)
+					dy = masked
+				}
+				clear(dx.Data[b*inSize : (b+1)*inSize]) // in cache for the adds that follow
+				compute.MaxPoolGrad(dx.Data[b*inSize:(b+1)*inSize], l.windows, dy, s.argmax[b*outSize:(b+1)*outSize])
+			}
+		})
 	})
 }
+
+func (l *MaxPooling2D) foldsReLU() {}
 
 // UpSampling2D is Keras's nearest-neighbour upsampling: each value is
 // repeated size (default 2×2) times.
@@ -255,10 +266,16 @@ func (l *UpSampling2D) Backward(c *Call) {
 	}
 	compute.ParallelFor(dx.Rows(), 1, func(lo, hi int) {
 		for b := lo; b < hi; b++ {
-			compute.GatherSum(dx.Data[b*h*w*ch:(b+1)*h*w*ch], c.GradOut.Data[b*oh*ow*ch:(b+1)*oh*ow*ch], l.copies, ch)
+			dxb := dx.Data[b*h*w*ch : (b+1)*h*w*ch]
+			compute.GatherSum(dxb, c.GradOut.Data[b*oh*ow*ch:(b+1)*oh*ow*ch], l.copies, ch)
+			if c.GradInPastReLU {
+				compute.ReLUGrad(c.In[0].Data[b*h*w*ch:(b+1)*h*w*ch], dxb, dxb)
+			}
 		}
 	})
 }
+
+func (l *UpSampling2D) foldsReLU() {}
 
 // Reshape is Keras's Reshape (and, with no target, Flatten): the values
 // stay, the per-sample shape changes.

@@ -146,6 +146,7 @@ func (s *Session) Backward() {
 // gradient already there (a node with several consumers).
 func (s *Session) gradInputs(n *Node, c *Call) []int {
 	c.GradIn = c.GradIn[:0]
+	c.GradInPastReLU = false
 	var shared []int
 	for j, p := range n.inputs {
 		if s.m.isInput(p) {
@@ -153,6 +154,13 @@ func (s *Session) gradInputs(n *Node, c *Call) []int {
 			continue
 		}
 		pc := s.call(p)
+		if s.foldsReLU(n, p, pc) {
+			pc.GradPre.Resize(pc.Out.Rows(), p.shape)
+			pc.GradPreSet = true
+			c.GradIn = append(c.GradIn, pc.GradPre)
+			c.GradInPastReLU = true
+			continue
+		}
 		// A node with one consumer takes its gradient directly, unless an
 		// objective already set one on it (an output that also feeds
 		// another layer, like a VAE's z_mean).
