@@ -156,7 +156,7 @@ func (c *Conv2D) Build(in [][]int, rng *rand.Rand) ([]int, error) {
 		c.tables.kn2rowSum = c.g.kn2rowSumTable(c.filters)
 		c.tables.kn2rowSpread = c.g.kn2rowSpreadTable(c.filters)
 	} else {
-		c.tables.im2col = c.g.im2colTable()
+		c.tables.im2col, c.tables.im2colWidth = c.g.im2colTable()
 		c.tables.col2im = c.g.col2imTable()
 	}
 	c.outH, c.outW = out[0], out[1]
@@ -267,7 +267,7 @@ func (c *Conv2D) im2colImages(x *tensor.Tensor, i0, i1 int, cols []float32) {
 	p, pos := g.patch(), g.outH*g.outW
 	inSize := g.inH * g.inW * g.inC
 	for i := i0; i < i1; i++ {
-		compute.GatherCopy(cols[(i-i0)*pos*p:(i-i0+1)*pos*p], x.Data[i*inSize:(i+1)*inSize], c.tables.im2col, g.inC)
+		compute.GatherCopy(cols[(i-i0)*pos*p:(i-i0+1)*pos*p], x.Data[i*inSize:(i+1)*inSize], c.tables.im2col, c.tables.im2colWidth)
 	}
 }
 
@@ -313,7 +313,7 @@ func (c *Conv2D) Backward(call *Call) {
 func (c *Conv2D) kernelGradient(x, dPre *tensor.Tensor, gradT *[]float32, held bool, cols []float32) {
 	g := c.g
 	p, pos, f := g.patch(), g.outH*g.outW, c.filters
-	inSize, taps := g.inH*g.inW*g.inC, g.kh*g.kw
+	inSize, width := g.inH*g.inW*g.inC, c.tables.im2colWidth
 	batch := x.Rows()
 	images := chunk(pos, p, batch)
 	byRows := f <= narrowFilters
@@ -340,7 +340,7 @@ func (c *Conv2D) kernelGradient(x, dPre *tensor.Tensor, gradT *[]float32, held b
 		}
 		compute.SumSlices(m, n, rows, beta, *gradT, func(dst []float32, r0, kc int) {
 			withScratch(kc*p, func(win []float32) {
-				gatherRows(win, x.Data, inSize, c.tables.im2col, pos, taps, g.inC, b0*pos+r0, kc)
+				gatherRows(win, x.Data, inSize, c.tables.im2col, pos, p/width, width, b0*pos+r0, kc)
 				if byRows {
 					compute.SgemmSerial(true, false, p, f, kc, 1, win, p, dp[r0*f:], f, 0, dst, f)
 				} else {

@@ -27,6 +27,9 @@ func TestConvGroupsSameBitsAsOneProduct(t *testing.T) {
 		{"Conv2D", []int{28, 28, 8}, LayerSpec{Filters: 9, KernelSize: []int{3}, Padding: "same"}, 20},
 		// im2col, small images: groups of several.
 		{"Conv2D", []int{7, 7, 3}, LayerSpec{Filters: 40, KernelSize: []int{3}, Strides: []int{2}, Padding: "same"}, 21},
+		// im2col, every window inside the image: a row per kernel row.
+		{"Conv2D", []int{16, 16, 8}, LayerSpec{Filters: 16, KernelSize: []int{3}, Padding: "valid"}, 20},
+		{"Conv2D", []int{9, 10, 5}, LayerSpec{Filters: 7, KernelSize: []int{3, 2}, Strides: []int{2}, Padding: "valid"}, 20},
 		// kn2row (fewer filters than channels), two chunks.
 		{"Conv2D", []int{28, 28, 16}, LayerSpec{Filters: 3, KernelSize: []int{3}, Padding: "same"}, 51},
 		{"Conv2D", []int{9, 8, 40}, LayerSpec{Filters: 2, KernelSize: []int{2}, Padding: "valid"}, 7},
@@ -139,7 +142,7 @@ func referenceIm2col(c *Conv2D, x, dy *tensor.Tensor) [4][]float32 {
 	p, pos, f, inSize := g.patch(), g.outH*g.outW, c.filters, g.inH*g.inW*g.inC
 	cols := make([]float32, batch*pos*p)
 	for i := range batch {
-		compute.GatherCopy(cols[i*pos*p:(i+1)*pos*p], x.Data[i*inSize:(i+1)*inSize], c.tables.im2col, g.inC)
+		compute.GatherCopy(cols[i*pos*p:(i+1)*pos*p], x.Data[i*inSize:(i+1)*inSize], g.im2colTapTable(), g.inC)
 	}
 	pre := make([]float32, batch*pos*f)
 	compute.Sgemm(false, false, batch*pos, f, p, 1, cols, p, c.kernel.Value.Data, f, 0, pre, f)
@@ -218,7 +221,7 @@ func referenceTranspose(c *Conv2DTranspose, x, dy *tensor.Tensor) [4][]float32 {
 	}
 	out, dPre := c.activate(pre, dy.Data)
 	for i := range batch {
-		compute.GatherCopy(cols[i*pos*p:(i+1)*pos*p], dPre[i*outSize:(i+1)*outSize], c.tables.im2col, g.inC)
+		compute.GatherCopy(cols[i*pos*p:(i+1)*pos*p], dPre[i*outSize:(i+1)*outSize], g.im2colTapTable(), g.inC)
 	}
 	n := chunk(pos, p, batch)
 	gradT := make([]float32, inC*p)

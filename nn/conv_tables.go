@@ -12,6 +12,7 @@ import "github.com/latent-go/latent/compute"
 // not use are nil.
 type convTables struct {
 	im2col       *compute.GatherTable // the windows, as rows
+	im2colWidth  int                  // the values each im2col row copies
 	col2im       *compute.GatherTable // im2col's adjoint
 	kn2rowSum    *compute.GatherTable // kn2row's output pass
 	kn2rowSpread *compute.GatherTable // its adjoint
@@ -34,11 +35,42 @@ func (g geometry) eachTap(fn func(oy, ox, ky, kx, iy, ix int, inside bool)) {
 	}
 }
 
-// im2colTable: for each window position and offset (ky, kx), in that
+// im2colTable is the table that lays the windows out as im2col's matrix,
+// with the values each of its rows copies: im2colRunsTable's rows of
+// kw*inC values where every window lies inside the image, else
+// im2colTapTable's rows of inC.
+func (g geometry) im2colTable() (*compute.GatherTable, int) {
+	if g.windowsInside() {
+		return g.im2colRunsTable(), g.kw * g.inC
+	}
+	return g.im2colTapTable(), g.inC
+}
+
+// windowsInside says whether every window lies inside the image (no
+// padding is read).
+func (g geometry) windowsInside() bool {
+	return g.padTop == 0 && g.padLeft == 0 && (g.outH-1)*g.sh+g.kh <= g.inH && (g.outW-1)*g.sw+g.kw <= g.inW
+}
+
+// im2colRunsTable: for each window position and kernel row ky, where the
+// window's pixels on that row start in the image. Inside the image a
+// window's kw pixels on one row are kw*inC consecutive values, so copying
+// them at once gives the matrix of im2colTapTable in kw times fewer rows.
+func (g geometry) im2colRunsTable() *compute.GatherTable {
+	idx := make([]int32, 0, g.outH*g.outW*g.kh)
+	g.eachTap(func(_, _, _, kx, iy, ix int, _ bool) {
+		if kx == 0 {
+			idx = append(idx, int32((iy*g.inW+ix)*g.inC))
+		}
+	})
+	return compute.NewGatherTable(idx, 1)
+}
+
+// im2colTapTable: for each window position and offset (ky, kx), in that
 // order, where its pixel's inC values start in the image, -1 over the
 // padding. Copying those rows lays the windows out as im2col's matrix:
 // one row of patch() values, (ky, kx, c) order, per position.
-func (g geometry) im2colTable() *compute.GatherTable {
+func (g geometry) im2colTapTable() *compute.GatherTable {
 	idx := make([]int32, 0, g.outH*g.outW*g.kh*g.kw)
 	g.eachTap(func(_, _, _, _, iy, ix int, inside bool) {
 		o := int32(-1)

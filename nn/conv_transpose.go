@@ -52,7 +52,7 @@ func (c *Conv2DTranspose) Build(in [][]int, rng *rand.Rand) ([]int, error) {
 	c.in = append([]int(nil), in[0]...)
 	c.outH, c.outW = out[0], out[1]
 	c.g = convGeometry(out[0], out[1], c.filters, c.kh, c.kw, c.sh, c.sw, c.padding)
-	c.tables.im2col = c.g.im2colTable()
+	c.tables.im2col, c.tables.im2colWidth = c.g.im2colTable()
 	c.tables.col2im = c.g.col2imTable()
 	inC := in[0][2]
 	// Keras's kernel is [kh, kw, filters, inC]: fans are kh*kw*filters and kh*kw*inC.
@@ -104,7 +104,7 @@ func (c *Conv2DTranspose) Backward(call *Call) {
 	}
 	n := chunk(pos, p, batch)
 	s.gradT = grow(s.gradT, inC*p)
-	taps := g.kh * g.kw
+	width := c.tables.im2colWidth
 	for b0 := 0; b0 < batch; b0 += n {
 		b1 := min(b0+n, batch)
 		beta := float32(1)
@@ -114,7 +114,7 @@ func (c *Conv2DTranspose) Backward(call *Call) {
 		xs := x.Data[b0*pos*inC:]
 		compute.SumSlices(inC, p, (b1-b0)*pos, beta, s.gradT, func(dst []float32, r0, kc int) {
 			withScratch(kc*p, func(cols []float32) {
-				gatherRows(cols, dPre.Data, outSize, c.tables.im2col, pos, taps, g.inC, b0*pos+r0, kc)
+				gatherRows(cols, dPre.Data, outSize, c.tables.im2col, pos, p/width, width, b0*pos+r0, kc)
 				compute.SgemmSerial(true, false, inC, p, kc, 1, xs[r0*inC:], inC, cols, p, 0, dst, p)
 				if dx != nil {
 					compute.SgemmSerial(false, false, kc, inC, p, 1, cols, p, c.kernel.Value.Data, inC, 0, dx[(b0*pos+r0)*inC:], inC)
