@@ -34,6 +34,11 @@ type Elementwise interface {
 	// MaxPoolGrad is MaxPool's adjoint: dx[arg[i]] += dy[i] for each i in
 	// order, where arg is as MaxPool writes it over t.
 	MaxPoolGrad(dx []float32, t *GatherTable, dy []float32, arg []int32)
+	// MaxPoolGradSet is MaxPoolGrad for windows that share no pixel, into
+	// a dx it does not read: window by window, it sets the values at the
+	// window's offsets to 0 and then adds the window's gradients as
+	// MaxPoolGrad does. Where the windows cover dx, no clearing is needed.
+	MaxPoolGradSet(dx []float32, t *GatherTable, dy []float32, arg []int32)
 	// GatherSum sets each row r of dst (width values) to 0 plus, in
 	// order, the width values of src at each offset of row r of t that is
 	// not negative.

@@ -17,7 +17,7 @@ func addRowsAVX512(dst, m *float32, rows, width, stride int, tail uint64)
 func maxPoolAVX512(x *float32, idx *int32, rows, taps, width int, best *float32, arg *int32, tail uint64, lanes *int32)
 
 //go:noescape
-func maxPoolGradAVX512(dx *float32, idx *int32, rows, taps, width int, dy *float32, arg *int32, tail uint64, lanes *int32)
+func maxPoolGradAVX512(dx *float32, idx *int32, rows, taps, width int, dy *float32, arg *int32, tail uint64, lanes *int32, set bool)
 
 // lanes is 0, 1, ..., 15: the channel offsets within a vector.
 var lanes = [16]int32{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}
@@ -117,7 +117,13 @@ func (avx512Elementwise) MaxPool(x []float32, t *GatherTable, best []float32, ar
 
 func (avx512Elementwise) MaxPoolGrad(dx []float32, t *GatherTable, dy []float32, arg []int32) {
 	if width := t.checkPool(dx, dy, arg); width > 0 {
-		maxPoolGradAVX512(&dx[0], &t.idx[0], t.Rows(), t.taps, width, &dy[0], &arg[0], tailMask(width), &lanes[0])
+		maxPoolGradAVX512(&dx[0], &t.idx[0], t.Rows(), t.taps, width, &dy[0], &arg[0], tailMask(width), &lanes[0], false)
+	}
+}
+
+func (avx512Elementwise) MaxPoolGradSet(dx []float32, t *GatherTable, dy []float32, arg []int32) {
+	if width := t.checkPool(dx, dy, arg); width > 0 {
+		maxPoolGradAVX512(&dx[0], &t.idx[0], t.Rows(), t.taps, width, &dy[0], &arg[0], tailMask(width), &lanes[0], true)
 	}
 }
 

@@ -194,13 +194,15 @@ pooldone:
 	VZEROUPPER
 	RET
 
-// func maxPoolGradAVX512(dx *float32, idx *int32, rows, taps, width int, dy *float32, arg *int32, tail uint64, lanes *int32)
+// func maxPoolGradAVX512(dx *float32, idx *int32, rows, taps, width int, dy *float32, arg *int32, tail uint64, lanes *int32, set bool)
 // maxPoolAVX512's adjoint, window by window, 16 channels at a time and
 // then those of the mask tail: for each offset k up to the first negative
 // one, the lanes whose arg is offs[k]+ch add their dy into dx there (a
 // masked load, add and store), so that each dx value gets the one
-// addition per window the Go loop dx[arg[i]] += dy[i] gives it.
-TEXT ·maxPoolGradAVX512(SB), NOSPLIT, $0-72
+// addition per window the Go loop dx[arg[i]] += dy[i] gives it. With set
+// (windows that share no pixel), dx is not read: the 16 values at
+// offs[k]+ch become 0 + dy in those lanes and 0 in the others.
+TEXT ·maxPoolGradAVX512(SB), NOSPLIT, $0-73
 	MOVQ dx+0(FP), DI
 	MOVQ idx+8(FP), R8
 	MOVQ rows+16(FP), CX
@@ -208,11 +210,14 @@ TEXT ·maxPoolGradAVX512(SB), NOSPLIT, $0-72
 	MOVQ width+32(FP), DX
 	MOVQ dy+40(FP), SI
 	MOVQ arg+48(FP), R10
+	MOVBLZX set+72(FP), AX
+	KMOVW AX, K5
 	MOVQ tail+56(FP), AX
 	MOVQ lanes+64(FP), BX
 	KMOVW AX, K1
 	KXNORW K4, K4, K4
 	VMOVDQU32 (BX), Z30
+	VPXORD Z31, Z31, Z31
 poolgradrow:
 	TESTQ CX, CX
 	JE poolgraddone
@@ -233,9 +238,16 @@ poolgradtap:
 	VPBROADCASTD R13, Z2
 	VPADDD Z30, Z2, Z2
 	VPCMPEQD Z2, Z1, K3, K2
+	KORTESTW K5, K5
+	JNE poolgradset
 	VMOVUPS.Z (DI)(R13*4), K2, Z3
 	VADDPS Z0, Z3, K2, Z3
 	VMOVUPS Z3, K2, (DI)(R13*4)
+	INCQ R14
+	JMP poolgradtap
+poolgradset:
+	VADDPS.Z Z0, Z31, K2, Z3
+	VMOVUPS Z3, K3, (DI)(R13*4)
 	INCQ R14
 	JMP poolgradtap
 poolgradstep:

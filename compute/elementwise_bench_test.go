@@ -89,6 +89,16 @@ func BenchmarkElementwise(b *testing.B) {
 				}
 			}
 		})
+		// MaxPoolGradSet: the same, with no clearing: its windows cover
+		// each pixel once.
+		b.Run("MaxPoolGradSet/"+e.Name(), func(b *testing.B) {
+			b.SetBytes(4*benchValues + 2*4*benchValues/4)
+			for b.Loop() {
+				for img := 0; img < 128; img++ {
+					e.MaxPoolGradSet(out[img*image:(img+1)*image], windows, dy[img*pooled:(img+1)*pooled], arg[img*pooled:(img+1)*pooled])
+				}
+			}
+		})
 		// GatherSum: a 3×3 same-padded window sum over one image of 28×28
 		// pixels, 32 and 1 values per row (kn2row's output pass).
 		for _, width := range []int{32, 1} {

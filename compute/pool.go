@@ -22,6 +22,11 @@ func MaxPoolGrad(dx []float32, t *GatherTable, dy []float32, arg []int32) {
 	elementwise.MaxPoolGrad(dx, t, dy, arg)
 }
 
+// MaxPoolGradSet calls the implementation in use; see Elementwise.
+func MaxPoolGradSet(dx []float32, t *GatherTable, dy []float32, arg []int32) {
+	elementwise.MaxPoolGradSet(dx, t, dy, arg)
+}
+
 // MaxPool implements Elementwise. The comparison selects without a
 // branch: which value wins is as unpredictable as the data.
 func (PortableElementwise) MaxPool(x []float32, t *GatherTable, best []float32, arg []int32) {
@@ -36,6 +41,19 @@ func (PortableElementwise) MaxPoolGrad(dx []float32, t *GatherTable, dy []float3
 	t.checkPool(dx, dy, arg)
 	for i, g := range dy {
 		dx[arg[i]] += g
+	}
+}
+
+// MaxPoolGradSet implements Elementwise.
+func (PortableElementwise) MaxPoolGradSet(dx []float32, t *GatherTable, dy []float32, arg []int32) {
+	width := t.checkPool(dx, dy, arg)
+	for r := range t.Rows() {
+		for _, o := range t.window(r) {
+			clear(dx[o : int(o)+width])
+		}
+		for i := r * width; i < (r+1)*width; i++ {
+			dx[arg[i]] += dy[i]
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package compute_test
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -60,6 +61,58 @@ func TestMaxPoolConforms(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// disjointWindows makes a table of windows that share no pixel, each 1
+// to taps pixels in a random order, over an image of pixels pixels of
+// width values, and returns it with the pixels no window covers.
+func disjointWindows(rng *rand.Rand, taps, pixels, width int) (*compute.GatherTable, []int) {
+	perm := rng.Perm(pixels)
+	var idx []int32
+	for len(perm) > taps {
+		n := 1 + rng.IntN(taps)
+		for _, p := range perm[:n] {
+			idx = append(idx, int32(p*width))
+		}
+		for range taps - n {
+			idx = append(idx, -1)
+		}
+		perm = perm[n:]
+	}
+	return compute.NewGatherTable(idx, taps), perm
+}
+
+// TestMaxPoolGradSetConforms: MaxPoolGradSet over windows that share no
+// pixel writes, in every implementation, the bits MaxPoolGrad writes into
+// a cleared input (the portable one included: it is held to the
+// definition too), special values, -0 gradients and masked tails
+// included, and leaves the pixels no window covers as they were.
+func TestMaxPoolGradSetConforms(t *testing.T) {
+	ref := compute.PortableElementwise{}
+	impls := append(compute.ElementwiseImplementations(), ref)
+	rng := rand.New(rand.NewPCG(9, 10))
+	for width := 1; width <= 40; width++ {
+		const pixels, taps = 23, 4
+		table, uncovered := disjointWindows(rng, taps, pixels, width)
+		rows := table.Rows()
+		x := randomValues(rng, pixels*width)
+		best, arg := make([]float32, rows*width), make([]int32, rows*width)
+		ref.MaxPool(x, table, best, arg)
+		dy := randomValues(rng, rows*width)
+		dy[0] = float32(math.Copysign(0, -1))
+		want := make([]float32, pixels*width)
+		ref.MaxPoolGrad(want, table, dy, arg)
+		for _, e := range impls {
+			got := randomValues(rng, pixels*width)
+			for _, p := range uncovered {
+				copy(want[p*width:(p+1)*width], got[p*width:(p+1)*width])
+			}
+			e.MaxPoolGradSet(got, table, dy, arg)
+			if !sameBits(want, got) {
+				t.Fatalf("%s: MaxPoolGradSet of %d windows × %d channels: got %v, want %v", e.Name(), rows, width, got, want)
+			}
+		}
 	}
 }
 

@@ -147,6 +147,23 @@ func flatten(lists [][]int32) *compute.GatherTable {
 	return compute.NewGatherTable(idx, taps)
 }
 
+// windowsPartition says whether the windows cover every pixel of the
+// image once: no pixel is in two windows, none is in none.
+func (g geometry) windowsPartition() bool {
+	seen := make([]int, g.inH*g.inW)
+	g.eachTap(func(_, _, _, _, iy, ix int, inside bool) {
+		if inside {
+			seen[iy*g.inW+ix]++
+		}
+	})
+	for _, n := range seen {
+		if n != 1 {
+			return false
+		}
+	}
+	return true
+}
+
 // poolWindows: for each output position, the pixels of its window that
 // lie inside the image, where their inC values start, in the window's
 // row-major order (the order a max pool breaks ties in), then -1s.

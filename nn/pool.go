@@ -19,6 +19,7 @@ type MaxPooling2D struct {
 	in             []int
 	g              geometry
 	windows        *compute.GatherTable // each output pixel's window, as offsets in the image
+	partition      bool                 // the windows cover each pixel once
 }
 
 // NewMaxPooling2D makes a MaxPooling2D from its spec.
@@ -93,6 +94,7 @@ func (l *MaxPooling2D) Build(in [][]int, _ *rand.Rand) ([]int, error) {
 		l.in = append([]int(nil), in[0]...)
 		l.g = convGeometry(in[0][0], in[0][1], in[0][2], l.ph, l.pw, l.sh, l.sw, l.padding)
 		l.windows = l.g.poolWindows()
+		l.partition = l.g.windowsPartition()
 	}
 	return out, err
 }
@@ -144,8 +146,13 @@ func (l *MaxPooling2D) Backward(c *Call) {
 					compute.ReLUGrad(c.Out.Data[b*outSize:(b+1)*outSize], dy, masked)
 					dy = masked
 				}
-				clear(dx.Data[b*inSize : (b+1)*inSize]) // in cache for the adds that follow
-				compute.MaxPoolGrad(dx.Data[b*inSize:(b+1)*inSize], l.windows, dy, s.argmax[b*outSize:(b+1)*outSize])
+				dxb, arg := dx.Data[b*inSize:(b+1)*inSize], s.argmax[b*outSize:(b+1)*outSize]
+				if l.partition {
+					compute.MaxPoolGradSet(dxb, l.windows, dy, arg)
+					continue
+				}
+				clear(dxb) // in cache for the adds that follow
+				compute.MaxPoolGrad(dxb, l.windows, dy, arg)
 			}
 		})
 	})
