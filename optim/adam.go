@@ -74,6 +74,7 @@ type Adam struct {
 	// Iterations is the number of steps taken so far.
 	Iterations int
 	m, v       map[*nn.Param][]float32
+	starts     []int // where each parameter starts in the weights, as one vector
 }
 
 // NewAdam returns Adam with Keras's defaults.
@@ -99,18 +100,31 @@ func (a *Adam) Step(params []*nn.Param) {
 	b2t := float32(math.Pow(float64(a.Beta2), t))
 	alpha := a.LearningRate * float32(math.Sqrt(float64(1-b2t))) / (1 - b1t)
 	c1, c2, eps := 1-a.Beta1, 1-a.Beta2, a.Epsilon
+	// One parallel pass over all the weights, as if they were one vector,
+	// in pieces that run across the tensors' ends: a small tensor (a bias)
+	// costs no pass of its own. The step is element by element, so the
+	// pieces change no bits.
+	a.starts = a.starts[:0]
+	total := 0
 	for _, p := range params {
-		m, ok := a.m[p]
-		if !ok {
-			m = make([]float32, len(p.Value.Data))
-			a.m[p] = m
+		if _, ok := a.m[p]; !ok {
+			a.m[p] = make([]float32, len(p.Value.Data))
 			a.v[p] = make([]float32, len(p.Value.Data))
 		}
-		v, w, g := a.v[p], p.Value.Data, p.Grad.Data
-		compute.ParallelFor(len(w), 1<<14, func(lo, hi int) {
-			compute.AdamStep(w[lo:hi], g[lo:hi], m[lo:hi], v[lo:hi], alpha, c1, c2, eps)
-		})
+		a.starts = append(a.starts, total)
+		total += len(p.Value.Data)
 	}
+	compute.ParallelFor(total, 1<<13, func(lo, hi int) {
+		for i, p := range params {
+			start := a.starts[i]
+			from, to := max(lo, start)-start, min(hi, start+len(p.Value.Data))-start
+			if from >= to {
+				continue
+			}
+			m, v := a.m[p], a.v[p]
+			compute.AdamStep(p.Value.Data[from:to], p.Grad.Data[from:to], m[from:to], v[from:to], alpha, c1, c2, eps)
+		}
+	})
 	a.Iterations++
 }
 

@@ -2,7 +2,10 @@ package optim_test
 
 import (
 	"math"
+	"runtime"
 	"testing"
+
+	"github.com/latent-go/latent/compute"
 
 	"github.com/latent-go/latent/nn"
 	"github.com/latent-go/latent/optim"
@@ -62,5 +65,45 @@ func TestNewRejectsBadSettings(t *testing.T) {
 	a, err := optim.New(optim.Config{Name: "adam"})
 	if err != nil || a.Config().LearningRate != 0.001 || a.Config().Epsilon != 1e-7 {
 		t.Errorf("defaults: %+v %v", a.Config(), err)
+	}
+}
+
+// TestAdamStepsEachWeightAlone: Adam steps many tensors in one parallel
+// pass whose pieces run across the tensors' ends; every weight and moment
+// gets the bits of stepping each tensor alone, at any thread count.
+func TestAdamStepsEachWeightAlone(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	sizes := []int{1, 8191, 8193, 3, 20000}
+	for _, procs := range []int{1, 4} {
+		runtime.GOMAXPROCS(procs)
+		var params []*nn.Param
+		want := make([][3][]float32, len(sizes)) // weights, m, v
+		for i, n := range sizes {
+			w, g := make([]float32, n), make([]float32, n)
+			for j := range w {
+				w[j], g[j] = float32(math.Sin(float64(i*n+j))), float32(math.Cos(float64(j)))
+			}
+			params = append(params, &nn.Param{Name: "w", Value: tensor.FromSlice(w, n), Grad: tensor.FromSlice(g, n)})
+			want[i] = [3][]float32{append([]float32(nil), w...), make([]float32, n), make([]float32, n)}
+		}
+		a := optim.NewAdam()
+		for step := 1; step <= 2; step++ {
+			a.Step(params)
+			b1t, b2t := float32(math.Pow(float64(float32(0.9)), float64(step))), float32(math.Pow(float64(float32(0.999)), float64(step)))
+			alpha := float32(0.001) * float32(math.Sqrt(float64(1-b2t))) / (1 - b1t)
+			for i, p := range params {
+				compute.AdamStep(want[i][0], p.Grad.Data, want[i][1], want[i][2], alpha, 1-float32(0.9), 1-float32(0.999), 1e-7)
+			}
+		}
+		for i, p := range params {
+			m, v := a.Moments(p)
+			for k, got := range [][]float32{p.Value.Data, m, v} {
+				for j := range got {
+					if math.Float32bits(got[j]) != math.Float32bits(want[i][k][j]) {
+						t.Fatalf("%d threads: tensor %d (%d values), value %d of %s differs", procs, i, sizes[i], j, []string{"the weights", "m", "v"}[k])
+					}
+				}
+			}
+		}
 	}
 }
