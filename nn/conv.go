@@ -218,20 +218,22 @@ func chunk(rowsPerImage, width, batch int) int {
 	return max(1, min(batch, (1<<20)/max(1, rowsPerImage*width)))
 }
 
-// finish adds the bias and applies the activation to pre, writing out.
-func (c *convBase) finish(pre, out *tensor.Tensor) {
-	addBiasAndActivate(pre.Data, out.Data, c.bias.Value.Data, c.act)
-}
-
 // Forward implements Layer.
-func (c *Conv2D) Forward(call *Call) {
+func (c *Conv2D) Forward(call *Call) { c.forward(call, nil) }
+
+// groupOutput takes the output of a group of images [i0, i1), out, in
+// place of call.Out (see intoGroup).
+type groupOutput func(i0, i1 int, out []float32)
+
+// forward runs the layer a group of images at a time, writing call.Out,
+// or, when then is not nil, handing each group's output to then instead.
+func (c *Conv2D) forward(call *Call, then groupOutput) {
 	x := call.In[0]
 	batch := x.Rows()
 	s := c.state(call)
 	pre := preActivation(c.act, &s.pre, call.Out)
 	if c.useKn2row() {
-		c.forwardKn2row(call, s, pre)
-		c.finish(pre, call.Out)
+		c.forwardKn2row(call, s, pre, then)
 		return
 	}
 	g := c.g
@@ -247,13 +249,32 @@ func (c *Conv2D) Forward(call *Call) {
 			cols = s.cols[i0*pos*p : i1*pos*p]
 		}
 		c.im2colImages(x, i0, i1, cols)
-		group := pre.Data[i0*pos*f : i1*pos*f]
-		compute.SgemmSerial(false, false, (i1-i0)*pos, f, p, 1, cols, p, c.kernel.Value.Data, f, 0, group, f)
-		biasAndActivate(group, call.Out.Data[i0*pos*f:i1*pos*f], c.bias.Value.Data, c.act)
+		c.intoGroup(call, pre, i0, i1, then, func(group []float32) {
+			compute.SgemmSerial(false, false, (i1-i0)*pos, f, p, 1, cols, p, c.kernel.Value.Data, f, 0, group, f)
+		})
 	})
 	if hold {
 		s.held = x.Data
 	}
+}
+
+// intoGroup has product write the pre-activations of images [i0, i1) into
+// a buffer, then adds the bias and applies the activation: into call.Out,
+// or, when then is not nil, in a scratch buffer that then takes (call.Out
+// is not written: the max pooling fused with the layer reads it there).
+func (c *Conv2D) intoGroup(call *Call, pre *tensor.Tensor, i0, i1 int, then groupOutput, product func(group []float32)) {
+	n := c.outH * c.outW * c.filters
+	if then == nil {
+		group := pre.Data[i0*n : i1*n]
+		product(group)
+		biasAndActivate(group, call.Out.Data[i0*n:i1*n], c.bias.Value.Data, c.act)
+		return
+	}
+	withScratch((i1-i0)*n, func(group []float32) {
+		product(group)
+		biasAndActivate(group, group, c.bias.Value.Data, c.act)
+		then(i0, i1, group)
+	})
 }
 
 // holdValues is the most values of windows a Conv2D keeps from Forward

@@ -70,16 +70,18 @@ func (c *Conv2D) planKn2row(s *convState, batch int) kn2rowPlan {
 }
 
 // forwardKn2row computes the products z of a group of images at a time,
-// then sums each output position's window out of them.
-func (c *Conv2D) forwardKn2row(call *Call, s *convState, pre *tensor.Tensor) {
+// then sums each output position's window out of them (see forward).
+func (c *Conv2D) forwardKn2row(call *Call, s *convState, pre *tensor.Tensor, then groupOutput) {
 	x := call.In[0]
 	p := c.planKn2row(s, x.Rows())
-	zLen := p.inPos * p.width
+	zLen, outLen := p.inPos*p.width, p.outPos*p.f
 	eachGroup(x.Rows(), zLen, p.inPos, func(i0, i1 int, z []float32) {
 		compute.SgemmSerial(false, false, (i1-i0)*p.inPos, p.width, p.inC, 1, x.Data[i0*p.inPos*p.inC:], p.inC, s.byChannel, p.width, 0, z, p.width)
-		for i := i0; i < i1; i++ {
-			compute.GatherSum(pre.Data[i*p.outPos*p.f:(i+1)*p.outPos*p.f], z[(i-i0)*zLen:], c.tables.kn2rowSum, p.f)
-		}
+		c.intoGroup(call, pre, i0, i1, then, func(group []float32) {
+			for i := range i1 - i0 {
+				compute.GatherSum(group[i*outLen:(i+1)*outLen], z[i*zLen:], c.tables.kn2rowSum, p.f)
+			}
+		})
 	})
 }
 

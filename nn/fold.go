@@ -1,6 +1,7 @@
 package nn
 
-// Folding a ReLU's derivative into the layer that consumes it.
+// Folding a ReLU's derivative into the layer that consumes it, and a
+// convolution's max pooling into the convolution.
 //
 // A MaxPooling2D or UpSampling2D that follows a convolution with a ReLU
 // can apply the ReLU's derivative itself, where it costs less: max pooling
@@ -10,8 +11,15 @@ package nn
 // (GradPre) and skips its own pass over the whole output. The numbers are
 // the same bits: the ReLU's derivative keeps a gradient where its input z
 // is positive, and z is positive exactly where the ReLU's output is.
+//
+// Once nothing reads a convolution's output but the max pooling after it,
+// the two run as one pass: each group of images is convolved and pooled
+// while it is in cache, and the convolution's output, four times the
+// pooling's, is never written to memory (the Session runs the pair at the
+// convolution's node and skips the pooling's).
 
-// foldReLUs turns the folding on; tests turn it off to compare.
+// foldReLUs turns the folding and the fusing on; tests turn them off to
+// compare.
 var foldReLUs = true
 
 // reluFolder is a layer whose Backward applies, when its Call's
@@ -20,20 +28,63 @@ type reluFolder interface {
 	foldsReLU()
 }
 
-// foldsReLU reports whether the gradient of n's input p can go straight to
-// p's pre-activation: n takes the ReLU's derivative on, p's layer ends in a
-// ReLU, and nothing else adds to p's gradient (a single consumer, no
-// objective on it, no activity regularizer).
-func (s *Session) foldsReLU(n, p *Node, pc *Call) bool {
+// foldPlan says which nodes of a model fold their input's ReLU and which
+// convolutions run with the pooling after them.
+type foldPlan struct {
+	folds  map[*Node]bool  // consumers that fold their input's ReLU
+	pools  map[*Node]*Node // a convolution's node -> its pooling's
+	pooled map[*Node]bool  // poolings run with their convolution
+}
+
+// planFolds finds the nodes whose input's ReLU they can fold: its layer
+// ends in a ReLU and nothing else adds to its gradient (a single consumer,
+// not a model output, no activity regularizer), and, among them, the max
+// poolings of a Conv2D.
+func (m *Model) planFolds() foldPlan {
+	plan := foldPlan{folds: map[*Node]bool{}, pools: map[*Node]*Node{}, pooled: map[*Node]bool{}}
+	outputs := map[*Node]bool{}
+	for _, o := range m.outputs {
+		outputs[o] = true
+	}
+	for _, n := range m.order {
+		if _, ok := n.layer.(reluFolder); !ok || len(n.inputs) != 1 {
+			continue
+		}
+		p := n.inputs[0]
+		ll, ok := p.layer.(LogitLayer)
+		if !ok || ll.ActivationName() != "relu" || regularizerOf(p.layer) != nil || m.consumers[p] != 1 || outputs[p] || m.isInput(p) {
+			continue
+		}
+		plan.folds[n] = true
+		_, isConv := p.layer.(*Conv2D)
+		if _, isPool := n.layer.(*MaxPooling2D); isConv && isPool {
+			plan.pools[p], plan.pooled[n] = n, true
+		}
+	}
+	return plan
+}
+
+// foldsReLU says whether n takes its input's ReLU's derivative on.
+func (m *Model) foldsReLU(n *Node) bool { return foldReLUs && m.fold.folds[n] }
+
+// poolingOf is the max pooling node that runs with convolution node n, or nil.
+func (m *Model) poolingOf(n *Node) *Node {
 	if !foldReLUs {
-		return false
+		return nil
 	}
-	if _, ok := n.layer.(reluFolder); !ok || len(n.inputs) != 1 {
-		return false
-	}
-	ll, ok := p.layer.(LogitLayer)
-	if !ok || ll.ActivationName() != "relu" || regularizerOf(p.layer) != nil {
-		return false
-	}
-	return s.m.consumers[p] == 1 && !pc.GradOutSet && !pc.GradPreSet
+	return m.fold.pools[n]
+}
+
+// runsWithItsInput says whether n (a max pooling) runs with its convolution.
+func (m *Model) runsWithItsInput(n *Node) bool { return foldReLUs && m.fold.pooled[n] }
+
+// forwardPooled runs convolution node n (call c) and its max pooling q as
+// one pass; n's output is left unwritten.
+func (s *Session) forwardPooled(n, q *Node, c *Call, rows int) {
+	qc := s.prepare(q, rows, c.Training)
+	conv, pool := n.layer.(*Conv2D), q.layer.(*MaxPooling2D)
+	pool.prepare(qc, rows)
+	s.m.clock.forward(n.layer, c, func(c *Call) {
+		conv.forward(c, func(i0, i1 int, out []float32) { pool.poolImages(qc, out, i0, i1) })
+	})
 }

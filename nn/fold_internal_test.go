@@ -9,8 +9,10 @@ import (
 )
 
 // TestFoldedReLUsSameBits: a model whose convolutions' ReLUs are folded
-// into the max pooling and the upsampling after them gives the bits of the
-// same model without the folding: its output and every weight's gradient.
+// into the max pooling and the upsampling after them, and whose
+// convolutions run with their pooling, gives the bits of the same model
+// without either: its output, in training and in inference, and every
+// weight's gradient.
 // Negative biases make many ReLUs 0, and some pooling windows all 0, so
 // both sides of the derivative are taken.
 func TestFoldedReLUsSameBits(t *testing.T) {
@@ -45,7 +47,12 @@ func TestFoldedReLUsSameBits(t *testing.T) {
 		foldReLUs = fold
 		defer func() { foldReLUs = true }()
 		s := m.NewSession()
-		outs, err := s.Forward([]*tensor.Tensor{x}, true)
+		outs, err := s.Forward([]*tensor.Tensor{x}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		grads = append(grads, append([]float32(nil), outs[0].Data...)) // inference
+		outs, err = s.Forward([]*tensor.Tensor{x}, true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -64,18 +71,69 @@ func TestFoldedReLUsSameBits(t *testing.T) {
 	if firstDifference(gotOut, wantOut) >= 0 {
 		t.Fatal("the outputs differ")
 	}
-	zeros := 0
 	for i := range want {
 		if firstDifference(got[i], want[i]) >= 0 {
-			t.Fatalf("gradient %d (a %s) differs with the ReLUs folded", i, m.Params()[i].Name)
-		}
-		for _, v := range want[i] {
-			if v == 0 {
-				zeros++
-			}
+			t.Fatalf("gradient %d (0: the output in inference) differs with the ReLUs folded", i)
 		}
 	}
-	if zeros == len(want[0]) {
-		t.Fatal("every gradient is 0: the test takes no derivative")
+	nonzero := 0
+	for _, v := range want[1] { // the first convolution's kernel
+		if v != 0 {
+			nonzero++
+		}
 	}
+	if nonzero == 0 {
+		t.Fatal("the first kernel's gradient is 0: the test takes no derivative")
+	}
+}
+
+// TestFoldPlan: a ReLU is folded, and a convolution run with its pooling,
+// only where nothing but that pooling reads the convolution's output.
+func TestFoldPlan(t *testing.T) {
+	pool, up := LayerSpec{Type: "MaxPooling2D"}, LayerSpec{Type: "UpSampling2D"}
+	for _, tc := range []struct {
+		name        string
+		activation  string
+		next        LayerSpec
+		convOutput  bool // the convolution is a model output too
+		alsoFeeds   bool // the convolution feeds an upsampling too
+		folds, runs bool
+	}{
+		{"conv then pool", "relu", pool, false, false, true, true},
+		{"the conv is an output too", "relu", pool, true, false, false, false},
+		{"the conv feeds two layers", "relu", pool, false, true, false, false},
+		{"a sigmoid conv", "sigmoid", pool, false, false, false, false},
+		{"conv then upsampling", "relu", up, false, false, true, false},
+	} {
+		sc := NewScope(1)
+		in := sc.Input(8, 8, 1)
+		c := apply(t, sc, LayerSpec{Type: "Conv2D", Filters: 2, KernelSize: []int{3}, Padding: "same", Activation: tc.activation}, in)
+		p := apply(t, sc, tc.next, c)
+		outs := []*Node{p}
+		if tc.convOutput {
+			outs = append(outs, c)
+		}
+		if tc.alsoFeeds {
+			outs = append(outs, apply(t, sc, up, c))
+		}
+		m, err := sc.Model([]*Node{in}, outs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.foldsReLU(p) != tc.folds || (m.poolingOf(c) == p) != tc.runs || m.runsWithItsInput(p) != tc.runs {
+			t.Errorf("%s: folds %v, runs with its pooling %v; want %v, %v", tc.name, m.foldsReLU(p), m.poolingOf(c) == p, tc.folds, tc.runs)
+		}
+	}
+}
+
+func apply(t *testing.T, sc *Scope, spec LayerSpec, in *Node) *Node {
+	l, err := sc.Layer(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := sc.Apply(l, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -19,6 +19,7 @@ type Model struct {
 	order     []*Node // topological order, inputs first
 	layers    []Layer // distinct layers in order of first use
 	consumers map[*Node]int
+	fold      foldPlan
 
 	// clock, when not nil, accumulates the time spent in each layer
 	// class, forward and backward (see TimeLayers).
@@ -110,6 +111,7 @@ func NewModel(name string, inputs, outputs []*Node) (*Model, error) {
 			m.consumers[p]++
 		}
 	}
+	m.fold = m.planFolds()
 	return m, nil
 }
 

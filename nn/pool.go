@@ -103,24 +103,36 @@ type poolState struct{ argmax []int32 }
 
 // Forward implements Layer.
 func (l *MaxPooling2D) Forward(c *Call) {
-	g := l.g
 	x := c.In[0]
-	batch := x.Rows()
-	inSize, outSize := g.inH*g.inW*g.inC, g.outH*g.outW*g.inC
+	inSize := l.g.inH * l.g.inW * l.g.inC
+	l.prepare(c, x.Rows())
+	compute.ParallelFor(x.Rows(), 1, func(lo, hi int) {
+		l.poolImages(c, x.Data[lo*inSize:hi*inSize], lo, hi)
+	})
+}
+
+// prepare sizes the state of call c for a batch of batch images.
+func (l *MaxPooling2D) prepare(c *Call, batch int) {
 	s, ok := c.State.(*poolState)
 	if !ok {
 		s = &poolState{}
 		c.State = s
 	}
-	if cap(s.argmax) < batch*outSize {
-		s.argmax = make([]int32, batch*outSize)
+	n := batch * l.g.outH * l.g.outW * l.g.inC
+	if cap(s.argmax) < n {
+		s.argmax = make([]int32, n)
 	}
-	s.argmax = s.argmax[:batch*outSize]
-	compute.ParallelFor(batch, 1, func(lo, hi int) {
-		for b := lo; b < hi; b++ {
-			compute.MaxPool(x.Data[b*inSize:(b+1)*inSize], l.windows, c.Out.Data[b*outSize:(b+1)*outSize], s.argmax[b*outSize:(b+1)*outSize])
-		}
-	})
+	s.argmax = s.argmax[:n]
+}
+
+// poolImages pools images [i0, i1) of call c's batch, which x holds one
+// after another, into c.Out and the state's argmax (after prepare).
+func (l *MaxPooling2D) poolImages(c *Call, x []float32, i0, i1 int) {
+	inSize, outSize := l.g.inH*l.g.inW*l.g.inC, l.g.outH*l.g.outW*l.g.inC
+	arg := c.State.(*poolState).argmax
+	for i := i0; i < i1; i++ {
+		compute.MaxPool(x[(i-i0)*inSize:(i-i0+1)*inSize], l.windows, c.Out.Data[i*outSize:(i+1)*outSize], arg[i*outSize:(i+1)*outSize])
+	}
 }
 
 // Backward implements Layer: each output's gradient goes to the input it

@@ -56,18 +56,15 @@ func (s *Session) Forward(inputs []*tensor.Tensor, training bool) ([]*tensor.Ten
 		c.GradOutSet, c.GradPreSet = false, false
 	}
 	for _, n := range m.order {
-		if m.isInput(n) {
+		if m.isInput(n) || m.runsWithItsInput(n) {
 			continue
 		}
-		c := s.call(n)
-		c.In = c.In[:0]
-		for _, p := range n.inputs {
-			c.In = append(c.In, s.call(p).Out)
+		c := s.prepare(n, rows, training)
+		if q := m.poolingOf(n); q != nil {
+			s.forwardPooled(n, q, c, rows)
+			continue
 		}
-		c.Training = training
-		c.GradOutSet, c.GradPreSet = false, false
-		c.Out.Resize(rows, n.shape)
-		m.clock.forward(n.layer, c)
+		m.clock.forward(n.layer, c, n.layer.Forward)
 		s.penalty += activityPenalty(n.layer, c.Out)
 	}
 	outs := make([]*tensor.Tensor, len(m.outputs))
@@ -75,6 +72,20 @@ func (s *Session) Forward(inputs []*tensor.Tensor, training bool) ([]*tensor.Ten
 		outs[i] = s.call(o).Out
 	}
 	return outs, nil
+}
+
+// prepare readies node n's call for a batch of rows samples: its inputs,
+// its output's size, no gradients yet.
+func (s *Session) prepare(n *Node, rows int, training bool) *Call {
+	c := s.call(n)
+	c.In = c.In[:0]
+	for _, p := range n.inputs {
+		c.In = append(c.In, s.call(p).Out)
+	}
+	c.Training = training
+	c.GradOutSet, c.GradPreSet = false, false
+	c.Out.Resize(rows, n.shape)
+	return c
 }
 
 // Output is output i of the last Forward, as an objective sees it.
@@ -154,7 +165,7 @@ func (s *Session) gradInputs(n *Node, c *Call) []int {
 			continue
 		}
 		pc := s.call(p)
-		if s.foldsReLU(n, p, pc) {
+		if s.m.foldsReLU(n) {
 			pc.GradPre.Resize(pc.Out.Rows(), p.shape)
 			pc.GradPreSet = true
 			c.GradIn = append(c.GradIn, pc.GradPre)
@@ -233,8 +244,8 @@ type layerClock struct {
 	times map[string]time.Duration
 }
 
-func (k *layerClock) forward(l Layer, c *Call)  { k.time(l, c, l.Forward) }
-func (k *layerClock) backward(l Layer, c *Call) { k.time(l, c, l.Backward) }
+func (k *layerClock) forward(l Layer, c *Call, run func(*Call)) { k.time(l, c, run) }
+func (k *layerClock) backward(l Layer, c *Call)                 { k.time(l, c, l.Backward) }
 
 func (k *layerClock) time(l Layer, c *Call, run func(*Call)) {
 	if k == nil {
