@@ -219,7 +219,7 @@ func chunk(rowsPerImage, width, batch int) int {
 }
 
 // Forward implements Layer.
-func (c *Conv2D) Forward(call *Call) { c.forward(call, nil) }
+func (c *Conv2D) Forward(call *Call) { c.forward(call, nil, nil) }
 
 // groupOutput takes the output of a group of images [i0, i1), out, in
 // place of call.Out (see intoGroup).
@@ -227,13 +227,15 @@ type groupOutput func(i0, i1 int, out []float32)
 
 // forward runs the layer a group of images at a time, writing call.Out,
 // or, when then is not nil, handing each group's output to then instead.
-func (c *Conv2D) forward(call *Call, then groupOutput) {
+// In the kn2row form it reads an upsampled input before its upsampling
+// when up says where (see forwardKn2row).
+func (c *Conv2D) forward(call *Call, up *upsampledInput, then groupOutput) {
 	x := call.In[0]
 	batch := x.Rows()
 	s := c.state(call)
 	pre := preActivation(c.act, &s.pre, call.Out)
 	if c.useKn2row() {
-		c.forwardKn2row(call, s, pre, then)
+		c.forwardKn2row(call, s, pre, up, then)
 		return
 	}
 	g := c.g

@@ -70,19 +70,36 @@ func (c *Conv2D) planKn2row(s *convState, batch int) kn2rowPlan {
 }
 
 // forwardKn2row computes the products z of a group of images at a time,
-// then sums each output position's window out of them (see forward).
-func (c *Conv2D) forwardKn2row(call *Call, s *convState, pre *tensor.Tensor, then groupOutput) {
-	x := call.In[0]
+// then sums each output position's window out of them (see forward). An
+// input that an UpSampling2D made (up, not nil) is read before it: each of
+// its pixels is one of the smaller image's, whose products are the same
+// numbers, so z is made for the smaller image, with sh×sw times fewer
+// rows, and the sums read each pixel's from its source.
+func (c *Conv2D) forwardKn2row(call *Call, s *convState, pre *tensor.Tensor, up *upsampledInput, then groupOutput) {
+	x, table := call.In[0], c.tables.kn2rowSum
 	p := c.planKn2row(s, x.Rows())
-	zLen, outLen := p.inPos*p.width, p.outPos*p.f
-	eachGroup(x.Rows(), zLen, p.inPos, func(i0, i1 int, z []float32) {
-		compute.SgemmSerial(false, false, (i1-i0)*p.inPos, p.width, p.inC, 1, x.Data[i0*p.inPos*p.inC:], p.inC, s.byChannel, p.width, 0, z, p.width)
+	inPos := p.inPos
+	if up != nil {
+		x, table, inPos = up.x, up.sums, p.inPos/up.factor
+	}
+	zLen, outLen := inPos*p.width, p.outPos*p.f
+	eachGroup(x.Rows(), zLen, inPos, func(i0, i1 int, z []float32) {
+		compute.SgemmSerial(false, false, (i1-i0)*inPos, p.width, p.inC, 1, x.Data[i0*inPos*p.inC:], p.inC, s.byChannel, p.width, 0, z, p.width)
 		c.intoGroup(call, pre, i0, i1, then, func(group []float32) {
 			for i := range i1 - i0 {
-				compute.GatherSum(group[i*outLen:(i+1)*outLen], z[i*zLen:], c.tables.kn2rowSum, p.f)
+				compute.GatherSum(group[i*outLen:(i+1)*outLen], z[i*zLen:], table, p.f)
 			}
 		})
 	})
+}
+
+// upsampledInput is a kn2row layer's input as an UpSampling2D's input x,
+// before the upsampling (factor pixels for one), with the layer's sum
+// table over it (kn2rowSumUpsampledTable).
+type upsampledInput struct {
+	x      *tensor.Tensor
+	factor int
+	sums   *compute.GatherTable
 }
 
 // backwardKn2row spreads dPre into z a chunk of images at a time (kn2row's

@@ -114,6 +114,23 @@ func (g geometry) kn2rowSumTable(f int) *compute.GatherTable {
 	return compute.NewGatherTable(idx, taps)
 }
 
+// kn2rowSumUpsampledTable is kn2rowSumTable for an input that is a
+// smaller image repeated sh×sw times (nearest-neighbour upsampling): each
+// input pixel's row of z is its source pixel's, in the products of the
+// smaller image.
+func (g geometry) kn2rowSumUpsampledTable(f, sh, sw int) *compute.GatherTable {
+	taps, w := g.kh*g.kw, g.inW/sw
+	idx := make([]int32, 0, g.outH*g.outW*taps)
+	g.eachTap(func(_, _, ky, kx, iy, ix int, inside bool) {
+		o := int32(-1)
+		if inside {
+			o = int32((((iy/sh)*w+ix/sw)*taps + ky*g.kw + kx) * f)
+		}
+		idx = append(idx, o)
+	})
+	return compute.NewGatherTable(idx, taps)
+}
+
 // kn2rowSpreadTable is kn2rowSumTable's adjoint: for each row of z, the
 // output position that reads it (one at most), -1 if none does.
 func (g geometry) kn2rowSpreadTable(f int) *compute.GatherTable {

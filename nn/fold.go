@@ -1,5 +1,7 @@
 package nn
 
+import "github.com/latent-go/latent/compute"
+
 // Folding a ReLU's derivative into the layer that consumes it, and a
 // convolution's max pooling into the convolution.
 //
@@ -28,12 +30,21 @@ type reluFolder interface {
 	foldsReLU()
 }
 
-// foldPlan says which nodes of a model fold their input's ReLU and which
-// convolutions run with the pooling after them.
+// foldPlan says which nodes of a model fold their input's ReLU, which
+// convolutions run with the pooling after them, and which read their input
+// before the upsampling that made it.
 type foldPlan struct {
-	folds  map[*Node]bool  // consumers that fold their input's ReLU
-	pools  map[*Node]*Node // a convolution's node -> its pooling's
-	pooled map[*Node]bool  // poolings run with their convolution
+	folds     map[*Node]bool       // consumers that fold their input's ReLU
+	pools     map[*Node]*Node      // a convolution's node -> its pooling's
+	pooled    map[*Node]bool       // poolings run with their convolution
+	upsampled map[*Node]upsampling // a kn2row convolution's node -> its input's upsampling
+}
+
+// upsampling is the UpSampling2D node a kn2row convolution's input comes
+// from, with the convolution's sum table over the upsampling's input.
+type upsampling struct {
+	node *Node
+	sums *compute.GatherTable
 }
 
 // planFolds finds the nodes whose input's ReLU they can fold: its layer
@@ -41,12 +52,17 @@ type foldPlan struct {
 // not a model output, no activity regularizer), and, among them, the max
 // poolings of a Conv2D.
 func (m *Model) planFolds() foldPlan {
-	plan := foldPlan{folds: map[*Node]bool{}, pools: map[*Node]*Node{}, pooled: map[*Node]bool{}}
+	plan := foldPlan{folds: map[*Node]bool{}, pools: map[*Node]*Node{}, pooled: map[*Node]bool{}, upsampled: map[*Node]upsampling{}}
 	outputs := map[*Node]bool{}
 	for _, o := range m.outputs {
 		outputs[o] = true
 	}
 	for _, n := range m.order {
+		if conv, ok := n.layer.(*Conv2D); ok && conv.useKn2row() && len(n.inputs) == 1 {
+			if up, ok := n.inputs[0].layer.(*UpSampling2D); ok {
+				plan.upsampled[n] = upsampling{n.inputs[0], conv.g.kn2rowSumUpsampledTable(conv.filters, up.sh, up.sw)}
+			}
+		}
 		if _, ok := n.layer.(reluFolder); !ok || len(n.inputs) != 1 {
 			continue
 		}
@@ -75,16 +91,38 @@ func (m *Model) poolingOf(n *Node) *Node {
 	return m.fold.pools[n]
 }
 
-// runsWithItsInput says whether n (a max pooling) runs with its convolution.
-func (m *Model) runsWithItsInput(n *Node) bool { return foldReLUs && m.fold.pooled[n] }
+// upsampledInput is convolution node n's input before the upsampling that
+// made it, when n reads it there; nil otherwise.
+func (s *Session) upsampledInput(n *Node) *upsampledInput {
+	up, ok := s.m.fold.upsampled[n]
+	if !foldReLUs || !ok {
+		return nil
+	}
+	l := up.node.layer.(*UpSampling2D)
+	return &upsampledInput{x: s.call(up.node).In[0], factor: l.sh * l.sw, sums: up.sums}
+}
 
-// forwardPooled runs convolution node n (call c) and its max pooling q as
-// one pass; n's output is left unwritten.
-func (s *Session) forwardPooled(n, q *Node, c *Call, rows int) {
+// forwardConv runs convolution node n (call c): with the pooling after it,
+// and reading an upsampled input before its upsampling, where it can.
+func (s *Session) forwardConv(n *Node, c *Call, rows int) bool {
+	conv, ok := n.layer.(*Conv2D)
+	if !ok {
+		return false
+	}
+	up := s.upsampledInput(n)
+	q := s.m.poolingOf(n)
+	if q == nil {
+		s.m.clock.forward(n.layer, c, func(c *Call) { conv.forward(c, up, nil) })
+		return true
+	}
 	qc := s.prepare(q, rows, c.Training)
-	conv, pool := n.layer.(*Conv2D), q.layer.(*MaxPooling2D)
+	pool := q.layer.(*MaxPooling2D)
 	pool.prepare(qc, rows)
 	s.m.clock.forward(n.layer, c, func(c *Call) {
-		conv.forward(c, func(i0, i1 int, out []float32) { pool.poolImages(qc, out, i0, i1) })
+		conv.forward(c, up, func(i0, i1 int, out []float32) { pool.poolImages(qc, out, i0, i1) })
 	})
+	return true
 }
+
+// runsWithItsInput says whether n (a max pooling) runs with its convolution.
+func (m *Model) runsWithItsInput(n *Node) bool { return foldReLUs && m.fold.pooled[n] }

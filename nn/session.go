@@ -60,11 +60,9 @@ func (s *Session) Forward(inputs []*tensor.Tensor, training bool) ([]*tensor.Ten
 			continue
 		}
 		c := s.prepare(n, rows, training)
-		if q := m.poolingOf(n); q != nil {
-			s.forwardPooled(n, q, c, rows)
-			continue
+		if !s.forwardConv(n, c, rows) {
+			m.clock.forward(n.layer, c, n.layer.Forward)
 		}
-		m.clock.forward(n.layer, c, n.layer.Forward)
 		s.penalty += activityPenalty(n.layer, c.Out)
 	}
 	outs := make([]*tensor.Tensor, len(m.outputs))
