@@ -2,8 +2,11 @@ package nn
 
 import "github.com/latent-go/latent/compute"
 
-// Folding a ReLU's derivative into the layer that consumes it, and a
-// convolution's max pooling into the convolution.
+// Layers that run together: a ReLU's derivative folded into the layer
+// that consumes it, a convolution's max pooling run inside the
+// convolution, and a kn2row convolution that reads its input before the
+// upsampling that made it. The model plans them once (planFolds); each
+// gives the bits of the layers run one by one (TestFoldedReLUsSameBits).
 //
 // A MaxPooling2D or UpSampling2D that follows a convolution with a ReLU
 // can apply the ReLU's derivative itself, where it costs less: max pooling
@@ -19,9 +22,14 @@ import "github.com/latent-go/latent/compute"
 // while it is in cache, and the convolution's output, four times the
 // pooling's, is never written to memory (the Session runs the pair at the
 // convolution's node and skips the pooling's).
+//
+// A kn2row convolution multiplies every input pixel by the kernel; after
+// an UpSampling2D, each pixel is one of the smaller image's, repeated, so
+// its products are those of its source pixel: the convolution makes them
+// for the smaller image (a quarter of the rows for 2×2) and sums them
+// through a table that reads each pixel's from its source.
 
-// foldReLUs turns the folding and the fusing on; tests turn them off to
-// compare.
+// foldReLUs turns all three on; tests turn them off to compare.
 var foldReLUs = true
 
 // reluFolder is a layer whose Backward applies, when its Call's
@@ -47,10 +55,8 @@ type upsampling struct {
 	sums *compute.GatherTable
 }
 
-// planFolds finds the nodes whose input's ReLU they can fold: its layer
-// ends in a ReLU and nothing else adds to its gradient (a single consumer,
-// not a model output, no activity regularizer), and, among them, the max
-// poolings of a Conv2D.
+// planFolds plans, for every node of the model, what it runs together
+// with (see planFold and planUpsampled).
 func (m *Model) planFolds() foldPlan {
 	plan := foldPlan{folds: map[*Node]bool{}, pools: map[*Node]*Node{}, pooled: map[*Node]bool{}, upsampled: map[*Node]upsampling{}}
 	outputs := map[*Node]bool{}
@@ -58,26 +64,42 @@ func (m *Model) planFolds() foldPlan {
 		outputs[o] = true
 	}
 	for _, n := range m.order {
-		if conv, ok := n.layer.(*Conv2D); ok && conv.useKn2row() && len(n.inputs) == 1 {
-			if up, ok := n.inputs[0].layer.(*UpSampling2D); ok {
-				plan.upsampled[n] = upsampling{n.inputs[0], conv.g.kn2rowSumUpsampledTable(conv.filters, up.sh, up.sw)}
-			}
-		}
-		if _, ok := n.layer.(reluFolder); !ok || len(n.inputs) != 1 {
-			continue
-		}
-		p := n.inputs[0]
-		ll, ok := p.layer.(LogitLayer)
-		if !ok || ll.ActivationName() != "relu" || regularizerOf(p.layer) != nil || m.consumers[p] != 1 || outputs[p] || m.isInput(p) {
-			continue
-		}
-		plan.folds[n] = true
-		_, isConv := p.layer.(*Conv2D)
-		if _, isPool := n.layer.(*MaxPooling2D); isConv && isPool {
-			plan.pools[p], plan.pooled[n] = n, true
-		}
+		m.planFold(&plan, n, outputs)
+		planUpsampled(&plan, n)
 	}
 	return plan
+}
+
+// planFold says whether n folds its input's ReLU: n can, its input's layer
+// ends in a ReLU, and nothing else adds to that input's gradient (a single
+// consumer, not a model output, no activity regularizer); and whether,
+// being a max pooling of a Conv2D, it runs with the convolution.
+func (m *Model) planFold(plan *foldPlan, n *Node, outputs map[*Node]bool) {
+	if _, ok := n.layer.(reluFolder); !ok || len(n.inputs) != 1 {
+		return
+	}
+	p := n.inputs[0]
+	ll, ok := p.layer.(LogitLayer)
+	if !ok || ll.ActivationName() != "relu" || regularizerOf(p.layer) != nil || m.consumers[p] != 1 || outputs[p] || m.isInput(p) {
+		return
+	}
+	plan.folds[n] = true
+	_, isConv := p.layer.(*Conv2D)
+	if _, isPool := n.layer.(*MaxPooling2D); isConv && isPool {
+		plan.pools[p], plan.pooled[n] = n, true
+	}
+}
+
+// planUpsampled says whether n, a kn2row Conv2D after an UpSampling2D,
+// reads the upsampling's input, and makes its sum table for it.
+func planUpsampled(plan *foldPlan, n *Node) {
+	conv, ok := n.layer.(*Conv2D)
+	if !ok || !conv.useKn2row() || len(n.inputs) != 1 {
+		return
+	}
+	if up, ok := n.inputs[0].layer.(*UpSampling2D); ok {
+		plan.upsampled[n] = upsampling{n.inputs[0], conv.g.kn2rowSumUpsampledTable(conv.filters, up.sh, up.sw)}
+	}
 }
 
 // foldsReLU says whether n takes its input's ReLU's derivative on.

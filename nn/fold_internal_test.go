@@ -137,3 +137,24 @@ func apply(t *testing.T, sc *Scope, spec LayerSpec, in *Node) *Node {
 	}
 	return n
 }
+
+// TestUpsampledPlan: a Conv2D after an UpSampling2D reads the smaller
+// image in the kn2row form only (fewer filters than channels).
+func TestUpsampledPlan(t *testing.T) {
+	for _, tc := range []struct {
+		filters int
+		reads   bool
+	}{{1, true}, {2, true}, {3, false}, {8, false}} {
+		sc := NewScope(1)
+		in := sc.Input(4, 4, 3)
+		up := apply(t, sc, LayerSpec{Type: "UpSampling2D"}, in)
+		c := apply(t, sc, LayerSpec{Type: "Conv2D", Filters: tc.filters, KernelSize: []int{3}, Padding: "same"}, up)
+		m, err := sc.Model([]*Node{in}, []*Node{c})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, reads := m.fold.upsampled[c]; reads != tc.reads {
+			t.Errorf("%d filters over 3 channels: reads the smaller image %v, want %v", tc.filters, reads, tc.reads)
+		}
+	}
+}
