@@ -134,13 +134,13 @@ func (s *Session) forwardConv(n *Node, c *Call, rows int) bool {
 	up := s.upsampledInput(n)
 	q := s.m.poolingOf(n)
 	if q == nil {
-		s.m.clock.forward(n.layer, c, func(c *Call) { conv.forward(c, up, nil) })
+		s.m.clock.time(n.layer, c, func(c *Call) { conv.forward(c, up, nil) })
 		return true
 	}
 	qc := s.prepare(q, rows, c.Training)
 	pool := q.layer.(*MaxPooling2D)
 	pool.prepare(qc, rows)
-	s.m.clock.forward(n.layer, c, func(c *Call) {
+	s.m.clock.time(n.layer, c, func(c *Call) {
 		conv.forward(c, up, func(i0, i1 int, out []float32) { pool.poolImages(qc, out, i0, i1) })
 	})
 	return true

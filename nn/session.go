@@ -61,7 +61,7 @@ func (s *Session) Forward(inputs []*tensor.Tensor, training bool) ([]*tensor.Ten
 		}
 		c := s.prepare(n, rows, training)
 		if !s.forwardConv(n, c, rows) {
-			m.clock.forward(n.layer, c, n.layer.Forward)
+			m.clock.time(n.layer, c, n.layer.Forward)
 		}
 		s.penalty += activityPenalty(n.layer, c.Out)
 	}
@@ -139,7 +139,7 @@ func (s *Session) Backward() {
 			r.AddGrad(c.Out.Data, c.GradOut.Data, 1/float32(c.Out.Rows()))
 		}
 		shared := s.gradInputs(n, c)
-		m.clock.backward(n.layer, c)
+		m.clock.time(n.layer, c, n.layer.Backward)
 		for _, j := range shared {
 			pc := s.call(n.inputs[j])
 			ensureGradOut(pc)
@@ -242,9 +242,8 @@ type layerClock struct {
 	times map[string]time.Duration
 }
 
-func (k *layerClock) forward(l Layer, c *Call, run func(*Call)) { k.time(l, c, run) }
-func (k *layerClock) backward(l Layer, c *Call)                 { k.time(l, c, l.Backward) }
-
+// time runs run(c) (a layer's Forward or Backward, or layers run
+// together, counted as l) and adds the time it took to l's class.
 func (k *layerClock) time(l Layer, c *Call, run func(*Call)) {
 	if k == nil {
 		run(c)
