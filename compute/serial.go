@@ -30,6 +30,16 @@ func SgemmSerial(transA, transB bool, m, n, k int, alpha float32, a []float32, l
 // partials in order. The parts run in parallel; the bits are those of
 // one Sgemm(…, k, …, beta, C) over all the rows.
 func SumSlices(m, n, k int, beta float32, c []float32, part func(dst []float32, p0, kc int)) {
+	SumChunks(m, n, k, k, beta, c, part)
+}
+
+// SumChunks is SumSlices over a sum whose k rows are cut into chunks of
+// chunk rows (the last may be shorter), each cut into k slices as
+// SumSlices cuts a k of its length: the bits of SumSlices called on each
+// chunk in turn, with beta for the first and 1 for the others. The slices
+// of all the chunks are shared among the threads at once, so that a sum
+// of many short chunks keeps as many threads busy as one long one.
+func SumChunks(m, n, k, chunk int, beta float32, c []float32, part func(dst []float32, p0, kc int)) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -37,7 +47,7 @@ func SumSlices(m, n, k int, beta float32, c []float32, part func(dst []float32, 
 		scaleC(m, n, beta, c, n)
 		return
 	}
-	sumSlices(m, n, k, 1, beta, c, n, part)
+	sumSlices(m, n, 1, beta, c, n, sliceStarts(k, max(1, chunk)), part)
 }
 
 // RowPanel is the rows of the micro-kernel of the GEMM in use (1 for an

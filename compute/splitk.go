@@ -1,6 +1,9 @@
 package compute
 
-import "sync"
+import (
+	"runtime"
+	"sync"
+)
 
 // A product with a small C and a long k (a convolution's kernel gradient:
 // 9×16 values summed over 100,000 rows) has too few tiles to share among
@@ -18,7 +21,7 @@ const splitKGroup = 1 << 20
 var partialPool = sync.Pool{New: func() any { return new([]float32) }}
 
 func (g *Blocked) sgemmSplitK(kern kernel, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	sumSlices(m, n, k, alpha, beta, c, ldc, func(dst []float32, p0, kc int) {
+	sumSlices(m, n, alpha, beta, c, ldc, sliceStarts(k, k), func(dst []float32, p0, kc int) {
 		sc := scratchPool.Get().(*scratch)
 		defer scratchPool.Put(sc)
 		as, bs := sliceOffsets(a, lda, transA, b, ldb, transB, p0)
@@ -26,14 +29,27 @@ func (g *Blocked) sgemmSplitK(kern kernel, transA, transB bool, m, n, k int, alp
 	})
 }
 
-// sumSlices computes C = alpha*Σ partials + beta*C over the k slices of
-// kSlice(k): part(dst, p0, kc) writes slice [p0, p0+kc)'s m×n partial sums
-// into dst, in parallel, a group at a time, and the partials are added
-// into C in slice order.
-func sumSlices(m, n, k int, alpha, beta float32, c []float32, ldc int, part func(dst []float32, p0, kc int)) {
-	slice := kSlice(k)
-	slices := (k + slice - 1) / slice
-	group := min(slices, max(1, splitKGroup/(m*n)))
+// sliceStarts cuts a sum over k rows into chunks of chunk rows (the last
+// may be shorter) and each chunk into k slices as kSlice cuts a k of the
+// chunk's length. It returns where each slice starts, then k.
+func sliceStarts(k, chunk int) []int {
+	starts := make([]int, 0, k/kcBlock+k/max(1, chunk)+2)
+	for c0 := 0; c0 < k; c0 += chunk {
+		c1 := min(c0+chunk, k)
+		for p0, slice := c0, kSlice(c1-c0); p0 < c1; p0 += slice {
+			starts = append(starts, p0)
+		}
+	}
+	return append(starts, k)
+}
+
+// sumSlices computes C = alpha*Σ partials + beta*C over the slices that
+// starts bounds (see sliceStarts): part(dst, p0, kc) writes slice [p0,
+// p0+kc)'s m×n partial sums into dst, in parallel, a group at a time, and
+// the partials are added into C in slice order.
+func sumSlices(m, n int, alpha, beta float32, c []float32, ldc int, starts []int, part func(dst []float32, p0, kc int)) {
+	slices := len(starts) - 1
+	group := sliceGroup(slices, m*n, runtime.GOMAXPROCS(0))
 	buf := partialPool.Get().(*[]float32)
 	defer partialPool.Put(buf)
 	if cap(*buf) < group*m*n {
@@ -44,12 +60,29 @@ func sumSlices(m, n, k int, alpha, beta float32, c []float32, ldc int, part func
 		s1 := min(s0+group, slices)
 		ParallelFor(s1-s0, 1, func(lo, hi int) {
 			for i := lo; i < hi; i++ {
-				p0 := (s0 + i) * slice
-				part(parts[i*m*n:(i+1)*m*n], p0, min(slice, k-p0))
+				p0 := starts[s0+i]
+				part(parts[i*m*n:(i+1)*m*n], p0, starts[s0+i+1]-p0)
 			}
 		})
 		addSlices(c, ldc, parts, s1-s0, s0 == 0, m, n, alpha, beta)
 	}
+}
+
+// sliceGroup is how many slices of size values each sumSlices computes at
+// once, given how many workers share them: about splitKGroup values of
+// partial sums, a whole number of rounds of the workers (14 slices at a
+// time keep only 14 of 16 threads busy), and at least one slice per
+// worker as long as that holds at most 4 times splitKGroup values. The
+// bits do not depend on it: the partials are added in slice order.
+func sliceGroup(slices, size, workers int) int {
+	group := max(1, splitKGroup/size)
+	switch {
+	case group >= workers:
+		group = group / workers * workers
+	case workers*size <= 4*splitKGroup:
+		group = workers
+	}
+	return min(group, slices)
 }
 
 // addSlices adds count slices' partial sums (each m×n, one after another

@@ -218,6 +218,22 @@ func chunk(rowsPerImage, width, batch int) int {
 	return max(1, min(batch, (1<<20)/max(1, rowsPerImage*width)))
 }
 
+// heldKernelGradient sums the kernel's gradient into gradT from the windows
+// Forward kept (cols), a chunk of images at a time, each chunk as one
+// product.
+func (c *Conv2D) heldKernelGradient(cols, dPre, gradT []float32, batch, images int) {
+	p, pos, f := c.g.patch(), c.g.outH*c.g.outW, c.filters
+	for b0 := 0; b0 < batch; b0 += images {
+		rows, beta := (min(b0+images, batch)-b0)*pos, float32(min(b0, 1))
+		dp, win := dPre[b0*pos*f:], cols[b0*pos*p:]
+		if f <= narrowFilters {
+			compute.Sgemm(true, false, p, f, rows, 1, win, p, dp, f, beta, gradT, f)
+		} else {
+			compute.Sgemm(true, false, f, p, rows, 1, dp, f, win, p, beta, gradT, p)
+		}
+	}
+}
+
 // Forward implements Layer.
 func (c *Conv2D) Forward(call *Call) { c.forward(call, nil, nil) }
 
@@ -341,33 +357,20 @@ func (c *Conv2D) kernelGradient(x, dPre *tensor.Tensor, gradT *[]float32, held b
 	images := chunk(pos, p, batch)
 	byRows := f <= narrowFilters
 	*gradT = grow(*gradT, f*p)
-	for b0 := 0; b0 < batch; b0 += images {
-		b1 := min(b0+images, batch)
-		beta := float32(1)
-		if b0 == 0 {
-			beta = 0
-		}
-		dp := dPre.Data[b0*pos*f:]
-		rows, m, n := (b1-b0)*pos, p, f
-		if !byRows {
-			m, n = f, p
-		}
-		if held {
-			// The windows kept from Forward, as one product.
-			if byRows {
-				compute.Sgemm(true, false, p, f, rows, 1, cols[b0*pos*p:], p, dp, f, beta, *gradT, f)
-			} else {
-				compute.Sgemm(true, false, f, p, rows, 1, dp, f, cols[b0*pos*p:], p, beta, *gradT, p)
-			}
-			continue
-		}
-		compute.SumSlices(m, n, rows, beta, *gradT, func(dst []float32, r0, kc int) {
+	m, n := p, f
+	if !byRows {
+		m, n = f, p
+	}
+	if held {
+		c.heldKernelGradient(cols, dPre.Data, *gradT, batch, images)
+	} else {
+		compute.SumChunks(m, n, batch*pos, images*pos, 0, *gradT, func(dst []float32, r0, kc int) {
 			withScratch(kc*p, func(win []float32) {
-				gatherRows(win, x.Data, inSize, c.tables.im2col, pos, p/width, width, b0*pos+r0, kc)
+				gatherRows(win, x.Data, inSize, c.tables.im2col, pos, p/width, width, r0, kc)
 				if byRows {
-					compute.SgemmSerial(true, false, p, f, kc, 1, win, p, dp[r0*f:], f, 0, dst, f)
+					compute.SgemmSerial(true, false, p, f, kc, 1, win, p, dPre.Data[r0*f:], f, 0, dst, f)
 				} else {
-					compute.SgemmSerial(true, false, f, p, kc, 1, dp[r0*f:], f, win, p, 0, dst, p)
+					compute.SgemmSerial(true, false, f, p, kc, 1, dPre.Data[r0*f:], f, win, p, 0, dst, p)
 				}
 			})
 		})

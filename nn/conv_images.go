@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"runtime"
 	"sync"
 
 	"github.com/latent-go/latent/compute"
@@ -27,19 +28,10 @@ const groupValues = 1 << 16
 
 // eachGroup calls fn for groups of consecutive images [i0, i1) that
 // together cover batch images, in parallel, with a scratch buffer of
-// perImage values per image that is the calling thread's for the call. A
-// group holds about groupValues values: one large image, or several small
-// ones, whose passes would otherwise be too short to pay their calls. Its
-// products have rowsPerImage rows an image; where it costs at most twice
-// the budget, a group is a whole number of the GEMM's row panels, so that
-// no tile is left partial.
+// perImage values per image that is the calling thread's for the call
+// (see imageGroup for the groups' size).
 func eachGroup(batch, perImage, rowsPerImage int, fn func(i0, i1 int, buf []float32)) {
-	group := max(1, groupValues/max(1, perImage))
-	unit := compute.RowPanel() / gcd(rowsPerImage, compute.RowPanel())
-	if whole := max(unit, group/unit*unit); whole*perImage <= 2*groupValues {
-		group = whole
-	}
-	group = min(group, batch)
+	group := imageGroup(batch, perImage, rowsPerImage, runtime.GOMAXPROCS(0))
 	compute.ParallelFor(batch, group, func(lo, hi int) {
 		buf := imageScratch.Get().(*[]float32)
 		defer imageScratch.Put(buf)
@@ -47,6 +39,37 @@ func eachGroup(batch, perImage, rowsPerImage int, fn func(i0, i1 int, buf []floa
 		fn(lo, hi, *buf)
 	})
 }
+
+// imageGroup is how many images one piece of eachGroup holds. A group
+// holds about groupValues values: one large image, or several small ones,
+// whose passes would otherwise be too short to pay their calls. Its
+// products have rowsPerImage rows an image; where it costs at most twice
+// the budget, a group is a whole number of the GEMM's row panels, so that
+// no tile is left partial. Where that leaves fewer pieces than 4 per
+// worker and a number the workers cannot share evenly (3 pieces for 2
+// workers, 4 for 16), the groups are made smaller so that every worker
+// gets as many. The bits do not depend on the groups: each image's values
+// are computed alone.
+func imageGroup(batch, perImage, rowsPerImage, workers int) int {
+	group := max(1, groupValues/max(1, perImage))
+	unit := compute.RowPanel() / gcd(rowsPerImage, compute.RowPanel())
+	if whole := max(unit, group/unit*unit); whole*perImage <= 2*groupValues {
+		group = whole
+	}
+	group = min(group, batch)
+	pieces := ceilDiv(batch, group)
+	if workers <= 1 || pieces >= 4*workers || pieces%workers == 0 {
+		return group
+	}
+	pieces = min(batch, ceilDiv(pieces, workers)*workers)
+	group = ceilDiv(batch, pieces)
+	if whole := group / unit * unit; whole > 0 && ceilDiv(batch, whole)%workers == 0 {
+		group = whole
+	}
+	return group
+}
+
+func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
 func gcd(a, b int) int {
 	for b != 0 {

@@ -241,3 +241,31 @@ func biasGradient(dPre []float32, f int) []float32 {
 	addColumnSums(db, dPre, len(dPre)/f, f)
 	return db
 }
+
+// TestImageGroupSharesTheBatch: the groups cover the batch, never hold
+// more images than with one worker, and give every worker at least one
+// piece where the batch has enough images; with one worker they are the
+// cache-sized groups unchanged.
+func TestImageGroupSharesTheBatch(t *testing.T) {
+	for _, perImage := range []int{16 * 72, 49 * 72, 196 * 144, 784 * 9, 784 * 144} {
+		for _, rows := range []int{16, 49, 196, 784} {
+			for _, batch := range []int{1, 7, 128, 256} {
+				one := imageGroup(batch, perImage, rows, 1)
+				for _, workers := range []int{2, 3, 8, 16} {
+					g := imageGroup(batch, perImage, rows, workers)
+					pieces := ceilDiv(batch, g)
+					if g < 1 || g > one {
+						t.Fatalf("%d images of %d values, %d workers: groups of %d (one worker: %d)", batch, perImage, workers, g, one)
+					}
+					if pieces < min(batch, workers) {
+						t.Fatalf("%d images of %d values, %d workers: only %d pieces", batch, perImage, workers, pieces)
+					}
+				}
+			}
+		}
+	}
+	// The conv recipe's 4×4 layers at 16 threads: one piece per worker.
+	if g := imageGroup(128, 16*72, 16, 16); ceilDiv(128, g) != 16 {
+		t.Fatalf("128 images of 16 rows at 16 workers: groups of %d", g)
+	}
+}

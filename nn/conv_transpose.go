@@ -102,25 +102,16 @@ func (c *Conv2DTranspose) Backward(call *Call) {
 	if len(call.GradIn) > 0 && call.GradIn[0] != nil {
 		dx = call.GradIn[0].Data
 	}
-	n := chunk(pos, p, batch)
 	s.gradT = grow(s.gradT, inC*p)
 	width := c.tables.im2colWidth
-	for b0 := 0; b0 < batch; b0 += n {
-		b1 := min(b0+n, batch)
-		beta := float32(1)
-		if b0 == 0 {
-			beta = 0
-		}
-		xs := x.Data[b0*pos*inC:]
-		compute.SumSlices(inC, p, (b1-b0)*pos, beta, s.gradT, func(dst []float32, r0, kc int) {
-			withScratch(kc*p, func(cols []float32) {
-				gatherRows(cols, dPre.Data, outSize, c.tables.im2col, pos, p/width, width, b0*pos+r0, kc)
-				compute.SgemmSerial(true, false, inC, p, kc, 1, xs[r0*inC:], inC, cols, p, 0, dst, p)
-				if dx != nil {
-					compute.SgemmSerial(false, false, kc, inC, p, 1, cols, p, c.kernel.Value.Data, inC, 0, dx[(b0*pos+r0)*inC:], inC)
-				}
-			})
+	compute.SumChunks(inC, p, batch*pos, chunk(pos, p, batch)*pos, 0, s.gradT, func(dst []float32, r0, kc int) {
+		withScratch(kc*p, func(cols []float32) {
+			gatherRows(cols, dPre.Data, outSize, c.tables.im2col, pos, p/width, width, r0, kc)
+			compute.SgemmSerial(true, false, inC, p, kc, 1, x.Data[r0*inC:], inC, cols, p, 0, dst, p)
+			if dx != nil {
+				compute.SgemmSerial(false, false, kc, inC, p, 1, cols, p, c.kernel.Value.Data, inC, 0, dx[r0*inC:], inC)
+			}
 		})
-	}
+	})
 	addTransposed(c.kernel.Grad.Data, s.gradT, inC, p)
 }
