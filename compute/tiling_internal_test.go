@@ -1,0 +1,36 @@
+package compute
+
+import "testing"
+
+// TestTaskRows: row tasks cover the rows in order without a gap, each a
+// whole number of panels but the last, no two differing by more than one
+// panel; 22 panels in 4 tasks go 6, 5, 6, 5.
+func TestTaskRows(t *testing.T) {
+	for _, m := range []int{1, 11, 12, 100, 256, 784} {
+		for _, mr := range []int{1, 12} {
+			panels := (m + mr - 1) / mr
+			for tasks := 1; tasks <= panels && tasks <= 40; tasks++ {
+				next, least, most := 0, panels, 0
+				for ti := range tasks {
+					i0, i1 := taskRows(m, mr, tasks, ti)
+					if i0 != next || i1 <= i0 || (i1 < m && (i1-i0)%mr != 0) {
+						t.Fatalf("m %d, mr %d, %d tasks: task %d has rows [%d, %d) after %d", m, mr, tasks, ti, i0, i1, next)
+					}
+					n := (i1 - i0 + mr - 1) / mr
+					least, most, next = min(least, n), max(most, n), i1
+				}
+				if next != m || most-least > 1 {
+					t.Fatalf("m %d, mr %d, %d tasks: rows up to %d, panels per task %d to %d", m, mr, tasks, next, least, most)
+				}
+			}
+		}
+	}
+	var got []int
+	for ti := range 4 {
+		i0, i1 := taskRows(256, 12, 4, ti)
+		got = append(got, (i1-i0+11)/12)
+	}
+	if got[0] != 6 || got[1] != 5 || got[2] != 6 || got[3] != 5 {
+		t.Fatalf("22 panels in 4 tasks: %v panels", got)
+	}
+}
