@@ -96,15 +96,34 @@ func (j *job) work() {
 // wait returns when every piece is finished: it polls for spinTime (the
 // last pieces usually finish within microseconds), then sleeps until the
 // last piece closes done, so that a caller never burns a core waiting for
-// a helper the operating system has not scheduled.
+// a helper the operating system has not scheduled. While it polls it works
+// on other calls' pieces, if any are published (the calls Together runs
+// at once, say), rather than leave its core idle.
 func (j *job) wait() {
 	deadline := time.Now().Add(spinTime)
 	for i := 0; j.left.Load() > 0; i++ {
+		if other := thePool.find(); other != nil {
+			other.work()
+			continue
+		}
 		if i%64 == 63 && time.Now().After(deadline) {
 			<-j.done
 			return
 		}
 	}
+}
+
+// Together runs the functions at once, on the caller and the pool's
+// helpers, and returns when all have returned: independent passes (a
+// layer's kernel gradient, bias gradient and input gradient) that each
+// share their own work among the threads, so that where one has too few
+// pieces to keep every thread busy the others fill the gap.
+func Together(fns ...func()) {
+	ParallelFor(len(fns), 1, func(lo, hi int) {
+		for _, fn := range fns[lo:hi] {
+			fn()
+		}
+	})
 }
 
 // pool is the set of helper goroutines, grown to GOMAXPROCS-1 as needed.
@@ -115,7 +134,10 @@ func (j *job) wait() {
 type pool struct {
 	mu      sync.Mutex
 	helpers int
-	// active is how many helpers the latest call wanted: helpers beyond it
+	// active is how many helpers may poll: GOMAXPROCS-1 at the latest
+	// call, whatever that call wanted, so that a call of few pieces does
+	// not send the other helpers to sleep, to be woken (tens of
+	// microseconds each) by the next call of many. Helpers beyond it
 	// (after GOMAXPROCS went down) sleep rather than poll.
 	active atomic.Int64
 	// slots holds the jobs being worked on; used is one past the highest
@@ -139,8 +161,8 @@ var thePool = &pool{wake: make(chan struct{}, 1024)}
 // withdraw j from, or -1 when none was free.
 func (p *pool) offer(j *job, want int) int {
 	// Written only when it changes: every polling helper reads it.
-	if p.active.Load() != int64(want) {
-		p.active.Store(int64(want))
+	if procs := int64(runtime.GOMAXPROCS(0) - 1); p.active.Load() != procs {
+		p.active.Store(procs)
 	}
 	p.mu.Lock()
 	for p.helpers < want {

@@ -318,28 +318,40 @@ func (c *Conv2D) Backward(call *Call) {
 	dPre := preGradient(call, c.act, preActivation(c.act, &s.pre, call.Out), &s.dPre)
 	g := c.g
 	p, pos, f := g.patch(), g.outH*g.outW, c.filters
-	inSize := g.inH * g.inW * g.inC
-	addColumnSums(c.bias.Grad.Data, dPre.Data, batch*pos, f)
+	biasGradient := func() { addColumnSums(c.bias.Grad.Data, dPre.Data, batch*pos, f) }
 	var dx *tensor.Tensor
 	if len(call.GradIn) > 0 && call.GradIn[0] != nil {
 		dx = call.GradIn[0]
 	}
 	if c.useKn2row() {
+		biasGradient()
 		c.backwardKn2row(call, s, dPre, dx)
 		return
 	}
 	held := len(s.held) > 0 && len(x.Data) > 0 && &s.held[0] == &x.Data[0] && len(s.cols) >= batch*pos*p
 	s.held = nil
-	c.kernelGradient(x, dPre, &s.gradT, held, s.cols)
-	if dx != nil {
-		s.kernelT = transposeInto(s.kernelT, c.kernel.Value.Data, p, f)
-		eachGroup(batch, pos*p, pos, func(i0, i1 int, dCol []float32) {
-			compute.SgemmSerial(false, false, (i1-i0)*pos, p, f, 1, dPre.Data[i0*pos*f:], f, s.kernelT, p, 0, dCol, p)
-			for i := i0; i < i1; i++ {
-				compute.GatherSum(dx.Data[i*inSize:(i+1)*inSize], dCol[(i-i0)*pos*p:], c.tables.col2im, g.inC)
-			}
-		})
-	}
+	compute.Together(biasGradient, func() {
+		c.kernelGradient(x, dPre, &s.gradT, held, s.cols)
+	}, func() {
+		if dx != nil {
+			c.inputGradient(dPre, dx, s)
+		}
+	})
+}
+
+// inputGradient writes dx, dPre times the kernel's transpose spread back
+// onto the input's pixels (col2im), a group of images at a time.
+func (c *Conv2D) inputGradient(dPre, dx *tensor.Tensor, s *convState) {
+	g := c.g
+	p, pos, f := g.patch(), g.outH*g.outW, c.filters
+	inSize := g.inH * g.inW * g.inC
+	s.kernelT = transposeInto(s.kernelT, c.kernel.Value.Data, p, f)
+	eachGroup(dx.Rows(), pos*p, pos, func(i0, i1 int, dCol []float32) {
+		compute.SgemmSerial(false, false, (i1-i0)*pos, p, f, 1, dPre.Data[i0*pos*f:], f, s.kernelT, p, 0, dCol, p)
+		for i := i0; i < i1; i++ {
+			compute.GatherSum(dx.Data[i*inSize:(i+1)*inSize], dCol[(i-i0)*pos*p:], c.tables.col2im, g.inC)
+		}
+	})
 }
 
 // kernelGradient adds the kernel's gradient, the windows of x times dPre

@@ -158,11 +158,15 @@ func (d *Dense) Backward(c *Call) {
 	rows, in := x.Rows(), x.Cols()
 	s := d.state(c)
 	dPre := preGradient(c, d.act, preActivation(d.act, &s.pre, c.Out), &s.dPre)
-	compute.Sgemm(true, false, in, d.units, rows, 1, x.Data, in, dPre.Data, d.units, 1, d.kernel.Grad.Data, d.units)
-	addColumnSums(d.bias.Grad.Data, dPre.Data, rows, d.units)
-	if len(c.GradIn) > 0 && c.GradIn[0] != nil {
-		compute.Sgemm(false, true, rows, in, d.units, 1, dPre.Data, d.units, d.kernel.Value.Data, d.units, 0, c.GradIn[0].Data, in)
-	}
+	compute.Together(func() {
+		compute.Sgemm(true, false, in, d.units, rows, 1, x.Data, in, dPre.Data, d.units, 1, d.kernel.Grad.Data, d.units)
+	}, func() {
+		addColumnSums(d.bias.Grad.Data, dPre.Data, rows, d.units)
+	}, func() {
+		if len(c.GradIn) > 0 && c.GradIn[0] != nil {
+			compute.Sgemm(false, true, rows, in, d.units, 1, dPre.Data, d.units, d.kernel.Value.Data, d.units, 0, c.GradIn[0].Data, in)
+		}
+	})
 }
 
 // preGradient returns dLoss/dPre for a layer that ends in act: GradOut
