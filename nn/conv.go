@@ -324,8 +324,7 @@ func (c *Conv2D) Backward(call *Call) {
 		dx = call.GradIn[0]
 	}
 	if c.useKn2row() {
-		biasGradient()
-		c.backwardKn2row(call, s, dPre, dx)
+		compute.Together(biasGradient, func() { c.backwardKn2row(call, s, dPre, dx) })
 		return
 	}
 	held := len(s.held) > 0 && len(x.Data) > 0 && &s.held[0] == &x.Data[0] && len(s.cols) >= batch*pos*p

@@ -93,24 +93,28 @@ func (c *Conv2DTranspose) Backward(call *Call) {
 	p, pos := g.patch(), g.outH*g.outW
 	inC := c.in[2]
 	outSize := c.outH * c.outW * c.filters
-	addColumnSums(c.bias.Grad.Data, dPre.Data, batch*c.outH*c.outW, c.filters)
 	// dKernel [P, inC] += colsᵀ·x, summed transposed as xᵀ·cols, chunk by
 	// chunk and, within a chunk, k slice by k slice, cols (the windows of
 	// dPre) made slice by slice; dx = cols · kernel for the slice's rows
-	// while its windows are in cache.
+	// while its windows are in cache. The bias gradient is summed at the
+	// same time.
 	var dx []float32
 	if len(call.GradIn) > 0 && call.GradIn[0] != nil {
 		dx = call.GradIn[0].Data
 	}
 	s.gradT = grow(s.gradT, inC*p)
 	width := c.tables.im2colWidth
-	compute.SumChunks(inC, p, batch*pos, chunk(pos, p, batch)*pos, 0, s.gradT, func(dst []float32, r0, kc int) {
-		withScratch(kc*p, func(cols []float32) {
-			gatherRows(cols, dPre.Data, outSize, c.tables.im2col, pos, p/width, width, r0, kc)
-			compute.SgemmSerial(true, false, inC, p, kc, 1, x.Data[r0*inC:], inC, cols, p, 0, dst, p)
-			if dx != nil {
-				compute.SgemmSerial(false, false, kc, inC, p, 1, cols, p, c.kernel.Value.Data, inC, 0, dx[r0*inC:], inC)
-			}
+	compute.Together(func() {
+		addColumnSums(c.bias.Grad.Data, dPre.Data, batch*c.outH*c.outW, c.filters)
+	}, func() {
+		compute.SumChunks(inC, p, batch*pos, chunk(pos, p, batch)*pos, 0, s.gradT, func(dst []float32, r0, kc int) {
+			withScratch(kc*p, func(cols []float32) {
+				gatherRows(cols, dPre.Data, outSize, c.tables.im2col, pos, p/width, width, r0, kc)
+				compute.SgemmSerial(true, false, inC, p, kc, 1, x.Data[r0*inC:], inC, cols, p, 0, dst, p)
+				if dx != nil {
+					compute.SgemmSerial(false, false, kc, inC, p, 1, cols, p, c.kernel.Value.Data, inC, 0, dx[r0*inC:], inC)
+				}
+			})
 		})
 	})
 	addTransposed(c.kernel.Grad.Data, s.gradT, inC, p)
