@@ -20,6 +20,9 @@ import (
 // for a helper that has not started.
 func ParallelFor(n, grain int, fn func(lo, hi int)) {
 	pieces := Pieces(n, grain)
+	if recordingSites.Load() {
+		defer enterSite(pieces)()
+	}
 	if grain < 1 {
 		grain = 1
 	}

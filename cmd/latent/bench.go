@@ -29,6 +29,7 @@ func cmdBench(args []string, stdout io.Writer) error {
 	dataDir := flags.String("data-dir", "", "read the four IDX files from this folder")
 	dataset := flags.String("dataset", "", "dataset: mnist or fashion (default: the recipe's)")
 	cpuProfile := flags.String("cpuprofile", "", "write a CPU profile of the timed epochs to this file (read it with go tool pprof)")
+	sites := flags.Bool("parallel-sites", false, "after each run, print where its parallel work went: the wall time and pieces of the parallel calls, by the functions that made them")
 	if len(args) > 0 && (args[0] == "--list" || args[0] == "-list") {
 		*list = true
 		args = args[1:]
@@ -79,7 +80,9 @@ func cmdBench(args []string, stdout io.Writer) error {
 	var reps []*bench.Report
 	for _, n := range counts {
 		prev := runtime.GOMAXPROCS(n)
+		compute.RecordSites(*sites)
 		rep, err := bench.Run(r, bench.Options{Epochs: *epochs, Data: data.Options{Dir: *dataDir}})
+		compute.RecordSites(false)
 		runtime.GOMAXPROCS(prev)
 		if err != nil {
 			return err
@@ -87,6 +90,9 @@ func cmdBench(args []string, stdout io.Writer) error {
 		reps = append(reps, rep)
 		if !*asJSON {
 			rep.Print(stdout)
+		}
+		if *sites {
+			printSites(stdout, n, compute.ParallelSites())
 		}
 	}
 	if *asJSON {
@@ -104,6 +110,27 @@ func cmdBench(args []string, stdout io.Writer) error {
 	}
 	return nil
 }
+
+// printSites prints the table of --parallel-sites.
+func printSites(w io.Writer, threads int, sites []compute.Site) {
+	total, shown := 0.0, 0.0
+	for _, s := range sites {
+		total += s.Seconds
+	}
+	fmt.Fprintf(w, "parallel calls at %d threads, by site (the whole run: loading, epochs, validation): %.3f s\n", threads, total)
+	fmt.Fprintln(w, "  seconds  share   calls  pieces  site")
+	for i, s := range sites {
+		if i == maxSites {
+			fmt.Fprintf(w, "  (%d more sites, %.1f%% of the time together)\n", len(sites)-i, 100*(1-shown/total))
+			break
+		}
+		shown += s.Seconds
+		fmt.Fprintf(w, "  %7.3f  %4.1f%%  %6d  %6d  %s\n", s.Seconds, 100*s.Seconds/total, s.Calls, s.Pieces, s.Where)
+	}
+}
+
+// maxSites is how many sites --parallel-sites prints.
+const maxSites = 25
 
 // threadCounts reads --threads: "1,2,16"; empty is GOMAXPROCS.
 func threadCounts(s string) ([]int, error) {

@@ -215,3 +215,31 @@ func stopAndResume(t *testing.T, sig os.Signal) string {
 	}
 	return stderr.String()
 }
+
+// TestBenchParallelSites: --parallel-sites prints, after the run, the
+// parallel calls by site, the Dense layers' among them, with shares that
+// add up to the whole.
+func TestBenchParallelSites(t *testing.T) {
+	var out bytes.Buffer
+	if err := run([]string{"bench", "ae1", "--epochs", "1", "--threads", "2", "--parallel-sites"}, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	text := out.String()
+	_, table, ok := strings.Cut(text, "parallel calls at 2 threads, by site")
+	if !ok || !strings.Contains(table, "nn.(*Dense).Forward") {
+		t.Fatalf("no table of sites with the Dense layers in:\n%s", text)
+	}
+	share := 0.0
+	for _, line := range strings.Split(table, "\n")[2:] {
+		var seconds, pct float64
+		if n, _ := fmt.Sscanf(line, "%f %f%%", &seconds, &pct); n == 2 {
+			share += pct
+		} else if _, rest, ok := strings.Cut(line, "sites, "); ok {
+			fmt.Sscanf(rest, "%f%%", &pct)
+			share += pct
+		}
+	}
+	if share < 99 || share > 101 {
+		t.Fatalf("the sites' shares add up to %.1f%%:\n%s", share, table)
+	}
+}
