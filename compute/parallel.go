@@ -258,9 +258,12 @@ func (p *pool) poll(id int) *job {
 // forEach is ParallelFor with a grain of 1 over workers goroutines; with
 // one worker it calls fn on the whole range on the caller.
 func forEach(workers, n int, fn func(lo, hi int)) {
-	if workers <= 1 {
-		fn(0, n)
+	if workers > 1 {
+		ParallelFor(n, 1, fn)
 		return
 	}
-	ParallelFor(n, 1, fn)
+	if recordingSites.Load() {
+		defer enterSite(n)()
+	}
+	fn(0, n)
 }

@@ -70,6 +70,9 @@ func ParallelSites() []Site {
 
 // enterSite starts timing an outermost call of pieces pieces; the
 // function it returns ends it. Calls made inside another are not timed.
+// The call sites are named from the caller of ParallelFor, or of
+// forEach's serial path, which records its products at one thread as
+// ParallelFor would at more.
 func enterSite(pieces int) func() {
 	if siteDepth.Add(1) != 1 {
 		return func() { siteDepth.Add(-1) }
@@ -84,7 +87,7 @@ func enterSite(pieces int) func() {
 func recordSite(pieces int, d time.Duration) {
 	pcs := make([]uintptr, 12)
 	// Skip Callers, recordSite, the closure enterSite returned and
-	// ParallelFor itself.
+	// ParallelFor (or forEach) itself.
 	n := runtime.Callers(4, pcs)
 	frames := runtime.CallersFrames(pcs[:n])
 	var names []string
@@ -93,7 +96,17 @@ func recordSite(pieces int, d time.Duration) {
 		name := strings.TrimPrefix(f.Function, "github.com/latent-go/latent/")
 		// ParallelFor's caller, then the first two callers outside
 		// this package (past the GEMM's own layers).
-		if len(names) == 0 || !strings.HasPrefix(name, "compute.") {
+		switch {
+		case name == "compute.forEach":
+			// ParallelFor with the GEMM's worker count: named by its
+			// caller, as its serial path is.
+		case strings.HasPrefix(name, "compute."):
+			// This package's own callers are named without their
+			// lines, so that a site reads the same at any thread count.
+			if len(names) == 0 {
+				names = append(names, name)
+			}
+		default:
 			names = append(names, fmt.Sprintf("%s:%d", name, f.Line))
 		}
 		if !more {

@@ -1,6 +1,7 @@
 package compute_test
 
 import (
+	"runtime"
 	"strings"
 	"testing"
 
@@ -26,5 +27,28 @@ func TestParallelSites(t *testing.T) {
 	s := got[0]
 	if s.Calls != 3 || s.Pieces != 5 || s.Seconds <= 0 || !strings.HasPrefix(s.Where, "compute_test.TestParallelSites:") {
 		t.Fatalf("site %+v, want 3 calls of 5 pieces from TestParallelSites", s)
+	}
+}
+
+// TestParallelSitesNameProductsAlike: a product's site has the same name
+// at one thread, where its tasks run on the caller, as at two.
+func TestParallelSitesNameProductsAlike(t *testing.T) {
+	a := make([]float32, 64*64)
+	c := make([]float32, 64*64)
+	names := map[int]string{}
+	for _, procs := range []int{1, 2} {
+		prev := runtime.GOMAXPROCS(procs)
+		compute.RecordSites(true)
+		compute.NewBlocked().Sgemm(false, false, 64, 64, 64, 1, a, 64, a, 64, 0, c, 64)
+		compute.RecordSites(false)
+		runtime.GOMAXPROCS(prev)
+		got := compute.ParallelSites()
+		if len(got) != 1 {
+			t.Fatalf("GOMAXPROCS %d: %d sites, want 1: %+v", procs, len(got), got)
+		}
+		names[procs] = got[0].Where
+	}
+	if !strings.HasPrefix(names[1], "compute.(*Blocked).sgemm ← compute_test.TestParallelSitesNameProductsAlike:") || names[1] != names[2] {
+		t.Fatalf("the product's site at 1 thread %q, at 2 %q", names[1], names[2])
 	}
 }
