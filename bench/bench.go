@@ -61,6 +61,9 @@ type Report struct {
 	// class (forward and backward together); the rest is the loss, the
 	// optimizer and batching.
 	LayerShare map[string]float64 `json:"layer_share"`
+	// ParallelSites is where the run's parallel work went, when it was
+	// recorded (latent bench --parallel-sites).
+	ParallelSites []compute.Site `json:"parallel_sites,omitempty"`
 }
 
 // Run trains the recipe for opt.Epochs epochs (validation included) on

@@ -31,10 +31,10 @@ type siteKey struct {
 
 // Site is one call site's outermost ParallelFor calls of one piece count.
 type Site struct {
-	Where   string  // the calling functions, innermost first, with lines
-	Pieces  int     // pieces per call
-	Calls   int     // calls made
-	Seconds float64 // their wall time, summed
+	Where   string  `json:"site"`    // the calling functions, innermost first
+	Pieces  int     `json:"pieces"`  // pieces per call
+	Calls   int     `json:"calls"`   // calls made
+	Seconds float64 `json:"seconds"` // their wall time, summed
 }
 
 // RecordSites turns the recording on or off; turning it on clears what

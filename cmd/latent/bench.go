@@ -87,12 +87,15 @@ func cmdBench(args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
+		if *sites {
+			rep.ParallelSites = compute.ParallelSites()
+		}
 		reps = append(reps, rep)
 		if !*asJSON {
 			rep.Print(stdout)
-		}
-		if *sites {
-			printSites(stdout, n, compute.ParallelSites())
+			if *sites {
+				printSites(stdout, n, rep.ParallelSites)
+			}
 		}
 	}
 	if *asJSON {

@@ -243,3 +243,25 @@ func TestBenchParallelSites(t *testing.T) {
 		t.Fatalf("the sites' shares add up to %.1f%%:\n%s", share, table)
 	}
 }
+
+// TestBenchParallelSitesJSON: with --json the sites go into the report,
+// which stays one JSON document.
+func TestBenchParallelSitesJSON(t *testing.T) {
+	var out bytes.Buffer
+	if err := run([]string{"bench", "ae1", "--epochs", "1", "--threads", "2", "--parallel-sites", "--json"}, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Sites []struct {
+			Site    string  `json:"site"`
+			Calls   int     `json:"calls"`
+			Seconds float64 `json:"seconds"`
+		} `json:"parallel_sites"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("not one JSON document: %v\n%s", err, out.String())
+	}
+	if len(rep.Sites) == 0 || rep.Sites[0].Calls == 0 || rep.Sites[0].Seconds <= 0 {
+		t.Fatalf("no sites in the report: %+v", rep.Sites)
+	}
+}
