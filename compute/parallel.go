@@ -96,23 +96,52 @@ func (j *job) work() {
 	}
 }
 
-// wait returns when every piece is finished: it polls for spinTime (the
-// last pieces usually finish within microseconds), then sleeps until the
-// last piece closes done, so that a caller never burns a core waiting for
-// a helper the operating system has not scheduled. While it polls it works
-// on other calls' pieces, if any are published (the calls Together runs
-// at once, say), rather than leave its core idle.
+// wait returns when every piece is finished. It works on other calls'
+// pieces meanwhile, if any are published (the calls Together runs at once,
+// say), rather than leave its core idle. With none to work on it polls for
+// spinTime (the last pieces usually finish within microseconds), then
+// sleeps, so that a caller never burns a core waiting for a helper the
+// operating system has not scheduled; it sleeps as a helper does, counted
+// among the sleepers, so that a call published later (the other half of a
+// Together, after a pass of its own) wakes it to help.
 func (j *job) wait() {
+	for !j.spin() && !j.sleep() {
+	}
+}
+
+// spin works on other calls' pieces or polls until j is finished (true)
+// or spinTime has passed with nothing to work on (false).
+func (j *job) spin() bool {
 	deadline := time.Now().Add(spinTime)
 	for i := 0; j.left.Load() > 0; i++ {
 		if other := thePool.find(); other != nil {
 			other.work()
+			deadline = time.Now().Add(spinTime)
 			continue
 		}
 		if i%64 == 63 && time.Now().After(deadline) {
-			<-j.done
-			return
+			return false
 		}
+	}
+	return true
+}
+
+// sleep blocks until j is finished (true) or a call is published that may
+// have pieces for this thread (false).
+func (j *job) sleep() bool {
+	p := thePool
+	// Counted before the last look, as help does, so that a call
+	// published after it finds the count and sends a token.
+	p.sleeping.Add(1)
+	defer p.sleeping.Add(-1)
+	if p.find() != nil {
+		return false
+	}
+	select {
+	case <-j.done:
+		return true
+	case <-p.wake:
+		return false
 	}
 }
 
@@ -147,27 +176,37 @@ type pool struct {
 	// slot ever taken, so that helpers read only those.
 	slots [poolSlots]atomic.Pointer[job]
 	used  atomic.Int64
-	// sleeping counts helpers asleep on wake, which gets one token per
-	// helper to wake.
+	// sleeping counts the threads asleep on wake (active helpers, and
+	// callers waiting for their last pieces), which gets one token per
+	// thread to wake.
 	sleeping atomic.Int64
 	wake     chan struct{}
+	// raised is closed, and replaced, when active goes up: helpers beyond
+	// active wait on it (park) rather than on wake.
+	raised chan struct{}
 }
 
 // poolSlots bounds the calls that helpers can join at once (nested and
 // concurrent ones); a call that finds no free slot runs on its caller.
 const poolSlots = 64
 
-var thePool = &pool{wake: make(chan struct{}, 1024)}
+var thePool = &pool{wake: make(chan struct{}, 1024), raised: make(chan struct{})}
 
 // offer publishes j for up to want helpers, starting helpers when there
 // are fewer than want and waking sleeping ones. It returns the slot to
 // withdraw j from, or -1 when none was free.
 func (p *pool) offer(j *job, want int) int {
 	// Written only when it changes: every polling helper reads it.
-	if procs := int64(runtime.GOMAXPROCS(0) - 1); p.active.Load() != procs {
+	procs := int64(runtime.GOMAXPROCS(0) - 1)
+	before := p.active.Load()
+	if before != procs {
 		p.active.Store(procs)
 	}
 	p.mu.Lock()
+	if procs > before {
+		close(p.raised)
+		p.raised = make(chan struct{})
+	}
 	for p.helpers < want {
 		go p.help(p.helpers)
 		p.helpers++
@@ -218,18 +257,44 @@ func (p *pool) help(id int) {
 			j.work()
 			continue
 		}
+		if p.park(id) {
+			continue
+		}
 		// Counted as sleeping before the last look, so that a job
 		// published after that look finds the count and wakes it.
 		p.sleeping.Add(1)
 		j := p.activeFind(id)
 		if j == nil {
 			<-p.wake
+			if int64(id) >= p.active.Load() {
+				// Asleep since before GOMAXPROCS went down: the token
+				// was meant for a thread that can work.
+				select {
+				case p.wake <- struct{}{}:
+				default:
+				}
+			}
 		}
 		p.sleeping.Add(-1)
 		if j != nil {
 			j.work()
 		}
 	}
+}
+
+// park blocks a helper beyond the active ones (after GOMAXPROCS went
+// down) until GOMAXPROCS goes up again, so that it takes no wake token
+// meant for a thread that can work; it reports whether it parked.
+func (p *pool) park(id int) bool {
+	p.mu.Lock()
+	raised := p.raised
+	p.mu.Unlock()
+	// Read after the channel: a rise after this look closes it.
+	if int64(id) < p.active.Load() {
+		return false
+	}
+	<-raised
+	return true
 }
 
 // activeFind is find for a helper among the active ones; nil for others.

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/latent-go/latent/compute"
 )
@@ -60,5 +61,34 @@ func testConcurrentAndNested(t *testing.T, callers int) {
 				t.Fatalf("caller %d: index %d visited %d times", c, i, v)
 			}
 		}
+	}
+}
+
+// TestWaitingCallerHelpsLaterCalls: a caller waiting for the other half of
+// a Together helps with a call that half publishes after it has run longer
+// than the caller polls (so that the caller was asleep): with 2 threads,
+// the call's two pieces must run at once.
+func TestWaitingCallerHelpsLaterCalls(t *testing.T) {
+	prev := runtime.GOMAXPROCS(2)
+	defer runtime.GOMAXPROCS(prev)
+	started := make(chan struct{})
+	done := make(chan struct{})
+	var both sync.WaitGroup
+	both.Add(2)
+	go func() {
+		defer close(done)
+		compute.Together(func() { <-started }, func() {
+			close(started)
+			time.Sleep(5 * time.Millisecond) // longer than a waiting caller polls
+			compute.ParallelFor(2, 1, func(lo, hi int) {
+				both.Done()
+				both.Wait() // returns once both pieces run at once
+			})
+		})
+	}()
+	select {
+	case <-done:
+	case <-time.After(time.Minute):
+		t.Fatal("the later call's two pieces never ran at once: the waiting caller slept through it")
 	}
 }
