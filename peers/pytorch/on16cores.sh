@@ -12,7 +12,11 @@
 # at 2 and 16 threads and PyTorch at 16 (compare16.txt, each run's output
 # in keep/); and prints where the parallel work goes (latent bench
 # --parallel-sites) for conv, inpaint and ae3 at 16 threads and conv at 2
-# (keep/sites-*.txt).
+# (keep/sites-*.txt). It takes about 7 to 8 minutes (the A/B about 1.5, the
+# side-by-side run up to its 330-second limit, the sites about 1): one run
+# fits a 15-minute device budget with the machine's start; give the device
+# call a limit of 540 s or more. In this round's last call the side-by-side
+# run, limited to 260 s on a slow machine, was cut off before the VAE.
 set -u
 export OPENBLAS_NUM_THREADS=1 PYTHONUNBUFFERED=1
 for f in .dev/*.gz; do [ -e "$f" ] && gunzip -f "$f"; done
