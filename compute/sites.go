@@ -94,8 +94,8 @@ func recordSite(pieces int, d time.Duration) {
 	for len(names) < 3 {
 		f, more := frames.Next()
 		name := strings.TrimPrefix(f.Function, "github.com/latent-go/latent/")
-		// ParallelFor's caller, then the first two callers outside
-		// this package (past the GEMM's own layers).
+		// ParallelFor's caller (forEach's, for a product), then the
+		// first two callers outside this package.
 		switch {
 		case name == "compute.forEach":
 			// ParallelFor with the GEMM's worker count: named by its

@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/latent-go/latent/compute"
 )
@@ -16,6 +17,9 @@ func TestParallelSites(t *testing.T) {
 	for range 3 {
 		compute.ParallelFor(10, 2, func(lo, hi int) {
 			compute.ParallelFor(4, 1, func(lo, hi int) {})
+			if lo == 0 {
+				time.Sleep(time.Millisecond) // each call lasts at least this
+			}
 		})
 	}
 	compute.RecordSites(false)
@@ -25,7 +29,7 @@ func TestParallelSites(t *testing.T) {
 		t.Fatalf("%d sites recorded, want 1: %+v", len(got), got)
 	}
 	s := got[0]
-	if s.Calls != 3 || s.Pieces != 5 || s.Seconds <= 0 || !strings.HasPrefix(s.Where, "compute_test.TestParallelSites:") {
+	if s.Calls != 3 || s.Pieces != 5 || s.Seconds < 0.003 || !strings.HasPrefix(s.Where, "compute_test.TestParallelSites:") {
 		t.Fatalf("site %+v, want 3 calls of 5 pieces from TestParallelSites", s)
 	}
 }

@@ -47,8 +47,8 @@ func eachGroup(batch, perImage, rowsPerImage int, fn func(i0, i1 int, buf []floa
 // the budget, a group is a whole number of the GEMM's row panels, so that
 // no tile is left partial. Where that leaves fewer pieces than 4 per
 // worker and a number the workers cannot share evenly (3 pieces for 2
-// workers, 4 for 16), the groups are made smaller so that every worker
-// gets as many. The bits do not depend on the groups: each image's values
+// workers, 4 for 16), the groups are made smaller, so that every worker
+// gets a piece and the last round of pieces leaves fewer idle. The bits do not depend on the groups: each image's values
 // are computed alone.
 func imageGroup(batch, perImage, rowsPerImage, workers int) int {
 	group := max(1, groupValues/max(1, perImage))

@@ -264,7 +264,8 @@ func TestImageGroupSharesTheBatch(t *testing.T) {
 			}
 		}
 	}
-	// The conv recipe's 4×4 layers at 16 threads: one piece per worker.
+	// A batch of 4×4 images (72 values a window) at 16 threads: one piece
+	// per worker rather than 4 pieces.
 	if g := imageGroup(128, 16*72, 16, 16); ceilDiv(128, g) != 16 {
 		t.Fatalf("128 images of 16 rows at 16 workers: groups of %d", g)
 	}

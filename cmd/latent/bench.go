@@ -120,7 +120,10 @@ func printSites(w io.Writer, threads int, sites []compute.Site) {
 	for _, s := range sites {
 		total += s.Seconds
 	}
-	fmt.Fprintf(w, "parallel calls at %d threads, by site (the whole run: loading, epochs, validation): %.3f s\n", threads, total)
+	fmt.Fprintf(w, "parallel calls at %d threads, by site (the whole run: loading, epochs, validation, the GEMM check): %.3f s\n", threads, total)
+	if total == 0 {
+		return
+	}
 	fmt.Fprintln(w, "  seconds  share   calls  pieces  site")
 	for i, s := range sites {
 		if i == maxSites {
