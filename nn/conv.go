@@ -315,10 +315,14 @@ func (c *Conv2D) Backward(call *Call) {
 	x := call.In[0]
 	batch := x.Rows()
 	s := c.state(call)
-	dPre := preGradient(call, c.act, preActivation(c.act, &s.pre, call.Out), &s.dPre)
+	dPre, biasDone := preGradientWithBias(call, c.act, preActivation(c.act, &s.pre, call.Out), &s.dPre, c.bias.Grad.Data)
 	g := c.g
 	p, pos, f := g.patch(), g.outH*g.outW, c.filters
-	biasGradient := func() { addColumnSums(c.bias.Grad.Data, dPre.Data, batch*pos, f) }
+	biasGradient := func() {
+		if !biasDone {
+			addColumnSums(c.bias.Grad.Data, dPre.Data, batch*pos, f)
+		}
+	}
 	var dx *tensor.Tensor
 	if len(call.GradIn) > 0 && call.GradIn[0] != nil {
 		dx = call.GradIn[0]

@@ -88,7 +88,7 @@ func (c *Conv2DTranspose) Backward(call *Call) {
 	x := call.In[0]
 	batch := x.Rows()
 	s := c.state(call)
-	dPre := preGradient(call, c.act, preActivation(c.act, &s.pre, call.Out), &s.dPre)
+	dPre, biasDone := preGradientWithBias(call, c.act, preActivation(c.act, &s.pre, call.Out), &s.dPre, c.bias.Grad.Data)
 	g := c.g
 	p, pos := g.patch(), g.outH*g.outW
 	inC := c.in[2]
@@ -105,7 +105,9 @@ func (c *Conv2DTranspose) Backward(call *Call) {
 	s.gradT = grow(s.gradT, inC*p)
 	width := c.tables.im2colWidth
 	compute.Together(func() {
-		addColumnSums(c.bias.Grad.Data, dPre.Data, batch*c.outH*c.outW, c.filters)
+		if !biasDone {
+			addColumnSums(c.bias.Grad.Data, dPre.Data, batch*c.outH*c.outW, c.filters)
+		}
 	}, func() {
 		compute.SumChunks(inC, p, batch*pos, chunk(pos, p, batch)*pos, 0, s.gradT, func(dst []float32, r0, kc int) {
 			withScratch(kc*p, func(cols []float32) {

@@ -198,19 +198,15 @@ func preGradient(c *Call, act Activation, pre, dPre *tensor.Tensor) *tensor.Tens
 // own, and the pieces' sums are added in order. Either way the result does
 // not depend on the thread count.
 func addColumnSums(sums, m []float32, rows, cols int) {
-	if cols >= 64 || rows <= columnSumRows {
+	if !byRowPieces(rows, cols) {
 		compute.ParallelFor(cols, columnSumCols, func(lo, hi int) {
 			compute.AddRows(sums[lo:hi], m[lo:], rows, hi-lo, cols)
 		})
 		return
 	}
-	pieces := compute.Pieces(rows, columnSumRows)
-	partial := make([]float32, pieces*cols)
-	compute.ParallelFor(rows, columnSumRows, func(lo, hi int) {
-		part := partial[(lo/columnSumRows)*cols:][:cols]
+	sumRowPieces(sums, rows, cols, func(lo, hi int, part []float32) {
 		compute.AddRows(part, m[lo*cols:], hi-lo, cols, cols)
 	})
-	compute.AddRows(sums, partial, pieces, cols, cols)
 }
 
 // addBiasAndActivate adds bias to each row of pre (rows of len(bias)
