@@ -189,6 +189,9 @@ func (g *Blocked) sgemm(workers int, transA, transB bool, m, n, k int, alpha flo
 		g.sgemmSplitK(kern, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
+	if nTasks == 1 {
+		mTasks = evenRounds(mTasks, (m+kern.mr-1)/kern.mr, workers)
+	}
 	// B in place is read directly; a transposed B is packed, once when
 	// several row tasks would each pack it.
 	var shared *[]float32
@@ -212,6 +215,24 @@ func (g *Blocked) sgemm(workers int, transA, transB bool, m, n, k int, alpha flo
 			g.task(kern, s, packedOperands{shared, sharedA, m}, transA, transB, i0, i1, j0, min(j0+nc, n), n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		}
 	})
+}
+
+// evenRounds is how many row tasks a product cut by rows alone is given:
+// of tasks and the multiples of workers just below and above it, the
+// count that leaves the fewest row panels to the busiest worker, rounds
+// of tasks times panels a task (66 panels on 2 workers, a Dense layer's
+// weight gradient of 784×32: 9 tasks are 5 rounds of up to 8 panels, one
+// worker a task behind the other at the end; 10 are 5 rounds of up to 7).
+// Ties keep the fewer tasks.
+func evenRounds(tasks, panels, workers int) int {
+	cost := func(t int) int { return (t + workers - 1) / workers * ((panels + t - 1) / t) }
+	best := tasks
+	for _, t := range []int{tasks / workers * workers, (tasks + workers - 1) / workers * workers} {
+		if t >= 1 && t <= panels && (cost(t) < cost(best) || cost(t) == cost(best) && t < best) {
+			best = t
+		}
+	}
+	return best
 }
 
 // taskRows is the rows [i0, i1) of row task t of tasks: the row panels

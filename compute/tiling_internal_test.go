@@ -34,3 +34,35 @@ func TestTaskRows(t *testing.T) {
 		t.Fatalf("22 panels in 4 tasks: %v panels", got)
 	}
 }
+
+// TestEvenRounds checks the row task counts of products cut by rows alone:
+// never more panels for the busiest worker than the count it started
+// from, a multiple of the workers where that leaves fewer, and the cases
+// that motivated it.
+func TestEvenRounds(t *testing.T) {
+	busiest := func(tasks, panels, workers int) int {
+		return (tasks + workers - 1) / workers * ((panels + tasks - 1) / tasks)
+	}
+	for _, workers := range []int{1, 2, 3, 8, 16} {
+		for panels := 1; panels <= 70; panels++ {
+			for tasks := 1; tasks <= panels; tasks++ {
+				got := evenRounds(tasks, panels, workers)
+				if got < 1 || got > panels || busiest(got, panels, workers) > busiest(tasks, panels, workers) {
+					t.Fatalf("%d tasks of %d panels on %d workers: %d tasks", tasks, panels, workers, got)
+				}
+				if workers == 1 && got != tasks {
+					t.Fatalf("one worker: %d tasks became %d", tasks, got)
+				}
+			}
+		}
+	}
+	for _, c := range []struct{ tasks, panels, workers, want int }{
+		{9, 66, 2, 10}, // a Dense layer's weight gradient, 784×32
+		{4, 22, 2, 4},  // already even
+		{22, 22, 16, 16},
+	} {
+		if got := evenRounds(c.tasks, c.panels, c.workers); got != c.want {
+			t.Errorf("%d tasks of %d panels on %d workers: %d tasks, want %d", c.tasks, c.panels, c.workers, got, c.want)
+		}
+	}
+}
