@@ -175,9 +175,10 @@ type pool struct {
 	_       [64]byte
 	// published counts the calls offered so far. A polling thread reads
 	// it, on a cache line of its own, and looks through the slots only
-	// when it changes: fifteen helpers reading the slots and the jobs'
-	// counters without pause kept those lines passing between cores while
-	// the workers took pieces from them.
+	// when it changes, rather than have fifteen helpers read the slots and
+	// the jobs' counters without pause while the workers take pieces from
+	// them (on 16 threads, denoise 2.68 to 2.59 s an epoch and inpaint 6.68
+	// to 6.63 s, two alternations each; more with the image groups).
 	published atomic.Int64
 	// active is how many helpers may poll: GOMAXPROCS-1 at the latest
 	// call, whatever that call wanted, so that a call of few pieces does
