@@ -177,7 +177,7 @@ type pool struct {
 	// it, on a cache line of its own, and looks through the slots only
 	// when it changes, rather than have fifteen helpers read the slots and
 	// the jobs' counters without pause while the workers take pieces from
-	// them (on 16 threads, denoise 2.68 to 2.59 s an epoch and inpaint 6.68
+	// them (on 16 threads, denoise 2.68 to 2.53 s an epoch and inpaint 6.68
 	// to 6.63 s, two alternations each; more with the image groups).
 	published atomic.Int64
 	// active is how many helpers may poll: GOMAXPROCS-1 at the latest
