@@ -32,6 +32,18 @@ func preGradientWithBias(c *Call, act Activation, pre, dPre *tensor.Tensor, bias
 	return dPre, true
 }
 
+// biasGradientLeft is the bias gradient's work that preGradientWithBias
+// left to its caller: nothing where it summed the columns (done), the
+// column sums of dPre otherwise, to run beside the layer's other
+// gradients.
+func biasGradientLeft(done bool, biasGrad, dPre []float32) func() {
+	return func() {
+		if !done {
+			addColumnSums(biasGrad, dPre, len(dPre)/len(biasGrad), len(biasGrad))
+		}
+	}
+}
+
 // byRowPieces reports whether addColumnSums sums a rows×cols matrix by
 // pieces of rows (see sumRowPieces) rather than by columns.
 func byRowPieces(rows, cols int) bool { return cols < 64 && rows > columnSumRows }

@@ -316,13 +316,9 @@ func (c *Conv2D) Backward(call *Call) {
 	batch := x.Rows()
 	s := c.state(call)
 	dPre, biasDone := preGradientWithBias(call, c.act, preActivation(c.act, &s.pre, call.Out), &s.dPre, c.bias.Grad.Data)
+	biasGradient := biasGradientLeft(biasDone, c.bias.Grad.Data, dPre.Data)
 	g := c.g
-	p, pos, f := g.patch(), g.outH*g.outW, c.filters
-	biasGradient := func() {
-		if !biasDone {
-			addColumnSums(c.bias.Grad.Data, dPre.Data, batch*pos, f)
-		}
-	}
+	p, pos := g.patch(), g.outH*g.outW
 	var dx *tensor.Tensor
 	if len(call.GradIn) > 0 && call.GradIn[0] != nil {
 		dx = call.GradIn[0]

@@ -96,19 +96,15 @@ func (c *Conv2DTranspose) Backward(call *Call) {
 	// dKernel [P, inC] += colsᵀ·x, summed transposed as xᵀ·cols, chunk by
 	// chunk and, within a chunk, k slice by k slice, cols (the windows of
 	// dPre) made slice by slice; dx = cols · kernel for the slice's rows
-	// while its windows are in cache. The bias gradient is summed at the
-	// same time.
+	// while its windows are in cache; the bias gradient, where the pass
+	// that made dPre did not sum it, at the same time.
 	var dx []float32
 	if len(call.GradIn) > 0 && call.GradIn[0] != nil {
 		dx = call.GradIn[0].Data
 	}
 	s.gradT = grow(s.gradT, inC*p)
 	width := c.tables.im2colWidth
-	compute.Together(func() {
-		if !biasDone {
-			addColumnSums(c.bias.Grad.Data, dPre.Data, batch*c.outH*c.outW, c.filters)
-		}
-	}, func() {
+	compute.Together(biasGradientLeft(biasDone, c.bias.Grad.Data, dPre.Data), func() {
 		compute.SumChunks(inC, p, batch*pos, chunk(pos, p, batch)*pos, 0, s.gradT, func(dst []float32, r0, kc int) {
 			withScratch(kc*p, func(cols []float32) {
 				gatherRows(cols, dPre.Data, outSize, c.tables.im2col, pos, p/width, width, r0, kc)
