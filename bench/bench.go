@@ -36,11 +36,14 @@ type Options struct {
 
 // Report is what bench measures.
 type Report struct {
-	Recipe        string    `json:"recipe"`
-	GEMM          string    `json:"gemm"`
-	Threads       int       `json:"threads"`
-	Images        int       `json:"images"`
-	BatchSize     int       `json:"batch_size"`
+	Recipe    string `json:"recipe"`
+	GEMM      string `json:"gemm"`
+	Threads   int    `json:"threads"`
+	Images    int    `json:"images"`
+	BatchSize int    `json:"batch_size"`
+	// Epochs are the run's epochs (one-based) that ran at this thread
+	// count, and EpochSeconds their times.
+	Epochs        []int     `json:"epochs"`
 	EpochSeconds  []float64 `json:"epoch_seconds"`
 	MedianSeconds float64   `json:"median_seconds"`
 	ImagesPerSec  float64   `json:"images_per_second"`
@@ -67,11 +70,29 @@ type Report struct {
 }
 
 // Run trains the recipe for opt.Epochs epochs (validation included) on
-// the data the run prepares for it, and measures. Every family and either
-// dataset can be timed.
+// the data the run prepares for it, at the current GOMAXPROCS, and
+// measures. Every family and either dataset can be timed.
 func Run(r *recipe.Recipe, opt Options) (*Report, error) {
+	reps, err := Interleave(r, opt, []int{runtime.GOMAXPROCS(0)})
+	if err != nil {
+		return nil, err
+	}
+	return reps[0], nil
+}
+
+// Interleave trains the recipe once, opt.Epochs epochs at each of the
+// thread counts, taking the counts in turn epoch by epoch (1, 2, 1, 2,
+// ...), and returns one report per count. A shared machine's slow phase,
+// which lasts seconds to minutes, then falls on every count alike rather
+// than on the one that happened to run during it, so the ratios between
+// counts hold. Training is bit-identical whatever the thread count, so
+// this is one ordinary run of opt.Epochs*len(threads) epochs.
+func Interleave(r *recipe.Recipe, opt Options, threads []int) ([]*Report, error) {
 	if opt.Epochs <= 0 {
 		return nil, fmt.Errorf("epochs must be positive, got %d", opt.Epochs)
+	}
+	if len(threads) == 0 {
+		return nil, fmt.Errorf("no thread count to time")
 	}
 	m, err := r.Build()
 	if err != nil {
@@ -91,48 +112,49 @@ func Run(r *recipe.Recipe, opt Options) (*Report, error) {
 	}
 	net := m.Network()
 	net.TimeLayers(true)
+	turns := newThreadTurns(threads, net)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	t := &train.Trainer{Model: net, Objective: objective, Optimizer: opti}
-	h, err := t.Fit(d.Train, d.TrainTargets, train.Config{Epochs: opt.Epochs, BatchSize: r.BatchSize, Seed: r.Seed, ValX: d.Val, ValY: d.ValTargets})
+	cfg := train.Config{Epochs: opt.Epochs * len(threads), BatchSize: r.BatchSize, Seed: r.Seed, ValX: d.Val, ValY: d.ValTargets, Callbacks: []train.Callback{turns}}
+	h, err := t.Fit(d.Train, d.TrainTargets, cfg)
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{
-		Recipe: r.Name, GEMM: compute.Current().Name(), Threads: runtime.GOMAXPROCS(0),
-		Images: d.Train.Len(), BatchSize: r.BatchSize, EpochSeconds: h.Seconds, Dataset: d.Dataset,
-		Hardware: runtime.GOARCH,
-	}
-	rep.Loss = h.Loss[len(h.Loss)-1]
-	if len(h.ValLoss) > 0 {
-		rep.ValLoss = h.ValLoss[len(h.ValLoss)-1]
-	}
-	rep.MedianSeconds = median(h.Seconds)
-	rep.ImagesPerSec = float64(d.Train.Len()) / rep.MedianSeconds
-	rep.PeakRSSMB = peakRSSMB()
-	var total float64
-	for _, s := range h.Seconds {
-		total += s
-	}
-	rep.LayerShare = map[string]float64{}
-	for class, dur := range net.LayerTimes() {
-		rep.LayerShare[class] = dur.Seconds() / total
+	reps := make([]*Report, len(threads))
+	for i, n := range threads {
+		rep := &Report{
+			Recipe: r.Name, GEMM: compute.Current().Name(), Threads: n,
+			Images: d.Train.Len(), BatchSize: r.BatchSize, Dataset: d.Dataset, Hardware: runtime.GOARCH,
+		}
+		turns.fill(rep, i, h)
+		rep.ImagesPerSec = float64(d.Train.Len()) / rep.MedianSeconds
+		rep.PeakRSSMB = peakRSSMB()
+		reps[i] = rep
 	}
 	if !denseOnly(net) {
-		return rep, nil // the arithmetic below counts Dense layers only
+		return reps, nil // the arithmetic below counts Dense layers only
 	}
 	valRows := 0
 	if d.Val != nil {
 		valRows = d.Val.Len()
 	}
-	shapes := Shapes(net, r.BatchSize)
-	rep.GFLOPPerEpoch = EpochFLOP(net, d.Train.Len(), valRows) / 1e9
+	for _, rep := range reps {
+		runtime.GOMAXPROCS(rep.Threads)
+		rep.addArithmetic(net, r.BatchSize, d.Train.Len(), valRows, opt.GEMMSeconds)
+	}
+	return reps, nil
+}
+
+// addArithmetic fills in the epoch's arithmetic rate and the rate of the
+// GEMM alone on the same shapes, timed now for secs seconds (default 1).
+func (rep *Report) addArithmetic(net *nn.Model, batch, rows, valRows int, secs float64) {
+	rep.GFLOPPerEpoch = EpochFLOP(net, rows, valRows) / 1e9
 	rep.GFLOPS = rep.GFLOPPerEpoch / rep.MedianSeconds
-	secs := opt.GEMMSeconds
 	if secs <= 0 {
 		secs = 1
 	}
-	rep.GEMMGFLOPS = GEMMRate(shapes, secs)
+	rep.GEMMGFLOPS = GEMMRate(Shapes(net, batch), secs)
 	rep.OfGEMM = rep.GFLOPS / rep.GEMMGFLOPS
-	return rep, nil
 }
 
 // denseOnly reports whether every layer with weights is Dense.
@@ -249,7 +271,11 @@ func (r *Report) Print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "%s on %s: %d images, batch %d, GEMM %s, %d %s\n", r.Recipe, r.Dataset, r.Images, r.BatchSize, r.GEMM, r.Threads, threads)
 	for i, s := range r.EpochSeconds {
-		fmt.Fprintf(w, "  epoch %d: %.3f s\n", i+1, s)
+		epoch := i + 1
+		if i < len(r.Epochs) {
+			epoch = r.Epochs[i]
+		}
+		fmt.Fprintf(w, "  epoch %d: %.3f s\n", epoch, s)
 	}
 	last := "last loss " + train.FormatValue(r.Loss)
 	if r.ValLoss != 0 {

@@ -3,6 +3,8 @@ package bench_test
 import (
 	"bytes"
 	"os"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -96,5 +98,46 @@ func TestBenchVAE(t *testing.T) {
 		if !strings.Contains(b.String(), "last loss ") {
 			t.Errorf("output: %s", b.String())
 		}
+	}
+}
+
+// TestInterleave times ae1 at 1 and 2 threads in one run, the counts in
+// turn epoch by epoch: each count gets its epochs, GOMAXPROCS comes back,
+// and since training does not depend on the thread count, the run's last
+// loss is that of a plain run of as many epochs.
+func TestInterleave(t *testing.T) {
+	r, _ := recipe.Load("ae1")
+	opt := bench.Options{Epochs: 2, Limit: 1024, Data: data.Options{NoDownload: true}, GEMMSeconds: 0.05}
+	before := runtime.GOMAXPROCS(0)
+	reps, err := bench.Interleave(r, opt, []int{1, 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runtime.GOMAXPROCS(0) != before {
+		t.Errorf("GOMAXPROCS %d after the run, was %d", runtime.GOMAXPROCS(0), before)
+	}
+	if len(reps) != 2 || reps[0].Threads != 1 || reps[1].Threads != 2 {
+		t.Fatalf("reports %+v", reps)
+	}
+	for i, want := range [][]int{{1, 3}, {2, 4}} {
+		if !slices.Equal(reps[i].Epochs, want) || len(reps[i].EpochSeconds) != 2 || reps[i].GEMMGFLOPS <= 0 || reps[i].LayerShare["Dense"] <= 0 {
+			t.Errorf("report %d: %+v", i, reps[i])
+		}
+	}
+	opt.Epochs = 4
+	plain, err := bench.Run(r, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain.ValLoss != reps[1].ValLoss || plain.Loss != reps[1].Loss || reps[0].ValLoss == reps[1].ValLoss {
+		t.Errorf("interleaved run ends at loss %v, val_loss %v (epoch 3: %v); a plain run of 4 epochs at %v, %v", reps[1].Loss, reps[1].ValLoss, reps[0].ValLoss, plain.Loss, plain.ValLoss)
+	}
+	var b bytes.Buffer
+	reps[1].Print(&b)
+	if !strings.Contains(b.String(), "  epoch 4: ") || strings.Contains(b.String(), "epoch 1:") {
+		t.Errorf("output numbers the run's epochs wrongly:\n%s", b.String())
+	}
+	if _, err := bench.Interleave(r, opt, nil); err == nil {
+		t.Error("no thread counts accepted")
 	}
 }

@@ -22,14 +22,14 @@ import (
 func cmdBench(args []string, stdout io.Writer) error {
 	flags := flag.NewFlagSet("bench", flag.ContinueOnError)
 	epochs := flags.Int("epochs", 5, "epochs to time; the median is reported")
-	threads := flags.String("threads", "", "thread counts to time in turn, comma-separated (e.g. 1,2); default: GOMAXPROCS")
+	threads := flags.String("threads", "", "thread counts to time, comma-separated (e.g. 1,2): one run takes them in turn, epoch by epoch; default: GOMAXPROCS")
 	asJSON := flags.Bool("json", false, "print the report as JSON")
 	gemm := flags.String("gemm", "", "GEMM implementation (default: the fastest this build has; see --list)")
 	list := flags.Bool("list", false, "list the GEMM implementations and exit")
 	dataDir := flags.String("data-dir", "", "read the four IDX files from this folder")
 	dataset := flags.String("dataset", "", "dataset: mnist or fashion (default: the recipe's)")
 	cpuProfile := flags.String("cpuprofile", "", "write a CPU profile of the timed epochs to this file (read it with go tool pprof)")
-	sites := flags.Bool("parallel-sites", false, "after each run, print where its parallel work went: the wall time and pieces of the parallel calls, by the functions that made them")
+	sites := flags.Bool("parallel-sites", false, "print where each thread count's parallel work went (each count then runs alone): the wall time and pieces of the parallel calls, by the functions that made them")
 	if len(args) > 0 && (args[0] == "--list" || args[0] == "-list") {
 		*list = true
 		args = args[1:]
@@ -77,24 +77,21 @@ func cmdBench(args []string, stdout io.Writer) error {
 		}
 		defer stop()
 	}
+	opt := bench.Options{Epochs: *epochs, Data: data.Options{Dir: *dataDir}}
 	var reps []*bench.Report
-	for _, n := range counts {
-		prev := runtime.GOMAXPROCS(n)
-		compute.RecordSites(*sites)
-		rep, err := bench.Run(r, bench.Options{Epochs: *epochs, Data: data.Options{Dir: *dataDir}})
-		compute.RecordSites(false)
-		runtime.GOMAXPROCS(prev)
-		if err != nil {
-			return err
-		}
-		if *sites {
-			rep.ParallelSites = compute.ParallelSites()
-		}
-		reps = append(reps, rep)
-		if !*asJSON {
+	if *sites {
+		reps, err = benchEachAlone(r, opt, counts)
+	} else {
+		reps, err = bench.Interleave(r, opt, counts)
+	}
+	if err != nil {
+		return err
+	}
+	if !*asJSON {
+		for _, rep := range reps {
 			rep.Print(stdout)
 			if *sites {
-				printSites(stdout, n, rep.ParallelSites)
+				printSites(stdout, rep.Threads, rep.ParallelSites)
 			}
 		}
 	}
@@ -112,6 +109,23 @@ func cmdBench(args []string, stdout io.Writer) error {
 		}
 	}
 	return nil
+}
+
+// benchEachAlone times each thread count in a run of its own, so that
+// the parallel sites recorded are that count's (--parallel-sites).
+func benchEachAlone(r *recipe.Recipe, opt bench.Options, counts []int) ([]*bench.Report, error) {
+	var reps []*bench.Report
+	for _, n := range counts {
+		compute.RecordSites(true)
+		one, err := bench.Interleave(r, opt, []int{n})
+		compute.RecordSites(false)
+		if err != nil {
+			return nil, err
+		}
+		one[0].ParallelSites = compute.ParallelSites()
+		reps = append(reps, one[0])
+	}
+	return reps, nil
 }
 
 // printSites prints the table of --parallel-sites.

@@ -3,7 +3,8 @@
 # other, and prints the README's speed table: for each recipe the median
 # seconds per epoch of latent at BASE and THREADS threads and of PyTorch at
 # THREADS threads, PyTorch's time over latent's, and latent's speed-up from
-# BASE to THREADS threads. Run from the repository root, with Debian's
+# BASE to THREADS threads (latent's two counts in one run, taken in turn
+# epoch by epoch: latent bench --threads BASE,THREADS). Run from the repository root, with Debian's
 # python3-torch installed:
 #
 #   bash peers/pytorch/compare.sh [RECIPE...]     (default: every built-in)

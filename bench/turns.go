@@ -1,0 +1,65 @@
+package bench
+
+import (
+	"runtime"
+	"time"
+
+	"github.com/latent-go/latent/nn"
+	"github.com/latent-go/latent/train"
+)
+
+// threadTurns is the callback of Interleave: before each epoch it sets
+// GOMAXPROCS to the next thread count in turn, and it adds up each
+// count's layer times.
+type threadTurns struct {
+	train.BaseCallback
+	counts []int
+	net    *nn.Model
+	// before is the layer times as the epoch began; byTurn[i] the times
+	// accumulated in the epochs of counts[i].
+	before map[string]time.Duration
+	byTurn []map[string]time.Duration
+}
+
+func newThreadTurns(counts []int, net *nn.Model) *threadTurns {
+	byTurn := make([]map[string]time.Duration, len(counts))
+	for i := range byTurn {
+		byTurn[i] = map[string]time.Duration{}
+	}
+	return &threadTurns{counts: counts, net: net, byTurn: byTurn}
+}
+
+// EpochBegin implements train.Callback.
+func (t *threadTurns) EpochBegin(epoch int) {
+	runtime.GOMAXPROCS(t.counts[epoch%len(t.counts)])
+	t.before = t.net.LayerTimes()
+}
+
+// EpochEnd implements train.Callback.
+func (t *threadTurns) EpochEnd(logs train.EpochLogs) bool {
+	turn := t.byTurn[logs.Epoch%len(t.counts)]
+	for class, d := range t.net.LayerTimes() {
+		turn[class] += d - t.before[class]
+	}
+	return false
+}
+
+// fill sets the epochs, times, losses and layer shares of the report of
+// counts[turn] from the run's history.
+func (t *threadTurns) fill(rep *Report, turn int, h *train.History) {
+	var total float64
+	for e := turn; e < len(h.Seconds); e += len(t.counts) {
+		rep.Epochs = append(rep.Epochs, e+1)
+		rep.EpochSeconds = append(rep.EpochSeconds, h.Seconds[e])
+		total += h.Seconds[e]
+		rep.Loss = h.Loss[e]
+		if len(h.ValLoss) > e {
+			rep.ValLoss = h.ValLoss[e]
+		}
+	}
+	rep.MedianSeconds = median(rep.EpochSeconds)
+	rep.LayerShare = map[string]float64{}
+	for class, d := range t.byTurn[turn] {
+		rep.LayerShare[class] = d.Seconds() / total
+	}
+}
