@@ -66,8 +66,8 @@ func (t *Tensor) Read(dst []float32, rows []int) error {
 		}
 	}
 	// A shuffled batch is a gather of rows from all over the data: memory
-	// bound, so the threads share it.
-	compute.ParallelFor(len(rows), max(1, (1<<14)/max(c, 1)), func(lo, hi int) {
+	// bound, so the threads share it (BenchmarkShuffledBatchRead).
+	compute.ParallelEach(len(rows), max(1, (1<<14)/max(c, 1)), 1, func(lo, hi int) {
 		for i, r := range rows[lo:hi] {
 			copy(dst[(lo+i)*c:(lo+i+1)*c], t.x.Data[r*c:(r+1)*c])
 		}

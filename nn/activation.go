@@ -76,7 +76,12 @@ func ActivationByName(name string) (Activation, error) {
 // element-wise kernels.
 const elementGrain = 1 << 14
 
-func mapParallel(n int, fn func(lo, hi int)) { compute.ParallelFor(n, elementGrain, fn) }
+func mapParallel(n int, fn func(lo, hi int)) { compute.ParallelEach(n, elementGrain, vectorLanes, fn) }
+
+// vectorLanes is how many float32 values the vector kernels take at once;
+// the last few of a range take the scalar path, whose sigmoid may differ
+// in the last bit, so ranges are cut on multiples of it.
+const vectorLanes = 16
 
 type linear struct{}
 

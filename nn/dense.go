@@ -214,7 +214,7 @@ func addColumnSums(sums, m []float32, rows, cols int) {
 // rows; ReLU is fused with the bias.
 func addBiasAndActivate(pre, out, bias []float32, act Activation) {
 	u := len(bias)
-	compute.ParallelFor(len(pre)/u, rowGrain(u), func(lo, hi int) {
+	compute.ParallelEach(len(pre)/u, rowGrain(u), vectorLanes/gcd(u, vectorLanes), func(lo, hi int) {
 		biasAndActivate(pre[lo*u:hi*u], out[lo*u:hi*u], bias, act)
 	})
 }

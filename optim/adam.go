@@ -103,7 +103,8 @@ func (a *Adam) Step(params []*nn.Param) {
 	// One parallel pass over all the weights, as if they were one vector,
 	// in pieces that run across the tensors' ends: a small tensor (a bias)
 	// costs no pass of its own. The step is element by element, so the
-	// pieces change no bits.
+	// pieces change no bits, and they follow the threads (ParallelEach),
+	// cut on whole cache lines.
 	a.starts = a.starts[:0]
 	total := 0
 	for _, p := range params {
@@ -114,7 +115,7 @@ func (a *Adam) Step(params []*nn.Param) {
 		a.starts = append(a.starts, total)
 		total += len(p.Value.Data)
 	}
-	compute.ParallelFor(total, 1<<13, func(lo, hi int) {
+	compute.ParallelEach(total, 1<<13, 16, func(lo, hi int) {
 		for i, p := range params {
 			start := a.starts[i]
 			from, to := max(lo, start)-start, min(hi, start+len(p.Value.Data))-start
