@@ -124,10 +124,17 @@ func TestInterleave(t *testing.T) {
 			t.Errorf("report %d: %+v", i, reps[i])
 		}
 	}
+	ratios := bench.RoundRatios(reps[0], reps[1])
+	if len(ratios) != 2 || ratios[0] != reps[0].EpochSeconds[0]/reps[1].EpochSeconds[0] || ratios[1] != reps[0].EpochSeconds[1]/reps[1].EpochSeconds[1] {
+		t.Errorf("round ratios %v of epochs %v and %v", ratios, reps[0].EpochSeconds, reps[1].EpochSeconds)
+	}
 	opt.Epochs = 4
 	plain, err := bench.Run(r, opt)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if bench.RoundRatios(plain, plain) != nil {
+		t.Error("a run's report against itself has round ratios")
 	}
 	if plain.ValLoss != reps[1].ValLoss || plain.Loss != reps[1].Loss || reps[0].ValLoss == reps[1].ValLoss {
 		t.Errorf("interleaved run ends at loss %v, val_loss %v (epoch 3: %v); a plain run of 4 epochs at %v, %v", reps[1].Loss, reps[1].ValLoss, reps[0].ValLoss, plain.Loss, plain.ValLoss)

@@ -63,3 +63,22 @@ func (t *threadTurns) fill(rep *Report, turn int, h *train.History) {
 		rep.LayerShare[class] = d.Seconds() / total
 	}
 }
+
+// RoundRatios returns, for two reports of one Interleave run, base's time
+// over other's round by round (the i-th epoch at each count, run within
+// seconds of each other). Reports of separate runs, whose epochs are
+// numbered alike, give nil.
+func RoundRatios(base, other *Report) []float64 {
+	n := len(base.EpochSeconds)
+	if n != len(other.EpochSeconds) || n != len(base.Epochs) || n != len(other.Epochs) {
+		return nil
+	}
+	out := make([]float64, n)
+	for i := range n {
+		if base.Epochs[i] == other.Epochs[i] {
+			return nil
+		}
+		out[i] = base.EpochSeconds[i] / other.EpochSeconds[i]
+	}
+	return out
+}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -105,10 +106,20 @@ func cmdBench(args []string, stdout io.Writer) error {
 	}
 	if len(reps) > 1 {
 		for _, rep := range reps[1:] {
-			fmt.Fprintf(stdout, "%d threads: %.2fx the speed of %d\n", rep.Threads, reps[0].MedianSeconds/rep.MedianSeconds, reps[0].Threads)
+			fmt.Fprintf(stdout, "%d threads: %.2fx the speed of %d%s\n", rep.Threads, reps[0].MedianSeconds/rep.MedianSeconds, reps[0].Threads, pairSpread(reps[0], rep))
 		}
 	}
 	return nil
+}
+
+// pairSpread describes, for counts taken in turn, how the speed-up moved
+// from one round of epochs to the next: " (epoch by epoch 1.58 to 1.86)".
+func pairSpread(base, other *bench.Report) string {
+	ratios := bench.RoundRatios(base, other)
+	if len(ratios) < 2 {
+		return ""
+	}
+	return fmt.Sprintf(" (epoch by epoch %.2f to %.2f)", slices.Min(ratios), slices.Max(ratios))
 }
 
 // benchEachAlone times each thread count in a run of its own, so that

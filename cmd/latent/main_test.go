@@ -216,6 +216,21 @@ func stopAndResume(t *testing.T, sig os.Signal) string {
 	return stderr.String()
 }
 
+// TestBenchThreadsInTurn: --threads 1,2 takes the counts in turn, epoch
+// by epoch, and says how far the speed-up moved from one round to the next.
+func TestBenchThreadsInTurn(t *testing.T) {
+	var out bytes.Buffer
+	if err := run([]string{"bench", "ae1", "--epochs", "2", "--threads", "1,2"}, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	text := out.String()
+	one, two, ok := strings.Cut(text, ", 2 threads\n")
+	if !ok || !strings.Contains(one, "  epoch 1: ") || !strings.Contains(one, "  epoch 3: ") || strings.Contains(one, "  epoch 2: ") ||
+		!strings.Contains(two, "  epoch 2: ") || !strings.Contains(two, "  epoch 4: ") || !strings.Contains(two, "x the speed of 1 (epoch by epoch ") {
+		t.Fatalf("output:\n%s", text)
+	}
+}
+
 // TestBenchParallelSites: --parallel-sites prints, after the run, the
 // parallel calls by site, the Dense layers' among them, with shares that
 // add up to the whole.
