@@ -94,6 +94,11 @@ func Interleave(r *recipe.Recipe, opt Options, threads []int) ([]*Report, error)
 	if len(threads) == 0 {
 		return nil, fmt.Errorf("no thread count to time")
 	}
+	for _, n := range threads {
+		if n < 1 {
+			return nil, fmt.Errorf("thread counts must be positive, got %d", n)
+		}
+	}
 	m, err := r.Build()
 	if err != nil {
 		return nil, err

@@ -147,4 +147,7 @@ func TestInterleave(t *testing.T) {
 	if _, err := bench.Interleave(r, opt, nil); err == nil {
 		t.Error("no thread counts accepted")
 	}
+	if _, err := bench.Interleave(r, opt, []int{2, 0}); err == nil || !strings.Contains(err.Error(), "positive") {
+		t.Errorf("a thread count of 0: %v", err)
+	}
 }

@@ -33,7 +33,7 @@ func ParallelFor(n, grain int, fn func(lo, hi int)) {
 		}
 		return
 	}
-	j := &job{fn: fn, n: n, grain: grain, pieces: pieces, workers: workers, blocks: dealBlocks(pieces, workers), done: make(chan struct{})}
+	j := &job{fn: fn, n: n, grain: grain, blocks: dealBlocks(pieces, workers), done: make(chan struct{})}
 	j.left.Store(int64(pieces))
 	slot := thePool.offer(j, workers-1)
 	j.work(callerBlock)
@@ -68,10 +68,9 @@ const spinTime = time.Millisecond
 // wrote; no counter's cache line passes between cores until the blocks
 // run out. Which thread runs a piece never changes what the piece computes.
 type job struct {
-	fn               func(lo, hi int)
-	n, grain, pieces int
-	workers          int // threads the call was offered to
-	blocks           []block
+	fn       func(lo, hi int)
+	n, grain int
+	blocks   []block // one per thread the call was offered to
 	// left is on a line of its own: the caller that waits for the last
 	// pieces reads it without pause while the workers take pieces.
 	_    [64]byte
