@@ -56,7 +56,7 @@ func (s *Session) Forward(inputs []*tensor.Tensor, training bool) ([]*tensor.Ten
 		c.GradOutSet, c.GradPreSet = false, false
 	}
 	for _, n := range m.order {
-		if m.isInput(n) || m.runsWithItsInput(n) {
+		if m.isInput(n) || m.runsWithItsInput(n) || s.forwardView(n, rows, training) {
 			continue
 		}
 		c := s.prepare(n, rows, training)
@@ -139,7 +139,9 @@ func (s *Session) Backward() {
 			r.AddGrad(c.Out.Data, c.GradOut.Data, 1/float32(c.Out.Rows()))
 		}
 		shared := s.gradInputs(n, c)
-		m.clock.time(n.layer, c, n.layer.Backward)
+		if !backwardView(n, c) {
+			m.clock.time(n.layer, c, n.layer.Backward)
+		}
 		for _, j := range shared {
 			pc := s.call(n.inputs[j])
 			ensureGradOut(pc)
