@@ -62,11 +62,10 @@ func (f Family) Build(a model.Architecture, seed uint64) (model.Model, error) {
 }
 
 // Autoencoder holds the three models of the lecture.
+// Its Network is input -> reconstruction, the one that is trained; its
+// Encoder input -> code; its Decoder code -> reconstruction.
 type Autoencoder struct {
-	full *nn.Model // input -> reconstruction; the one that is trained
-	enc  *nn.Model // input -> code
-	dec  *nn.Model // code -> reconstruction
-	arch model.Architecture
+	model.Networks
 }
 
 // Build makes the autoencoder with weights drawn from seed, in the order
@@ -113,28 +112,16 @@ func Build(a model.Architecture, seed uint64) (*Autoencoder, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Autoencoder{full: full, enc: enc, dec: dec, arch: named}, nil
+	return &Autoencoder{model.Networks{Arch: named, Full: full, Enc: enc, Dec: dec}}, nil
 }
 
 // Family implements model.Model.
 func (a *Autoencoder) Family() model.Family { return Family{} }
 
-// Architecture implements model.Model.
-func (a *Autoencoder) Architecture() model.Architecture { return a.arch }
-
-// Network implements model.Model: input -> reconstruction.
-func (a *Autoencoder) Network() *nn.Model { return a.full }
-
-// Encoder implements model.Model: input -> code.
-func (a *Autoencoder) Encoder() *nn.Model { return a.enc }
-
-// Decoder implements model.Model: code -> reconstruction.
-func (a *Autoencoder) Decoder() *nn.Model { return a.dec }
-
 // Views implements model.Model: the lecture prints the autoencoder's
 // summary, then the encoder's, then the decoder's.
 func (a *Autoencoder) Views() []model.View {
-	return []model.View{{Name: "autoencoder", Model: a.full}, {Name: "encoder", Model: a.enc}, {Name: "decoder", Model: a.dec}}
+	return []model.View{{Name: "autoencoder", Model: a.Full}, {Name: "encoder", Model: a.Enc}, {Name: "decoder", Model: a.Dec}}
 }
 
 // Objective implements model.Family: the named reconstruction loss plus
@@ -151,4 +138,4 @@ func (Family) Objective(name string) (train.Objective, error) {
 }
 
 // CodeShape is the per-sample shape of the code.
-func (a *Autoencoder) CodeShape() []int { return a.enc.Outputs()[0].Shape() }
+func (a *Autoencoder) CodeShape() []int { return a.Enc.Outputs()[0].Shape() }

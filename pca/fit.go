@@ -119,7 +119,7 @@ func covariance(src data.Source, mean []float64) (*mat.SymDense, error) {
 // mean).
 func (p *PCA) setWeights(w *mat.Dense, mean []float64) {
 	d, dim := w.Dims()
-	enc, dec := denseOf(p.enc), denseOf(p.dec)
+	enc, dec := denseOf(p.Enc), denseOf(p.Dec)
 	ek, eb := enc.Params()[0].Value.Data, enc.Params()[1].Value.Data
 	dk, db := dec.Params()[0].Value.Data, dec.Params()[1].Value.Data
 	for k := 0; k < dim; k++ {

@@ -91,11 +91,11 @@ func build(a model.Architecture) (*PCA, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &PCA{arch: model.Architecture{InputShape: append([]int(nil), a.InputShape...), LatentDim: a.LatentDim}}
-	if p.full, err = nn.NewModel("pca", []*nn.Node{in}, []*nn.Node{out}); err != nil {
+	p := &PCA{model.Networks{Arch: model.Architecture{InputShape: append([]int(nil), a.InputShape...), LatentDim: a.LatentDim}}}
+	if p.Full, err = nn.NewModel("pca", []*nn.Node{in}, []*nn.Node{out}); err != nil {
 		return nil, err
 	}
-	if p.enc, err = nn.NewModel("encoder", []*nn.Node{in}, []*nn.Node{code}); err != nil {
+	if p.Enc, err = nn.NewModel("encoder", []*nn.Node{in}, []*nn.Node{code}); err != nil {
 		return nil, err
 	}
 	codeIn := s.Input(a.LatentDim)
@@ -105,10 +105,10 @@ func build(a model.Architecture) (*PCA, error) {
 			return nil, err
 		}
 	}
-	if p.dec, err = nn.NewModel("decoder", []*nn.Node{codeIn}, []*nn.Node{d}); err != nil {
+	if p.Dec, err = nn.NewModel("decoder", []*nn.Node{codeIn}, []*nn.Node{d}); err != nil {
 		return nil, err
 	}
-	for _, w := range p.full.Weights() {
+	for _, w := range p.Full.Weights() {
 		w.Value.Zero()
 	}
 	return p, nil
@@ -123,28 +123,17 @@ func (Family) Objective(name string) (train.Objective, error) {
 	return train.Reconstruction{Loss: loss.MeanSquaredError{}}, nil
 }
 
-// PCA is a fitted principal component analysis.
+// PCA is a fitted principal component analysis. Its Network is input ->
+// reconstruction; its Encoder input -> the components' coordinates; its
+// Decoder coordinates -> reconstruction.
 type PCA struct {
-	full, enc, dec *nn.Model
-	arch           model.Architecture
+	model.Networks
 }
 
 // Family implements model.Model.
 func (p *PCA) Family() model.Family { return Family{} }
 
-// Architecture implements model.Model.
-func (p *PCA) Architecture() model.Architecture { return p.arch }
-
-// Network implements model.Model: input -> reconstruction.
-func (p *PCA) Network() *nn.Model { return p.full }
-
-// Encoder implements model.Model: input -> the components' coordinates.
-func (p *PCA) Encoder() *nn.Model { return p.enc }
-
-// Decoder implements model.Model.
-func (p *PCA) Decoder() *nn.Model { return p.dec }
-
 // Views implements model.Model.
 func (p *PCA) Views() []model.View {
-	return []model.View{{Name: "encoder", Model: p.enc}, {Name: "decoder", Model: p.dec}}
+	return []model.View{{Name: "encoder", Model: p.Enc}, {Name: "decoder", Model: p.Dec}}
 }

@@ -72,14 +72,12 @@ func (Family) Plan(a model.Architecture) (nn.Plan, error) {
 // Build implements model.Family.
 func (Family) Build(a model.Architecture, seed uint64) (model.Model, error) { return Build(a, seed) }
 
-// VAE holds the encoder and the decoder, and the model that training runs:
-// from x to [z_mean, z_log_var, reconstruction], the decoder's layers
-// applied to the sampled z.
+// VAE holds the encoder (x -> [z_mean, z_log_var, z], named "encoder"),
+// the decoder (z -> reconstruction, named "decoder"), and the model that
+// training runs, its Network: from x to [z_mean, z_log_var,
+// reconstruction], the decoder's layers applied to the sampled z.
 type VAE struct {
-	enc   *nn.Model // x -> [z_mean, z_log_var, z], named "encoder"
-	dec   *nn.Model // z -> reconstruction, named "decoder"
-	train *nn.Model
-	arch  model.Architecture
+	model.Networks
 	// sampling is the layer that draws z.
 	sampling *nn.Sampling
 }
@@ -97,7 +95,7 @@ func Build(a model.Architecture, seed uint64) (*VAE, error) {
 		samplingSeed = seed
 	}
 	s := nn.NewScope(seed)
-	v := &VAE{arch: model.Architecture{InputShape: a.InputShape, LatentDim: a.LatentDim, SamplingSeed: samplingSeed}}
+	v := &VAE{Networks: model.Networks{Arch: model.Architecture{InputShape: a.InputShape, LatentDim: a.LatentDim, SamplingSeed: samplingSeed}}}
 	x := s.Input(a.InputShape...)
 	zMean, zLogVar, z, err := v.buildEncoder(s, x, a)
 	if err != nil {
@@ -113,7 +111,7 @@ func Build(a model.Architecture, seed uint64) (*VAE, error) {
 			return nil, err
 		}
 	}
-	if v.train, err = nn.NewModel("vae", []*nn.Node{x}, []*nn.Node{zMean, zLogVar, r}); err != nil {
+	if v.Full, err = nn.NewModel("vae", []*nn.Node{x}, []*nn.Node{zMean, zLogVar, r}); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -127,7 +125,7 @@ func (v *VAE) buildEncoder(s *nn.Scope, x *nn.Node, a model.Architecture) (zMean
 		return nil, nil, nil, err
 	}
 	for _, l := range layers {
-		v.arch.Encoder = append(v.arch.Encoder, l.Spec())
+		v.Arch.Encoder = append(v.Arch.Encoder, l.Spec())
 	}
 	head := func(name string) (*nn.Node, error) {
 		l, err := s.Layer(nn.LayerSpec{Type: "Dense", Name: name, Units: a.LatentDim})
@@ -142,7 +140,7 @@ func (v *VAE) buildEncoder(s *nn.Scope, x *nn.Node, a model.Architecture) (zMean
 	if zLogVar, err = head("z_log_var"); err != nil {
 		return nil, nil, nil, err
 	}
-	sl, err := s.Layer(nn.LayerSpec{Type: "Sampling", Seed: v.arch.SamplingSeed})
+	sl, err := s.Layer(nn.LayerSpec{Type: "Sampling", Seed: v.Arch.SamplingSeed})
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -150,7 +148,7 @@ func (v *VAE) buildEncoder(s *nn.Scope, x *nn.Node, a model.Architecture) (zMean
 	if z, err = s.Apply(sl, zMean, zLogVar); err != nil {
 		return nil, nil, nil, err
 	}
-	v.enc, err = nn.NewModel("encoder", []*nn.Node{x}, []*nn.Node{zMean, zLogVar, z})
+	v.Enc, err = nn.NewModel("encoder", []*nn.Node{x}, []*nn.Node{zMean, zLogVar, z})
 	return zMean, zLogVar, z, err
 }
 
@@ -163,26 +161,14 @@ func (v *VAE) buildDecoder(s *nn.Scope, a model.Architecture) ([]nn.Layer, error
 		return nil, err
 	}
 	for _, l := range layers {
-		v.arch.Decoder = append(v.arch.Decoder, l.Spec())
+		v.Arch.Decoder = append(v.Arch.Decoder, l.Spec())
 	}
-	v.dec, err = nn.NewModel("decoder", []*nn.Node{zIn}, []*nn.Node{d})
+	v.Dec, err = nn.NewModel("decoder", []*nn.Node{zIn}, []*nn.Node{d})
 	return layers, err
 }
 
 // Family implements model.Model.
 func (v *VAE) Family() model.Family { return Family{} }
-
-// Architecture implements model.Model.
-func (v *VAE) Architecture() model.Architecture { return v.arch }
-
-// Network implements model.Model: x -> [z_mean, z_log_var, reconstruction].
-func (v *VAE) Network() *nn.Model { return v.train }
-
-// Encoder implements model.Model: x -> [z_mean, z_log_var, z].
-func (v *VAE) Encoder() *nn.Model { return v.enc }
-
-// Decoder implements model.Model: z -> reconstruction.
-func (v *VAE) Decoder() *nn.Model { return v.dec }
 
 // Sampling is the layer that draws z.
 func (v *VAE) Sampling() *nn.Sampling { return v.sampling }
@@ -190,7 +176,7 @@ func (v *VAE) Sampling() *nn.Sampling { return v.sampling }
 // Views implements model.Model: keras.io prints the encoder's summary,
 // then the decoder's.
 func (v *VAE) Views() []model.View {
-	return []model.View{{Name: "encoder", Model: v.enc}, {Name: "decoder", Model: v.dec}}
+	return []model.View{{Name: "encoder", Model: v.Enc}, {Name: "decoder", Model: v.Dec}}
 }
 
 // Objective implements model.Family: the reconstruction term is binary
