@@ -270,3 +270,46 @@ func TestImageGroupSharesTheBatch(t *testing.T) {
 		t.Fatalf("128 images of 16 rows at 16 workers: groups of %d", g)
 	}
 }
+
+// TestEvenGroups: the groups chosen leave the busiest worker no more
+// panels of work than the cache-sized ones, as many pieces or more and at
+// most twice as many; where the last group would hold far fewer images
+// than the others, they are evened out; one worker keeps the groups.
+func TestEvenGroups(t *testing.T) {
+	cost := func(batch, g, rows, panel, workers int) int {
+		return ceilDiv(ceilDiv(batch, g), workers) * ceilDiv(g*rows, panel)
+	}
+	for _, batch := range []int{7, 96, 128, 256} {
+		for _, rows := range []int{16, 49, 196, 784} {
+			for group := 1; group <= batch; group++ {
+				for _, workers := range []int{1, 2, 3, 16} {
+					g := evenGroups(batch, group, rows, 12, workers)
+					before, after := ceilDiv(batch, group), ceilDiv(batch, g)
+					if g > group || after < before || after > 2*before || cost(batch, g, rows, 12, workers) > cost(batch, group, rows, 12, workers) {
+						t.Fatalf("%d images of %d rows, groups of %d, %d workers: groups of %d", batch, rows, group, workers, g)
+					}
+					if workers == 1 && g != group {
+						t.Fatalf("one worker: groups of %d became %d", group, g)
+					}
+				}
+			}
+		}
+	}
+	for _, c := range []struct{ group, rows, want int }{{9, 784, 8}, {36, 196, 32}, {12, 64, 8}} {
+		if g := evenGroups(128, c.group, c.rows, 12, 2); g != c.want {
+			t.Errorf("128 images of %d rows in groups of %d on 2 workers: groups of %d, want %d", c.rows, c.group, g, c.want)
+		}
+	}
+}
+
+// TestEvenGroupsKeepsSmallGains: 43 groups of 3 images on 2 workers (22
+// rounds against 21) stay; on 16 workers (3 rounds, the last of 11) they
+// become 64 groups of 2.
+func TestEvenGroupsKeepsSmallGains(t *testing.T) {
+	if g := evenGroups(128, 3, 196, 12, 2); g != 3 {
+		t.Errorf("2 workers: groups of %d, want 3", g)
+	}
+	if g := evenGroups(128, 3, 196, 12, 16); g != 2 {
+		t.Errorf("16 workers: groups of %d, want 2", g)
+	}
+}
