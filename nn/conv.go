@@ -324,7 +324,10 @@ func (c *Conv2D) Backward(call *Call) {
 		dx = call.GradIn[0]
 	}
 	if c.useKn2row() {
-		compute.Together(biasGradient, func() { c.backwardKn2row(call, s, dPre, dx) })
+		// One pass after the other: each has pieces for every thread (see
+		// backwardKn2row).
+		biasGradient()
+		c.backwardKn2row(call, s, dPre, dx)
 		return
 	}
 	held := len(s.held) > 0 && len(x.Data) > 0 && &s.held[0] == &x.Data[0] && len(s.cols) >= batch*pos*p

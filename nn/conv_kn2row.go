@@ -105,7 +105,11 @@ type upsampledInput struct {
 // backwardKn2row spreads dPre into z a chunk of images at a time (kn2row's
 // z is small: kh*kw*filters values per input pixel, and filters are few)
 // and takes the kernel's and the input's gradients from it as products
-// over the chunk, the two at once.
+// over the chunk, one after the other. Each pass has pieces enough for
+// every thread (hundreds of k slices, of rows), and run one after the
+// other rather than at once (compute.Together), as with the bias gradient
+// before them, the conv recipe's step took 2 to 4% less time on 2 threads
+// (in-process runs alternating the two, step by step).
 func (c *Conv2D) backwardKn2row(call *Call, s *convState, dPre *tensor.Tensor, dx *tensor.Tensor) {
 	x := call.In[0]
 	batch := x.Rows()
@@ -130,17 +134,14 @@ func (c *Conv2D) backwardKn2row(call *Call, s *convState, dPre *tensor.Tensor, d
 			beta = 0
 		}
 		xs := x.Data[b0*p.inPos*p.inC:]
-		compute.Together(func() {
-			if byRows {
-				compute.Sgemm(true, false, p.width, p.inC, rows, 1, s.z, p.width, xs, p.inC, beta, s.gradT, p.inC)
-			} else {
-				compute.Sgemm(true, false, p.inC, p.width, rows, 1, xs, p.inC, s.z, p.width, beta, s.gradT, p.width)
-			}
-		}, func() {
-			if dx != nil {
-				compute.Sgemm(false, true, rows, p.inC, p.width, 1, s.z, p.width, s.byChannel, p.width, 0, dx.Data[b0*p.inPos*p.inC:], p.inC)
-			}
-		})
+		if byRows {
+			compute.Sgemm(true, false, p.width, p.inC, rows, 1, s.z, p.width, xs, p.inC, beta, s.gradT, p.inC)
+		} else {
+			compute.Sgemm(true, false, p.inC, p.width, rows, 1, xs, p.inC, s.z, p.width, beta, s.gradT, p.width)
+		}
+		if dx != nil {
+			compute.Sgemm(false, true, rows, p.inC, p.width, 1, s.z, p.width, s.byChannel, p.width, 0, dx.Data[b0*p.inPos*p.inC:], p.inC)
+		}
 	}
 	c.addKernelGradByChannel(s.gradT, byRows)
 }
