@@ -79,6 +79,7 @@ func (c *Conv2D) forwardKn2row(call *Call, s *convState, pre *tensor.Tensor, up 
 	x, table := call.In[0], c.tables.kn2rowSum
 	p := c.planKn2row(s, x.Rows())
 	inPos := p.inPos
+	s.up = up
 	if up != nil {
 		x, table, inPos = up.x, up.sums, p.inPos/up.factor
 	}
@@ -97,9 +98,10 @@ func (c *Conv2D) forwardKn2row(call *Call, s *convState, pre *tensor.Tensor, up 
 // before the upsampling (factor pixels for one), with the layer's sum
 // table over it (kn2rowSumUpsampledTable).
 type upsampledInput struct {
-	x      *tensor.Tensor
-	factor int
-	sums   *compute.GatherTable
+	x       *tensor.Tensor
+	factor  int
+	sums    *compute.GatherTable
+	sources *compute.GatherTable // for each upsampled pixel, where its source's channels start
 }
 
 // backwardKn2row spreads dPre into z a chunk of images at a time (kn2row's
@@ -109,7 +111,8 @@ type upsampledInput struct {
 // every thread (hundreds of k slices, of rows), and run one after the
 // other rather than at once (compute.Together), as with the bias gradient
 // before them, the conv recipe's step took 2 to 4% less time on 2 threads
-// (in-process runs alternating the two, step by step).
+// (in-process runs alternating the two, step by step). Where Forward read
+// the input before its upsampling, so does the kernel's gradient.
 func (c *Conv2D) backwardKn2row(call *Call, s *convState, dPre *tensor.Tensor, dx *tensor.Tensor) {
 	x := call.In[0]
 	batch := x.Rows()
@@ -133,15 +136,44 @@ func (c *Conv2D) backwardKn2row(call *Call, s *convState, dPre *tensor.Tensor, d
 		if b0 == 0 {
 			beta = 0
 		}
-		xs := x.Data[b0*p.inPos*p.inC:]
-		if byRows {
-			compute.Sgemm(true, false, p.width, p.inC, rows, 1, s.z, p.width, xs, p.inC, beta, s.gradT, p.inC)
-		} else {
-			compute.Sgemm(true, false, p.inC, p.width, rows, 1, xs, p.inC, s.z, p.width, beta, s.gradT, p.width)
-		}
+		c.kn2rowKernelGradient(s, p, x, b0, rows, beta, byRows)
 		if dx != nil {
 			compute.Sgemm(false, true, rows, p.inC, p.width, 1, s.z, p.width, s.byChannel, p.width, 0, dx.Data[b0*p.inPos*p.inC:], p.inC)
 		}
 	}
 	c.addKernelGradByChannel(s.gradT, byRows)
 }
+
+// kn2rowKernelGradient sums the kernel's gradient over rows rows of z (a
+// chunk of images from image b0 on) into s.gradT (beta times what is
+// there): zᵀ·x when byRows, xᵀ·z otherwise, x read in place, or, where
+// Forward read it before its upsampling (s.up), each k slice's rows of x
+// copied from their sources first. The slices are the product's own
+// (compute.SumChunks), so the bits are the in-place product's.
+func (c *Conv2D) kn2rowKernelGradient(s *convState, p kn2rowPlan, x *tensor.Tensor, b0, rows int, beta float32, byRows bool) {
+	product := func(gemm sgemmFunc, xs, z, dst []float32, k int, beta float32) {
+		if byRows {
+			gemm(true, false, p.width, p.inC, k, 1, z, p.width, xs, p.inC, beta, dst, p.inC)
+		} else {
+			gemm(true, false, p.inC, p.width, k, 1, xs, p.inC, z, p.width, beta, dst, p.width)
+		}
+	}
+	if s.up == nil {
+		product(compute.Sgemm, x.Data[b0*p.inPos*p.inC:], s.z, s.gradT, rows, beta)
+		return
+	}
+	m, n := p.width, p.inC
+	if !byRows {
+		m, n = p.inC, p.width
+	}
+	src, srcSize := s.up.x.Data, p.inPos/s.up.factor*p.inC
+	compute.SumChunks(m, n, rows, rows, beta, s.gradT, func(dst []float32, r0, kc int) {
+		withScratch(kc*p.inC, func(xs []float32) {
+			gatherRows(xs, src, srcSize, s.up.sources, p.inPos, 1, p.inC, b0*p.inPos+r0, kc)
+			product(compute.SgemmSerial, xs, s.z[r0*p.width:], dst, kc, 0)
+		})
+	})
+}
+
+// sgemmFunc is compute.Sgemm's signature (and SgemmSerial's).
+type sgemmFunc func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)

@@ -27,7 +27,12 @@ import "github.com/latent-go/latent/compute"
 // an UpSampling2D, each pixel is one of the smaller image's, repeated, so
 // its products are those of its source pixel: the convolution makes them
 // for the smaller image (a quarter of the rows for 2×2) and sums them
-// through a table that reads each pixel's from its source.
+// through a table that reads each pixel's from its source. Its kernel's
+// gradient reads the upsampled pixels from their sources too, a k slice
+// at a time, so that where nothing else reads the upsampling's output,
+// the upsampling writes none (a 28×28×32 batch is 12.8 MB): its node is
+// skipped in the forward pass, its output left with its shape and no
+// values, and its backward pass reads only its input and its gradient.
 
 // foldReLUs turns all three on; tests turn them off to compare.
 var foldReLUs = true
@@ -46,6 +51,7 @@ type foldPlan struct {
 	pools     map[*Node]*Node      // a convolution's node -> its pooling's
 	pooled    map[*Node]bool       // poolings run with their convolution
 	upsampled map[*Node]upsampling // a kn2row convolution's node -> its input's upsampling
+	unwritten map[*Node]bool       // upsamplings whose output no one reads
 }
 
 // upsampling is the UpSampling2D node a kn2row convolution's input comes
@@ -58,14 +64,14 @@ type upsampling struct {
 // planFolds plans, for every node of the model, what it runs together
 // with (see planFold and planUpsampled).
 func (m *Model) planFolds() foldPlan {
-	plan := foldPlan{folds: map[*Node]bool{}, pools: map[*Node]*Node{}, pooled: map[*Node]bool{}, upsampled: map[*Node]upsampling{}}
+	plan := foldPlan{folds: map[*Node]bool{}, pools: map[*Node]*Node{}, pooled: map[*Node]bool{}, upsampled: map[*Node]upsampling{}, unwritten: map[*Node]bool{}}
 	outputs := map[*Node]bool{}
 	for _, o := range m.outputs {
 		outputs[o] = true
 	}
 	for _, n := range m.order {
 		m.planFold(&plan, n, outputs)
-		planUpsampled(&plan, n)
+		m.planUpsampled(&plan, n, outputs)
 	}
 	return plan
 }
@@ -91,14 +97,18 @@ func (m *Model) planFold(plan *foldPlan, n *Node, outputs map[*Node]bool) {
 }
 
 // planUpsampled says whether n, a kn2row Conv2D after an UpSampling2D,
-// reads the upsampling's input, and makes its sum table for it.
-func planUpsampled(plan *foldPlan, n *Node) {
+// reads the upsampling's input, and makes its sum table for it; and
+// whether, n being the upsampling's only reader, the upsampling need not
+// write its output.
+func (m *Model) planUpsampled(plan *foldPlan, n *Node, outputs map[*Node]bool) {
 	conv, ok := n.layer.(*Conv2D)
 	if !ok || !conv.useKn2row() || len(n.inputs) != 1 {
 		return
 	}
-	if up, ok := n.inputs[0].layer.(*UpSampling2D); ok {
-		plan.upsampled[n] = upsampling{n.inputs[0], conv.g.kn2rowSumUpsampledTable(conv.filters, up.sh, up.sw)}
+	p := n.inputs[0]
+	if up, ok := p.layer.(*UpSampling2D); ok {
+		plan.upsampled[n] = upsampling{p, conv.g.kn2rowSumUpsampledTable(conv.filters, up.sh, up.sw)}
+		plan.unwritten[p] = m.consumers[p] == 1 && !outputs[p]
 	}
 }
 
@@ -121,7 +131,24 @@ func (s *Session) upsampledInput(n *Node) *upsampledInput {
 		return nil
 	}
 	l := up.node.layer.(*UpSampling2D)
-	return &upsampledInput{x: s.call(up.node).In[0], factor: l.sh * l.sw, sums: up.sums}
+	return &upsampledInput{x: s.call(up.node).In[0], factor: l.sh * l.sw, sums: up.sums, sources: l.source}
+}
+
+// skipUnwritten readies node n, an upsampling whose output no one reads
+// (see planUpsampled), for a batch of rows samples without running it:
+// its output gets its shape and no values, so that a read of them fails
+// rather than finds stale ones. It reports whether n is one.
+func (s *Session) skipUnwritten(n *Node, rows int, training bool) bool {
+	if !foldReLUs || !s.m.fold.unwritten[n] {
+		return false
+	}
+	c := s.call(n)
+	c.In = append(c.In[:0], s.call(n.inputs[0]).Out)
+	c.Training = training
+	c.GradOutSet, c.GradPreSet = false, false
+	c.Out.Data = nil
+	c.Out.Shape = append(append(c.Out.Shape[:0], rows), n.shape...)
+	return true
 }
 
 // forwardConv runs convolution node n (call c): with the pooling after it,

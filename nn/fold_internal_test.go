@@ -43,41 +43,25 @@ func TestFoldedReLUsSameBits(t *testing.T) {
 		}
 	}
 	x := randomTensor(rng, []int{6, 12, 12, 2})
-	run := func(fold bool) (out []float32, grads [][]float32) {
+	run := func(fold bool) [][]float32 {
 		foldReLUs = fold
 		defer func() { foldReLUs = true }()
-		s := m.NewSession()
-		outs, err := s.Forward([]*tensor.Tensor{x}, false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		grads = append(grads, append([]float32(nil), outs[0].Data...)) // inference
-		outs, err = s.Forward([]*tensor.Tensor{x}, true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		g := s.Output(0).Grad()
-		for i := range g.Data {
-			g.Data[i] = float32(math.Sin(float64(i)))
-		}
-		s.Backward()
-		for _, p := range m.Params() {
-			grads = append(grads, append([]float32(nil), p.Grad.Data...))
-		}
-		return append([]float32(nil), outs[0].Data...), grads
+		return stepValues(t, m, []*tensor.Tensor{x}, func(s *Session) {
+			// The upsampling before the last, kn2row, convolution writes
+			// no output when folded: the convolution reads its input.
+			if upOut := s.call(node.inputs[0]).Out; fold != (upOut.Data == nil) || upOut.Rows() != 6 {
+				t.Fatalf("folded %v: the upsampling's output holds %d values for %d rows", fold, len(upOut.Data), upOut.Rows())
+			}
+		})
 	}
-	wantOut, want := run(false)
-	gotOut, got := run(true)
-	if firstDifference(gotOut, wantOut) >= 0 {
-		t.Fatal("the outputs differ")
-	}
+	want, got := run(false), run(true)
 	for i := range want {
 		if firstDifference(got[i], want[i]) >= 0 {
-			t.Fatalf("gradient %d (0: the output in inference) differs with the ReLUs folded", i)
+			t.Fatalf("value set %d (0, 1: the output in inference and in training; then the gradients) differs with the ReLUs folded", i)
 		}
 	}
 	nonzero := 0
-	for _, v := range want[1] { // the first convolution's kernel
+	for _, v := range want[2] { // the first convolution's kernel
 		if v != 0 {
 			nonzero++
 		}
@@ -157,4 +141,100 @@ func TestUpsampledPlan(t *testing.T) {
 			t.Errorf("%d filters over 3 channels: reads the smaller image %v, want %v", tc.filters, reads, tc.reads)
 		}
 	}
+}
+
+// TestUnwrittenPlan: an upsampling writes no output only where the kn2row
+// convolution that reads its input is its only reader: not where it is a
+// model output too, nor where another layer reads it.
+func TestUnwrittenPlan(t *testing.T) {
+	for _, tc := range []struct {
+		name             string
+		output, alsoRead bool
+		unwritten        bool
+	}{{"alone", false, false, true}, {"a model output", true, false, false}, {"read twice", false, true, false}} {
+		sc := NewScope(1)
+		in := sc.Input(4, 4, 3)
+		up := apply(t, sc, LayerSpec{Type: "UpSampling2D"}, in)
+		c := apply(t, sc, LayerSpec{Type: "Conv2D", Filters: 1, KernelSize: []int{3}, Padding: "same"}, up)
+		outs := []*Node{c}
+		if tc.output {
+			outs = append(outs, up)
+		}
+		if tc.alsoRead {
+			outs = append(outs, apply(t, sc, LayerSpec{Type: "Conv2D", Filters: 2, KernelSize: []int{3}, Padding: "same"}, up))
+		}
+		m, err := sc.Model([]*Node{in}, outs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := m.fold.unwritten[up]; got != tc.unwritten {
+			t.Errorf("upsampling %s: unwritten %v, want %v", tc.name, got, tc.unwritten)
+		}
+	}
+}
+
+// TestUpsampledKn2rowChunksSameBits: a kn2row convolution after an
+// upsampling, whose kernel gradient is summed over several chunks of
+// images (40 images of 28×28 pixels, 72 products each: chunks of 18),
+// reads the upsampled pixels from their sources with the bits of reading
+// them in place.
+func TestUpsampledKn2rowChunksSameBits(t *testing.T) {
+	sc := NewScope(4)
+	in := sc.Input(14, 14, 16)
+	node, _, err := sc.Chain("test", in, []LayerSpec{
+		{Type: "UpSampling2D", Size: []int{2}},
+		{Type: "Conv2D", Filters: 8, KernelSize: []int{3}, Padding: "same", Activation: "sigmoid"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := sc.Model([]*Node{in}, []*Node{node})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if conv := node.layer.(*Conv2D); !conv.useKn2row() || chunk(28*28, 72, 40) >= 40 {
+		t.Fatal("the test's convolution is not a kn2row one of several chunks")
+	}
+	x := randomTensor(rand.New(rand.NewPCG(5, 6)), []int{40, 14, 14, 16})
+	run := func(fold bool) [][]float32 {
+		foldReLUs = fold
+		defer func() { foldReLUs = true }()
+		return stepValues(t, m, []*tensor.Tensor{x}, nil)
+	}
+	want, got := run(false), run(true)
+	for i := range want {
+		if firstDifference(got[i], want[i]) >= 0 {
+			t.Fatalf("value set %d differs when the convolution reads the upsampling's input", i)
+		}
+	}
+}
+
+// stepValues runs a new session of m on each batch: a forward pass in
+// inference, one in training, sin(i) as the output's gradient and the
+// backward pass. It returns, batch after batch, the two outputs and every
+// weight's gradient, and calls check (when not nil) on the session after
+// each batch.
+func stepValues(t *testing.T, m *Model, batches []*tensor.Tensor, check func(*Session)) (values [][]float32) {
+	s := m.NewSession()
+	for _, x := range batches {
+		for _, training := range []bool{false, true} {
+			outs, err := s.Forward([]*tensor.Tensor{x}, training)
+			if err != nil {
+				t.Fatal(err)
+			}
+			values = append(values, append([]float32(nil), outs[0].Data...))
+		}
+		g := s.Output(0).Grad()
+		for i := range g.Data {
+			g.Data[i] = float32(math.Sin(float64(i)))
+		}
+		s.Backward()
+		for _, p := range m.Params() {
+			values = append(values, append([]float32(nil), p.Grad.Data...))
+		}
+		if check != nil {
+			check(s)
+		}
+	}
+	return values
 }

@@ -56,7 +56,7 @@ func (s *Session) Forward(inputs []*tensor.Tensor, training bool) ([]*tensor.Ten
 		c.GradOutSet, c.GradPreSet = false, false
 	}
 	for _, n := range m.order {
-		if m.isInput(n) || m.runsWithItsInput(n) || s.forwardView(n, rows, training) {
+		if m.isInput(n) || m.runsWithItsInput(n) || s.forwardView(n, rows, training) || s.skipUnwritten(n, rows, training) {
 			continue
 		}
 		c := s.prepare(n, rows, training)

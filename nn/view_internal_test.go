@@ -1,7 +1,6 @@
 package nn
 
 import (
-	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -33,29 +32,14 @@ func TestViewsShareSameBits(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(11, 12))
 	batches := []*tensor.Tensor{randomTensor(rng, []int{4, 6, 6, 2}), randomTensor(rng, []int{3, 6, 6, 2}), randomTensor(rng, []int{5, 6, 6, 2})}
-	run := func(share bool) (values [][]float32) {
+	run := func(share bool) [][]float32 {
 		shareViews = share
 		defer func() { shareViews = true }()
-		s := m.NewSession()
-		for _, x := range batches {
-			outs, err := s.Forward([]*tensor.Tensor{x}, true)
-			if err != nil {
-				t.Fatal(err)
-			}
-			values = append(values, append([]float32(nil), outs[0].Data...))
-			g := s.Output(0).Grad()
-			for i := range g.Data {
-				g.Data[i] = float32(math.Sin(float64(i)))
-			}
-			s.Backward()
-			for _, p := range m.Params() {
-				values = append(values, append([]float32(nil), p.Grad.Data...))
-			}
+		return stepValues(t, m, batches, func(s *Session) {
 			if flat := s.call(consumerOf(m, conv)); share != (&flat.Out.Data[0] == &s.call(conv).Out.Data[0]) {
 				t.Fatalf("sharing %v: the Flatten's output shares the convolution's storage: %v", share, !share)
 			}
-		}
-		return values
+		})
 	}
 	want, got := run(false), run(true)
 	for i := range want {
