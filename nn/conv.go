@@ -179,13 +179,14 @@ func (c *convBase) makeParams(shape []int, fanIn, fanOut int, rng *rand.Rand) {
 
 type convState struct {
 	pre, dPre tensor.Tensor
-	cols      []float32       // a small batch's windows, kept from Forward
-	held      []float32       // the input whose windows cols holds
-	gradT     []float32       // the kernel's gradient, transposed
-	byChannel []float32       // the kernel as [C, kh*kw*filters] (kn2row form)
-	z         []float32       // a chunk's kn2row products' gradient
-	kernelT   []float32       // the kernel transposed
-	up        *upsampledInput // where a kn2row Forward read its input before its upsampling
+	cols      []float32          // a small batch's windows, kept from Forward
+	held      []float32          // the input whose windows cols holds
+	gradT     []float32          // the kernel's gradient, transposed
+	byChannel []float32          // the kernel as [C, kh*kw*filters] (kn2row form)
+	z         []float32          // a chunk's kn2row products' gradient
+	kernelT   []float32          // the kernel transposed
+	up        *upsampledInput    // where a kn2row Forward read its input before its upsampling
+	upGrad    *upsampledGradient // where Backward sends its input's gradient instead, then
 }
 
 // addTransposed adds the rows×cols matrix t, transposed, into dst (cols×rows).

@@ -137,7 +137,9 @@ func (c *Conv2D) backwardKn2row(call *Call, s *convState, dPre *tensor.Tensor, d
 			beta = 0
 		}
 		c.kn2rowKernelGradient(s, p, x, b0, rows, beta, byRows)
-		if dx != nil {
+		if s.upGrad != nil {
+			c.upsampledInputGradient(s, p, b0, b1)
+		} else if dx != nil {
 			compute.Sgemm(false, true, rows, p.inC, p.width, 1, s.z, p.width, s.byChannel, p.width, 0, dx.Data[b0*p.inPos*p.inC:], p.inC)
 		}
 	}
@@ -177,3 +179,47 @@ func (c *Conv2D) kn2rowKernelGradient(s *convState, p kn2rowPlan, x *tensor.Tens
 
 // sgemmFunc is compute.Sgemm's signature (and SgemmSerial's).
 type sgemmFunc func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
+
+// upsampledGradient is where a kn2row convolution that read its input
+// before an upsampling sends its input's gradient when the two run their
+// backward passes as one (see fold.go): summed over each source pixel's
+// copies into dx (nil: not needed), then past the ReLU that made the
+// source, as the upsampling's backward pass does.
+type upsampledGradient struct {
+	dx       *tensor.Tensor
+	src      *tensor.Tensor // the upsampling's input
+	copies   *compute.GatherTable
+	pastReLU bool
+}
+
+// backwardThroughUpsampling is Backward with the input's gradient sent on
+// through the upsampling as g says.
+func (c *Conv2D) backwardThroughUpsampling(call *Call, g *upsampledGradient) {
+	s := c.state(call)
+	s.upGrad = g
+	defer func() { s.upGrad = nil }()
+	c.Backward(call)
+}
+
+// upsampledInputGradient makes the input gradient of images [b0, b1) (a
+// chunk, whose z s holds) a group of images at a time, z times the kernel,
+// and sums it onto the upsampling's input: each element one product of
+// width terms, as the chunk's product makes it, and each source pixel's
+// copies summed as the upsampling's backward pass sums them.
+func (c *Conv2D) upsampledInputGradient(s *convState, p kn2rowPlan, b0, b1 int) {
+	g := s.upGrad
+	if g.dx == nil {
+		return
+	}
+	srcSize := p.inPos / s.up.factor * p.inC
+	eachGroup(b1-b0, p.inPos*p.inC, p.inPos, func(i0, i1 int, dx []float32) {
+		compute.SgemmSerial(false, true, (i1-i0)*p.inPos, p.inC, p.width, 1, s.z[i0*p.inPos*p.width:], p.width, s.byChannel, p.width, 0, dx, p.inC)
+		for i := i0; i < i1; i++ {
+			img := g.dx.Data[(b0+i)*srcSize : (b0+i+1)*srcSize]
+			compute.GatherSum(img, dx[(i-i0)*p.inPos*p.inC:], g.copies, p.inC)
+			if g.pastReLU {
+				compute.ReLUGrad(g.src.Data[(b0+i)*srcSize:(b0+i+1)*srcSize], img, img)
+			}
+		}
+	})
+}

@@ -134,6 +134,35 @@ func (s *Session) upsampledInput(n *Node) *upsampledInput {
 	return &upsampledInput{x: s.call(up.node).In[0], factor: l.sh * l.sw, sums: up.sums, sources: l.source}
 }
 
+// backsWithItsReader says whether n is an upsampling whose backward pass
+// runs with its reader's (backwardThroughUpsampling).
+func (m *Model) backsWithItsReader(n *Node) bool { return foldReLUs && m.fold.unwritten[n] }
+
+// backwardThroughUpsampling runs the backward passes of convolution node
+// n (call c) and of the unwritten upsampling it reads through as one, and
+// reports whether it did: the convolution's input gradient, made a group
+// of images at a time, is summed onto the upsampling's input while in
+// cache, as the upsampling's backward pass would sum it (copies in order,
+// then its folded ReLU), and is never written whole.
+func (s *Session) backwardThroughUpsampling(n *Node, c *Call) bool {
+	up, ok := s.m.fold.upsampled[n]
+	if !ok || !s.m.backsWithItsReader(up.node) {
+		return false
+	}
+	uc := s.call(up.node)
+	shared := s.gradInputs(up.node, uc)
+	c.GradIn = append(c.GradIn[:0], nil)
+	c.GradInPastReLU = false
+	g := &upsampledGradient{src: uc.In[0], copies: up.node.layer.(*UpSampling2D).copies, pastReLU: uc.GradInPastReLU}
+	if len(uc.GradIn) > 0 {
+		g.dx = uc.GradIn[0]
+	}
+	conv := n.layer.(*Conv2D)
+	s.m.clock.time(n.layer, c, func(c *Call) { conv.backwardThroughUpsampling(c, g) })
+	s.addShared(up.node, uc, shared)
+	return true
+}
+
 // skipUnwritten readies node n, an upsampling whose output no one reads
 // (see planUpsampled), for a batch of rows samples without running it:
 // its output gets its shape and no values, so that a read of them fails

@@ -176,12 +176,14 @@ func TestUnwrittenPlan(t *testing.T) {
 // TestUpsampledKn2rowChunksSameBits: a kn2row convolution after an
 // upsampling, whose kernel gradient is summed over several chunks of
 // images (40 images of 28×28 pixels, 72 products each: chunks of 18),
-// reads the upsampled pixels from their sources with the bits of reading
-// them in place.
+// reads the upsampled pixels from their sources, and sends its input's
+// gradient through the upsampling and the ReLU before it, with the bits
+// of the layers run one by one.
 func TestUpsampledKn2rowChunksSameBits(t *testing.T) {
 	sc := NewScope(4)
-	in := sc.Input(14, 14, 16)
+	in := sc.Input(14, 14, 3)
 	node, _, err := sc.Chain("test", in, []LayerSpec{
+		{Type: "Conv2D", Filters: 16, KernelSize: []int{3}, Padding: "same", Activation: "relu"},
 		{Type: "UpSampling2D", Size: []int{2}},
 		{Type: "Conv2D", Filters: 8, KernelSize: []int{3}, Padding: "same", Activation: "sigmoid"},
 	})
@@ -195,7 +197,7 @@ func TestUpsampledKn2rowChunksSameBits(t *testing.T) {
 	if conv := node.layer.(*Conv2D); !conv.useKn2row() || chunk(28*28, 72, 40) >= 40 {
 		t.Fatal("the test's convolution is not a kn2row one of several chunks")
 	}
-	x := randomTensor(rand.New(rand.NewPCG(5, 6)), []int{40, 14, 14, 16})
+	x := randomTensor(rand.New(rand.NewPCG(5, 6)), []int{40, 14, 14, 3})
 	run := func(fold bool) [][]float32 {
 		foldReLUs = fold
 		defer func() { foldReLUs = true }()

@@ -130,7 +130,7 @@ func (s *Session) Backward() {
 	}
 	for i := len(m.order) - 1; i >= 0; i-- {
 		n := m.order[i]
-		if m.isInput(n) {
+		if m.isInput(n) || m.backsWithItsReader(n) {
 			continue
 		}
 		c := s.call(n)
@@ -138,16 +138,25 @@ func (s *Session) Backward() {
 			ensureGradOut(c)
 			r.AddGrad(c.Out.Data, c.GradOut.Data, 1/float32(c.Out.Rows()))
 		}
+		if s.backwardThroughUpsampling(n, c) {
+			continue
+		}
 		shared := s.gradInputs(n, c)
 		if !backwardView(n, c) {
 			m.clock.time(n.layer, c, n.layer.Backward)
 		}
-		for _, j := range shared {
-			pc := s.call(n.inputs[j])
-			ensureGradOut(pc)
-			for k, g := range c.GradIn[j].Data {
-				pc.GradOut.Data[k] += g
-			}
+		s.addShared(n, c, shared)
+	}
+}
+
+// addShared adds the gradients of n's inputs that went to buffers of
+// their own (shared, from gradInputs) into those inputs' gradients.
+func (s *Session) addShared(n *Node, c *Call, shared []int) {
+	for _, j := range shared {
+		pc := s.call(n.inputs[j])
+		ensureGradOut(pc)
+		for k, g := range c.GradIn[j].Data {
+			pc.GradOut.Data[k] += g
 		}
 	}
 }
