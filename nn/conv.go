@@ -186,7 +186,7 @@ type convState struct {
 	z         []float32          // a chunk's kn2row products' gradient
 	kernelT   []float32          // the kernel transposed
 	up        *upsampledInput    // where a kn2row Forward read its input before its upsampling
-	upGrad    *upsampledGradient // where Backward sends its input's gradient instead, then
+	upGrad    *upsampledGradient // set while Backward runs with the upsampling's: where its input's gradient goes
 }
 
 // addTransposed adds the rows×cols matrix t, transposed, into dst (cols×rows).

@@ -34,7 +34,7 @@ import "github.com/latent-go/latent/compute"
 // skipped in the forward pass, its output left with its shape and no
 // values, and its backward pass reads only its input and its gradient.
 
-// foldReLUs turns all three on; tests turn them off to compare.
+// foldReLUs turns all of them on; tests turn them off to compare.
 var foldReLUs = true
 
 // reluFolder is a layer whose Backward applies, when its Call's
