@@ -5,6 +5,7 @@
 #   .dev/latent      CGO_ENABLED=0 go build -ldflags="-s -w" -o .dev/latent ./cmd/latent
 #   .dev/latent-old  the same build of an earlier commit, to compare with
 #   .dev/mnist/      MNIST's four IDX files (GoMNIST's data folder)
+#   .dev/bench.test  (optional) CGO_ENABLED=0 go test -c -o .dev/bench.test ./bench
 #
 # and python3 with torch on the path. OUT names the folder the results go
 # to. It times ae3, conv, denoise and inpaint at 16 threads with both
@@ -19,7 +20,10 @@
 # run, limited to 260 s on a slow machine, was cut off before the VAE.
 # ROUNDS (default 2) sets the rounds of the A/B, 0 to leave it out;
 # SITES=0 leaves out the sites: with ROUNDS=1 SITES=0 it takes about 6
-# minutes.
+# minutes. With .dev/bench.test it first times ae3, conv, inpaint and vae's
+# training steps at 2 and 16 threads taken in turn, step by step
+# (BenchmarkStepsInTurn: the speed-up from 2 to 16 threads that a noisy
+# machine moves least; steps16.txt, under a minute).
 set -u
 export OPENBLAS_NUM_THREADS=1 PYTHONUNBUFFERED=1
 for f in .dev/*.gz; do [ -e "$f" ] && gunzip -f "$f"; done
@@ -29,6 +33,11 @@ OUT=${OUT:-results/bench/16-cores}
 K=$OUT/keep
 mkdir -p "$K"
 (lscpu | head -20; nproc) > "$OUT/machine.txt" 2>&1
+if [ -e .dev/bench.test ]; then
+  chmod +x .dev/bench.test
+  (cd bench && STEPS_THREADS=2,16 STEPS_RECIPES=ae3,conv,inpaint,vae timeout 90 ../.dev/bench.test \
+    -test.run XXX -test.bench StepsInTurn -test.benchtime 30x) 2>&1 | tee "$OUT/steps16.txt"
+fi
 for i in $(seq "${ROUNDS:-2}"); do for b in latent-old latent; do
   echo "== $b ae3 16"; timeout 30 .dev/$b bench ae3 --epochs 3 --threads 16 --data-dir $M | grep -E "median|GEMM alone"
   for r in conv denoise inpaint; do
