@@ -171,12 +171,7 @@ func (s *Session) skipUnwritten(n *Node, rows int, training bool) bool {
 	if !foldReLUs || !s.m.fold.unwritten[n] {
 		return false
 	}
-	c := s.call(n)
-	c.In = append(c.In[:0], s.call(n.inputs[0]).Out)
-	c.Training = training
-	c.GradOutSet, c.GradPreSet = false, false
-	c.Out.Data = nil
-	c.Out.Shape = append(append(c.Out.Shape[:0], rows), n.shape...)
+	s.readyCall(n, rows, training).Out.Data = nil
 	return true
 }
 

@@ -75,6 +75,14 @@ func (s *Session) Forward(inputs []*tensor.Tensor, training bool) ([]*tensor.Ten
 // prepare readies node n's call for a batch of rows samples: its inputs,
 // its output's size, no gradients yet.
 func (s *Session) prepare(n *Node, rows int, training bool) *Call {
+	c := s.readyCall(n, rows, training)
+	c.Out.Resize(rows, n.shape)
+	return c
+}
+
+// readyCall is prepare without the output's values: its shape only (a
+// view or an unwritten output sets its values, or none, itself).
+func (s *Session) readyCall(n *Node, rows int, training bool) *Call {
 	c := s.call(n)
 	c.In = c.In[:0]
 	for _, p := range n.inputs {
@@ -82,7 +90,7 @@ func (s *Session) prepare(n *Node, rows int, training bool) *Call {
 	}
 	c.Training = training
 	c.GradOutSet, c.GradPreSet = false, false
-	c.Out.Resize(rows, n.shape)
+	c.Out.Shape = append(append(c.Out.Shape[:0], rows), n.shape...)
 	return c
 }
 

@@ -25,13 +25,8 @@ func (s *Session) forwardView(n *Node, rows int, training bool) bool {
 	if _, ok := n.layer.(viewLayer); !ok || !shareViews || len(n.inputs) != 1 || s.m.isInput(n.inputs[0]) {
 		return false
 	}
-	in := s.call(n.inputs[0]).Out
-	c := s.call(n)
-	c.In = append(c.In[:0], in)
-	c.Training = training
-	c.GradOutSet, c.GradPreSet = false, false
-	c.Out.Data = in.Data
-	c.Out.Shape = append(append(c.Out.Shape[:0], rows), n.shape...)
+	c := s.readyCall(n, rows, training)
+	c.Out.Data = c.In[0].Data
 	return true
 }
 
