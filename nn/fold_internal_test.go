@@ -16,9 +16,7 @@ import (
 // Negative biases make many ReLUs 0, and some pooling windows all 0, so
 // both sides of the derivative are taken.
 func TestFoldedReLUsSameBits(t *testing.T) {
-	sc := NewScope(3)
-	in := sc.Input(12, 12, 2)
-	node, _, err := sc.Chain("test", in, []LayerSpec{
+	m, node := chainModel(t, 3, []int{12, 12, 2}, []LayerSpec{
 		{Type: "Conv2D", Filters: 4, KernelSize: []int{3}, Padding: "same", Activation: "relu"},
 		{Type: "MaxPooling2D", PoolSize: []int{2}},
 		{Type: "Conv2D", Filters: 3, KernelSize: []int{3}, Padding: "same", Activation: "relu"},
@@ -27,13 +25,6 @@ func TestFoldedReLUsSameBits(t *testing.T) {
 		{Type: "UpSampling2D", Size: []int{2}},
 		{Type: "Conv2D", Filters: 1, KernelSize: []int{3}, Padding: "same", Activation: "sigmoid"},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := sc.Model([]*Node{in}, []*Node{node})
-	if err != nil {
-		t.Fatal(err)
-	}
 	rng := rand.New(rand.NewPCG(9, 10))
 	for _, p := range m.Params() {
 		if p.Name == "bias" {
@@ -180,20 +171,11 @@ func TestUnwrittenPlan(t *testing.T) {
 // gradient through the upsampling and the ReLU before it, with the bits
 // of the layers run one by one.
 func TestUpsampledKn2rowChunksSameBits(t *testing.T) {
-	sc := NewScope(4)
-	in := sc.Input(14, 14, 3)
-	node, _, err := sc.Chain("test", in, []LayerSpec{
+	m, node := chainModel(t, 4, []int{14, 14, 3}, []LayerSpec{
 		{Type: "Conv2D", Filters: 16, KernelSize: []int{3}, Padding: "same", Activation: "relu"},
 		{Type: "UpSampling2D", Size: []int{2}},
 		{Type: "Conv2D", Filters: 8, KernelSize: []int{3}, Padding: "same", Activation: "sigmoid"},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := sc.Model([]*Node{in}, []*Node{node})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if conv := node.layer.(*Conv2D); !conv.useKn2row() || chunk(28*28, 72, 40) >= 40 {
 		t.Fatal("the test's convolution is not a kn2row one of several chunks")
 	}
@@ -239,4 +221,20 @@ func stepValues(t *testing.T, m *Model, batches []*tensor.Tensor, check func(*Se
 		}
 	}
 	return values
+}
+
+// chainModel is the model of specs chained from an input of the given
+// shape, in a scope of seed, and its output node.
+func chainModel(t *testing.T, seed uint64, shape []int, specs []LayerSpec) (*Model, *Node) {
+	sc := NewScope(seed)
+	in := sc.Input(shape...)
+	out, _, err := sc.Chain("test", in, specs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := sc.Model([]*Node{in}, []*Node{out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, out
 }

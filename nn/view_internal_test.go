@@ -52,16 +52,7 @@ func TestViewsShareSameBits(t *testing.T) {
 // TestViewOfModelInputCopies: a Reshape of the model's input copies it,
 // so that the caller's later change to its batch leaves the output as it was.
 func TestViewOfModelInputCopies(t *testing.T) {
-	sc := NewScope(1)
-	in := sc.Input(6)
-	out, _, err := sc.Chain("r", in, []LayerSpec{{Type: "Reshape", TargetShape: []int{2, 3}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := sc.Model([]*Node{in}, []*Node{out})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, _ := chainModel(t, 1, []int{6}, []LayerSpec{{Type: "Reshape", TargetShape: []int{2, 3}}})
 	x := tensor.FromSlice([]float32{1, 2, 3, 4, 5, 6}, 1, 6)
 	outs, err := m.NewSession().Forward([]*tensor.Tensor{x}, false)
 	if err != nil {
