@@ -4,7 +4,7 @@
 // gonum's and OpenBLAS, that a program swaps in with Use), and the
 // element-wise operations around them (bias and ReLU, ReLU's gradient, row
 // sums, max pooling's windows, the gathers that are im2col, its adjoint
-// and kn2row's sums, the Adam step), each with a portable Go version and AVX-512
+// and kn2row's sums, the Adam step, 8-bit samples scaled to [0, 1]), each with a portable Go version and AVX-512
 // assembly that gives the same bits. It also holds the worker pool and the
 // parallel loop that cuts work into pieces that depend only on the sizes,
 // so that results never depend on the number of threads.

@@ -3,9 +3,10 @@ package compute
 import "math"
 
 // The element-wise operations of training that surround the matrix
-// products: a layer's bias and ReLU, ReLU's gradient, and the column sums
-// of a bias gradient. Each has a portable Go version (the reference) and,
-// on amd64 with AVX-512, an assembly version that computes the same bits:
+// products: a layer's bias and ReLU, ReLU's gradient, the column sums of
+// a bias gradient, and 8-bit samples scaled as batches are read. Each has
+// a portable Go version (the reference) and, on amd64 with AVX-512, an
+// assembly version that computes the same bits:
 // every value goes through the same single IEEE operations in the same
 // order, 16 lanes at a time. The conformance test holds every
 // implementation to the portable one, bit for bit.
@@ -51,6 +52,9 @@ type Elementwise interface {
 	// and v: m += (g-m)*c1; v += (g*g-v)*c2; w -= alpha*m/(sqrt(v)+eps),
 	// each operation rounded to float32 on its own.
 	AdamStep(w, g, m, v []float32, alpha, c1, c2, eps float32)
+	// UnitBytes sets dst[i] = float32(src[i]) / 255: 8-bit intensities
+	// scaled to [0, 1] as x.astype('float32') / 255 scales them.
+	UnitBytes(dst []float32, src []uint8)
 }
 
 var elementwise = bestElementwise()
@@ -77,6 +81,9 @@ func ReLUGrad(z, dy, dz []float32) { elementwise.ReLUGrad(z, dy, dz) }
 func AdamStep(w, g, m, v []float32, alpha, c1, c2, eps float32) {
 	elementwise.AdamStep(w, g, m, v, alpha, c1, c2, eps)
 }
+
+// UnitBytes calls the implementation in use; see Elementwise.
+func UnitBytes(dst []float32, src []uint8) { elementwise.UnitBytes(dst, src) }
 
 // AddRows calls the implementation in use; see Elementwise.
 func AddRows(dst, m []float32, rows, width, stride int) {
@@ -142,6 +149,14 @@ func (PortableElementwise) AdamStep(w, g, m, v []float32, alpha, c1, c2, eps flo
 		m[i] += (gi - m[i]) * c1
 		v[i] += (gi*gi - v[i]) * c2
 		w[i] -= alpha * m[i] / (float32(math.Sqrt(float64(v[i]))) + eps)
+	}
+}
+
+// UnitBytes implements Elementwise.
+func (PortableElementwise) UnitBytes(dst []float32, src []uint8) {
+	dst = dst[:len(src)]
+	for i, b := range src {
+		dst[i] = float32(b) / 255
 	}
 }
 

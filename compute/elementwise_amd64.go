@@ -35,6 +35,9 @@ func gatherCopyAVX512(dst, src *float32, idx *int32, rows, width int, tail uint6
 func gatherCopy1AVX512(dst, src *float32, idx *int32, blocks int, tail uint64)
 
 //go:noescape
+func unitBytesAVX512(dst *float32, src *uint8, blocks int, tail uint64)
+
+//go:noescape
 func adamAVX512(w, grad, m, v *float32, blocks int, tail uint64, alpha, c1, c2, eps float32)
 
 func fastElementwise() []Elementwise {
@@ -161,4 +164,12 @@ func (avx512Elementwise) AdamStep(w, g, m, v []float32, alpha, c1, c2, eps float
 	}
 	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
 	adamAVX512(&w[0], &g[0], &m[0], &v[0], len(w)/16, tailMask(len(w)), alpha, c1, c2, eps)
+}
+
+func (avx512Elementwise) UnitBytes(dst []float32, src []uint8) {
+	if len(src) == 0 {
+		return
+	}
+	dst = dst[:len(src)]
+	unitBytesAVX512(&dst[0], &src[0], len(src)/16, tailMask(len(src)))
 }

@@ -481,3 +481,28 @@ TEXT ·adamAVX512(SB), NOSPLIT, $0-64
 adamdone:
 	VZEROUPPER
 	RET
+
+// func unitBytesAVX512(dst *float32, src *uint8, blocks int, tail uint64)
+// dst = float32(src) / 255, 16 bytes at a time and then those of the mask
+// tail: each byte widened to an integer, converted (exactly) and divided,
+// one correctly rounded division as in Go.
+TEXT ·unitBytesAVX512(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ blocks+16(FP), R9
+	MOVQ tail+24(FP), AX
+	KMOVW AX, K1
+	KXNORW K4, K4, K4
+	MOVL $0x437f0000, DX // 255 as a float32
+	VPBROADCASTD DX, Z30
+	NEXT_BLOCK(R9, unitnext, unitblock, unitbody, unitdone)
+	VPMOVZXBD.Z (SI), K3, Z0
+	VCVTDQ2PS Z0, Z0
+	VDIVPS Z30, Z0, Z0
+	VMOVUPS Z0, K3, (DI)
+	ADDQ $16, SI
+	ADDQ $64, DI
+	JMP unitnext
+unitdone:
+	VZEROUPPER
+	RET

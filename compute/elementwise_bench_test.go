@@ -55,6 +55,16 @@ func BenchmarkElementwise(b *testing.B) {
 				e.AdamStep(out, dy, mom, vel, 0.001, 0.1, 0.001, 1e-7)
 			}
 		})
+		pixels := make([]uint8, benchValues)
+		for i := range pixels {
+			pixels[i] = uint8(i)
+		}
+		b.Run("UnitBytes/"+e.Name(), func(b *testing.B) {
+			b.SetBytes(5 * benchValues) // a byte read, a float32 written
+			for b.Loop() {
+				e.UnitBytes(out, pixels)
+			}
+		})
 		sums := make([]float32, 32)
 		b.Run("AddRows/"+e.Name(), func(b *testing.B) {
 			b.SetBytes(4 * benchValues) // a bias gradient: column sums

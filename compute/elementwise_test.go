@@ -203,3 +203,28 @@ func TestAdamStepConforms(t *testing.T) {
 		}
 	}
 }
+
+// TestUnitBytesConforms: every implementation scales every byte value, at
+// every place in a block and in tails of every length, to the bits of
+// float32(b)/255, and writes nothing past the bytes it is given.
+func TestUnitBytesConforms(t *testing.T) {
+	for _, e := range compute.ElementwiseImplementations() {
+		for n := 0; n <= 300; n++ {
+			src := make([]uint8, n)
+			for i := range src {
+				src[i] = uint8(i*37 + n)
+			}
+			dst := make([]float32, n+1)
+			dst[n] = -1
+			e.UnitBytes(dst[:n], src)
+			for i, b := range src {
+				if want := float32(b) / 255; math.Float32bits(dst[i]) != math.Float32bits(want) {
+					t.Fatalf("%s: UnitBytes of %d bytes: byte %d (%d) gave %v, want %v", e.Name(), n, i, b, dst[i], want)
+				}
+			}
+			if dst[n] != -1 {
+				t.Fatalf("%s: UnitBytes of %d bytes wrote past them", e.Name(), n)
+			}
+		}
+	}
+}

@@ -196,14 +196,15 @@ func TestRealMNIST(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ds.Train.Values().Rows() != 60000 || ds.Test.Values().Rows() != 10000 || ds.Train.Values().Cols() != 784 || ds.Train.Shape()[0] != 28 {
-		t.Fatalf("shapes %v %v", ds.Train.Values().Shape, ds.Test.Values().Shape)
+	train, test := ds.Train.Values(), ds.Test.Values()
+	if train.Rows() != 60000 || test.Rows() != 10000 || train.Cols() != 784 || ds.Train.Shape()[0] != 28 {
+		t.Fatalf("shapes %v %v", train.Shape, test.Shape)
 	}
 	if ds.Test.Labels()[0] != 7 || ds.Train.Labels()[0] != 5 {
 		t.Errorf("labels: first test %d (want 7), first train %d (want 5)", ds.Test.Labels()[0], ds.Train.Labels()[0])
 	}
 	var maxV float32
-	for _, v := range ds.Train.Values().Data {
+	for _, v := range train.Data {
 		maxV = max(maxV, v)
 	}
 	if maxV != 1 {
@@ -221,8 +222,8 @@ func TestRealFashionMNIST(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ds.Train.Values().Rows() != 60000 || ds.Test.Labels()[0] != 9 {
-		t.Errorf("rows %d, first test label %d (want 9, ankle boot)", ds.Train.Values().Rows(), ds.Test.Labels()[0])
+	if ds.Train.Len() != 60000 || ds.Test.Labels()[0] != 9 {
+		t.Errorf("rows %d, first test label %d (want 9, ankle boot)", ds.Train.Len(), ds.Test.Labels()[0])
 	}
 }
 

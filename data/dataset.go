@@ -2,11 +2,12 @@
 // A Source is the seam: a length, a per-sample shape, optional labels and
 // a way to read rows into a batch buffer. The IDX datasets (MNIST,
 // Fashion-MNIST, or the user's own IDX files) are its first
-// implementation, found offline where they ship or downloaded once into a
-// cache with a SHA-256 check; other formats are one file each beside it.
+// implementation, held as bytes and scaled as batches are read, found
+// offline where they ship or downloaded once into a cache with a SHA-256
+// check; other formats are one file each beside it.
 //
-// It imports tensor and compute (whose parallel loop gathers a batch)
-// only: nothing here knows about models or training.
+// It imports tensor and compute (whose parallel loop gathers a batch and
+// whose kernel scales bytes) only: nothing here knows about models or training.
 package data
 
 import (
@@ -17,11 +18,12 @@ import (
 )
 
 // Dataset is a named pair of sources: the training samples and the test
-// samples. The IDX datasets are images of shape (height, width) scaled to
-// [0,1] as x.astype('float32')/255, with their class labels.
+// samples. The IDX datasets are images of shape (height, width) held as
+// their bytes and scaled to [0,1] as x.astype('float32')/255 when read,
+// with their class labels.
 type Dataset struct {
 	Name        string
-	Train, Test *Tensor
+	Train, Test *Bytes
 	// Dir is where the files were read from.
 	Dir string
 }
@@ -56,7 +58,7 @@ func LoadDir(name, dir string) (*Dataset, error) {
 	return ds, nil
 }
 
-func loadSplit(dir, split string, classes []string) (*Tensor, error) {
+func loadSplit(dir, split string, classes []string) (*Bytes, error) {
 	imgPath, err := findFile(dir, split+"-images-idx3-ubyte")
 	if err != nil {
 		return nil, err
@@ -73,39 +75,26 @@ func loadSplit(dir, split string, classes []string) (*Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
-	x, err := Images(img)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", imgPath, err)
+	if len(img.Dims) != 3 {
+		return nil, fmt.Errorf("%s: images must have 3 dimensions (count, rows, columns), got %v", imgPath, img.Dims)
 	}
 	if len(lbl.Dims) != 1 {
 		return nil, fmt.Errorf("%s: labels must have 1 dimension, got %v", lblPath, lbl.Dims)
 	}
-	if lbl.Dims[0] != x.Rows() {
-		return nil, fmt.Errorf("%s has %d images but %s has %d labels; the files do not belong together", imgPath, x.Rows(), lblPath, lbl.Dims[0])
+	if lbl.Dims[0] != img.Dims[0] {
+		return nil, fmt.Errorf("%s has %d images but %s has %d labels; the files do not belong together", imgPath, img.Dims[0], lblPath, lbl.Dims[0])
 	}
 	labels := make([]int, len(lbl.Data))
 	for i, b := range lbl.Data {
 		labels[i] = int(b)
 	}
-	return FromTensor(x, labels, classes), nil
+	return bytesOf(img, labels, classes)
 }
 
-// Images turns a 3-dimensional IDX of images into a [N, H, W] tensor scaled
-// to [0, 1].
-func Images(img *IDX) (*tensor.Tensor, error) {
-	if len(img.Dims) != 3 {
-		return nil, fmt.Errorf("images must have 3 dimensions (count, rows, columns), got %v", img.Dims)
-	}
-	return imagesOf(img)
-}
-
-// imagesOf scales the bytes of an IDX to [0, 1] in a tensor of its shape.
-func imagesOf(img *IDX) (*tensor.Tensor, error) {
-	x := tensor.New(img.Dims...)
-	for i, b := range img.Data {
-		x.Data[i] = float32(b) / 255
-	}
-	return x, nil
+// bytesOf is the samples of an IDX of unsigned bytes (count, then each
+// sample's dimensions) as a source that scales them to [0, 1] on reading.
+func bytesOf(idx *IDX, labels []int, classes []string) (*Bytes, error) {
+	return FromBytes(idx.Data, idx.Dims[1:], labels, classes)
 }
 
 // findFile finds base or base.gz in dir.

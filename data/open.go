@@ -64,7 +64,7 @@ func unwrapPathError(err error) error {
 // of shape (height, width), a 2-d one rows of values. An images file
 // "X-images-idx3-ubyte" takes its labels from "X-labels-idx1-ubyte" beside
 // it when that exists.
-func OpenIDXFile(path string) (*Tensor, error) {
+func OpenIDXFile(path string) (*Bytes, error) {
 	idx, err := ReadIDXFile(path)
 	if err != nil {
 		return nil, err
@@ -72,11 +72,7 @@ func OpenIDXFile(path string) (*Tensor, error) {
 	if len(idx.Dims) < 2 {
 		return nil, fmt.Errorf("%s: an IDX file of samples has 2 or more dimensions (count, values...), this one %v", path, idx.Dims)
 	}
-	x, err := imagesOf(idx)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	labels, err := siblingLabels(path, x.Rows())
+	labels, err := siblingLabels(path, idx.Dims[0])
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +86,11 @@ func OpenIDXFile(path string) (*Tensor, error) {
 			classes = append(classes, fmt.Sprint(i))
 		}
 	}
-	return FromTensor(x, labels, classes), nil
+	src, err := bytesOf(idx, labels, classes)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return src, nil
 }
 
 // siblingLabels reads the labels file that belongs to an images file, or

@@ -57,19 +57,27 @@ func (t *Tensor) Shape() []int { return slices.Clone(t.x.Shape[1:]) }
 // Read implements Source.
 func (t *Tensor) Read(dst []float32, rows []int) error {
 	c := t.x.Cols()
+	return gather(dst, rows, t.x.Rows(), c, func(dst []float32, r int) {
+		copy(dst, t.x.Data[r*c:(r+1)*c])
+	})
+}
+
+// gather checks rows against a source of n samples of c values and has
+// read write each of them into its place in dst. A shuffled batch is a
+// gather of rows from all over the data: memory bound, so the threads
+// share it (BenchmarkShuffledBatchRead).
+func gather(dst []float32, rows []int, n, c int, read func(dst []float32, r int)) error {
 	if len(dst) != len(rows)*c {
 		return fmt.Errorf("reading %d samples of %d values needs %d values of room, got %d", len(rows), c, len(rows)*c, len(dst))
 	}
 	for _, r := range rows {
-		if r < 0 || r >= t.x.Rows() {
-			return fmt.Errorf("sample %d is out of range: the data has %d", r, t.x.Rows())
+		if r < 0 || r >= n {
+			return fmt.Errorf("sample %d is out of range: the data has %d", r, n)
 		}
 	}
-	// A shuffled batch is a gather of rows from all over the data: memory
-	// bound, so the threads share it (BenchmarkShuffledBatchRead).
 	compute.ParallelEach(len(rows), max(1, (1<<14)/max(c, 1)), 1, func(lo, hi int) {
 		for i, r := range rows[lo:hi] {
-			copy(dst[(lo+i)*c:(lo+i+1)*c], t.x.Data[r*c:(r+1)*c])
+			read(dst[(lo+i)*c:(lo+i+1)*c], r)
 		}
 	})
 	return nil
@@ -131,8 +139,11 @@ func Reshape(s Source, shape ...int) (Source, error) {
 	if tensor.Size(shape) != tensor.Size(s.Shape()) {
 		return nil, fmt.Errorf("samples of shape %v have %d values, which do not fit the shape %v", s.Shape(), tensor.Size(s.Shape()), shape)
 	}
-	if t, ok := s.(*Tensor); ok {
+	switch t := s.(type) {
+	case *Tensor:
 		return &Tensor{x: t.x.View(shape...), labels: t.labels, classes: t.classes}, nil
+	case *Bytes:
+		return t.reshaped(shape), nil
 	}
 	return &reshaped{s, slices.Clone(shape)}, nil
 }
@@ -154,23 +165,26 @@ func Head(s Source, n int) Source {
 	if n <= 0 || n >= s.Len() {
 		return s
 	}
-	if t, ok := s.(*Tensor); ok {
+	switch t := s.(type) {
+	case *Tensor:
 		var labels []int
 		if t.labels != nil {
 			labels = t.labels[:n]
 		}
 		return &Tensor{x: t.x.Slice(0, n), labels: labels, classes: t.classes}
+	case *Bytes:
+		return t.head(n)
 	}
 	return Rows(s, Span(0, n))
 }
 
 // Concat joins sources of one sample shape into one: a's samples, then b's.
-// Labels are kept when every part has them with the same classes.
+// Labels are kept when every part has them with the same classes. Parts
+// that all hold bytes are joined as bytes.
 func Concat(parts ...Source) (Source, error) {
 	if len(parts) == 0 {
 		return nil, fmt.Errorf("nothing to join")
 	}
-	var all []*tensor.Tensor
 	var labels []int
 	labeled := true
 	_, classes := LabelsOf(parts[0])
@@ -178,28 +192,54 @@ func Concat(parts ...Source) (Source, error) {
 		if !tensor.SameShape(p.Shape(), parts[0].Shape()) {
 			return nil, fmt.Errorf("cannot join samples of shape %v and %v", parts[0].Shape(), p.Shape())
 		}
-		x, err := ReadAll(p)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, x)
 		l, c := LabelsOf(p)
 		labeled = labeled && l != nil && slices.Equal(c, classes)
 		labels = append(labels, l...)
 	}
-	n := 0
-	for _, x := range all {
-		n += x.Rows()
-	}
-	out := tensor.New(append([]int{n}, parts[0].Shape()...)...)
-	at := 0
-	for _, x := range all {
-		at += copy(out.Data[at:], x.Data)
-	}
 	if !labeled {
 		labels, classes = nil, nil
 	}
+	if pixels, ok := joinBytes(parts); ok {
+		return FromBytes(pixels, parts[0].Shape(), labels, classes)
+	}
+	out, err := joinValues(parts)
+	if err != nil {
+		return nil, err
+	}
 	return FromTensor(out, labels, classes), nil
+}
+
+// joinValues reads every part's samples into one tensor, one part after
+// the other.
+func joinValues(parts []Source) (*tensor.Tensor, error) {
+	n := 0
+	for _, p := range parts {
+		n += p.Len()
+	}
+	out := tensor.New(append([]int{n}, parts[0].Shape()...)...)
+	at := 0
+	for _, p := range parts {
+		x, err := ReadAll(p)
+		if err != nil {
+			return nil, err
+		}
+		at += copy(out.Data[at:], x.Data)
+	}
+	return out, nil
+}
+
+// joinBytes joins the bytes of parts that all hold bytes, and reports
+// whether they do.
+func joinBytes(parts []Source) ([]uint8, bool) {
+	var pixels []uint8
+	for _, p := range parts {
+		b, ok := p.(*Bytes)
+		if !ok {
+			return nil, false
+		}
+		pixels = append(pixels, b.pixels...)
+	}
+	return pixels, true
 }
 
 // Rows is the samples rows of s (in that order) as a source of their own,
