@@ -60,6 +60,11 @@ type Report struct {
 	// PeakRSSMB is the process's peak resident memory, data loading
 	// included (0 where the system does not tell).
 	PeakRSSMB float64 `json:"peak_rss_mb"`
+	// CoresGiven is, for each epoch of a count over 1, how many of its
+	// threads' cores the machine gave right after it: Threads when every
+	// thread had a core of its own (CoresGiven's check, outside the
+	// epoch's time).
+	CoresGiven []float64 `json:"cores_given,omitempty"`
 	// LayerShare is the fraction of the training time spent in each layer
 	// class (forward and backward together); the rest is the loss, the
 	// optimizer and batching.
@@ -259,7 +264,8 @@ func GEMMRate(shapes []Shape, secs float64) float64 {
 	return flop * float64(rounds) / time.Since(start).Seconds() / 1e9
 }
 
-func median(v []float64) float64 {
+// Median is the median of v (the mean of the middle two for an even count).
+func Median(v []float64) float64 {
 	s := append([]float64(nil), v...)
 	sort.Float64s(s)
 	if len(s)%2 == 1 {
@@ -280,7 +286,11 @@ func (r *Report) Print(w io.Writer) {
 		if i < len(r.Epochs) {
 			epoch = r.Epochs[i]
 		}
-		fmt.Fprintf(w, "  epoch %d: %.3f s\n", epoch, s)
+		given := ""
+		if i < len(r.CoresGiven) {
+			given = fmt.Sprintf(" (the machine gave %.2f of %d cores)", r.CoresGiven[i], r.Threads)
+		}
+		fmt.Fprintf(w, "  epoch %d: %.3f s%s\n", epoch, s, given)
 	}
 	last := "last loss " + train.FormatValue(r.Loss)
 	if r.ValLoss != 0 {

@@ -124,6 +124,9 @@ func TestInterleave(t *testing.T) {
 			t.Errorf("report %d: %+v", i, reps[i])
 		}
 	}
+	if len(reps[0].CoresGiven) != 0 || len(reps[1].CoresGiven) != 2 || reps[1].CoresGiven[0] <= 0 || reps[1].CoresGiven[1] <= 0 {
+		t.Errorf("machine checks after the epochs: %v at 1 thread (want none), %v at 2", reps[0].CoresGiven, reps[1].CoresGiven)
+	}
 	ratios := bench.RoundRatios(reps[0], reps[1])
 	if len(ratios) != 2 || ratios[0] != reps[0].EpochSeconds[0]/reps[1].EpochSeconds[0] || ratios[1] != reps[0].EpochSeconds[1]/reps[1].EpochSeconds[1] {
 		t.Errorf("round ratios %v of epochs %v and %v", ratios, reps[0].EpochSeconds, reps[1].EpochSeconds)
@@ -141,7 +144,7 @@ func TestInterleave(t *testing.T) {
 	}
 	var b bytes.Buffer
 	reps[1].Print(&b)
-	if !strings.Contains(b.String(), "  epoch 4: ") || strings.Contains(b.String(), "epoch 1:") {
+	if !strings.Contains(b.String(), "  epoch 4: ") || strings.Contains(b.String(), "epoch 1:") || !strings.Contains(b.String(), " s (the machine gave ") {
 		t.Errorf("output numbers the run's epochs wrongly:\n%s", b.String())
 	}
 	if _, err := bench.Interleave(r, opt, nil); err == nil {
@@ -149,5 +152,23 @@ func TestInterleave(t *testing.T) {
 	}
 	if _, err := bench.Interleave(r, opt, []int{2, 0}); err == nil || !strings.Contains(err.Error(), "positive") {
 		t.Errorf("a thread count of 0: %v", err)
+	}
+}
+
+// TestGivenRatios: the speed-up of the rounds in which the machine gave
+// the threads their cores leaves out the others, and is every round's
+// when the report has no check.
+func TestGivenRatios(t *testing.T) {
+	base := &bench.Report{Threads: 1, Epochs: []int{1, 3, 5}, EpochSeconds: []float64{2, 2, 3}}
+	other := &bench.Report{Threads: 2, Epochs: []int{2, 4, 6}, EpochSeconds: []float64{1, 2, 1.5}, CoresGiven: []float64{1.98, 1.02, 1.80}}
+	if got := bench.GivenRatios(base, other); !slices.Equal(got, []float64{2, 2}) {
+		t.Errorf("rounds given 2 cores: %v, want [2 2] (the second round left out)", got)
+	}
+	other.CoresGiven = nil
+	if got := bench.GivenRatios(base, other); !slices.Equal(got, []float64{2, 1, 2}) {
+		t.Errorf("without checks: %v, want every round", got)
+	}
+	if m := bench.Median([]float64{3, 1, 2, 10}); m != 2.5 {
+		t.Errorf("median of 3, 1, 2, 10: %v", m)
 	}
 }

@@ -19,6 +19,9 @@ type threadTurns struct {
 	// accumulated in the epochs of counts[i].
 	before map[string]time.Duration
 	byTurn []map[string]time.Duration
+	// cores[i] holds, for each epoch of counts[i] when it is over 1, how
+	// many of its cores the machine gave right after it (CoresGiven).
+	cores [][]float64
 }
 
 func newThreadTurns(counts []int, net *nn.Model) *threadTurns {
@@ -26,7 +29,7 @@ func newThreadTurns(counts []int, net *nn.Model) *threadTurns {
 	for i := range byTurn {
 		byTurn[i] = map[string]time.Duration{}
 	}
-	return &threadTurns{counts: counts, net: net, byTurn: byTurn}
+	return &threadTurns{counts: counts, net: net, byTurn: byTurn, cores: make([][]float64, len(counts))}
 }
 
 // EpochBegin implements train.Callback.
@@ -37,9 +40,12 @@ func (t *threadTurns) EpochBegin(epoch int) {
 
 // EpochEnd implements train.Callback.
 func (t *threadTurns) EpochEnd(logs train.EpochLogs) bool {
-	turn := t.byTurn[logs.Epoch%len(t.counts)]
+	i := logs.Epoch % len(t.counts)
 	for class, d := range t.net.LayerTimes() {
-		turn[class] += d - t.before[class]
+		t.byTurn[i][class] += d - t.before[class]
+	}
+	if n := t.counts[i]; n > 1 {
+		t.cores[i] = append(t.cores[i], CoresGiven(n))
 	}
 	return false
 }
@@ -57,7 +63,8 @@ func (t *threadTurns) fill(rep *Report, turn int, h *train.History) {
 			rep.ValLoss = h.ValLoss[e]
 		}
 	}
-	rep.MedianSeconds = median(rep.EpochSeconds)
+	rep.CoresGiven = t.cores[turn]
+	rep.MedianSeconds = Median(rep.EpochSeconds)
 	rep.LayerShare = map[string]float64{}
 	for class, d := range t.byTurn[turn] {
 		rep.LayerShare[class] = d.Seconds() / total
@@ -79,6 +86,19 @@ func RoundRatios(base, other *Report) []float64 {
 			return nil
 		}
 		out[i] = base.EpochSeconds[i] / other.EpochSeconds[i]
+	}
+	return out
+}
+
+// GivenRatios is RoundRatios over the rounds in which the machine gave
+// other's epoch at least nine tenths of its threads' cores (CoresGiven),
+// and how many rounds those are; all rounds when other has no check.
+func GivenRatios(base, other *Report) []float64 {
+	var out []float64
+	for i, r := range RoundRatios(base, other) {
+		if i >= len(other.CoresGiven) || other.CoresGiven[i] >= 0.9*float64(other.Threads) {
+			out = append(out, r)
+		}
 	}
 	return out
 }

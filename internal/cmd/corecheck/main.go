@@ -22,66 +22,10 @@ package main
 import (
 	"fmt"
 	"os"
-	"sort"
 	"strconv"
-	"sync"
-	"time"
+
+	"github.com/latent-go/latent/bench"
 )
-
-// latencyBound does n dependent multiply-adds.
-func latencyBound(n int) float64 {
-	x := 1.0
-	for i := 0; i < n; i++ {
-		x = x*1.0000001 + 1e-9
-	}
-	return x
-}
-
-// throughputBound does n multiply-adds in sixteen independent chains.
-func throughputBound(n int) float64 {
-	var x [16]float64
-	for j := range x {
-		x[j] = float64(j)
-	}
-	for i := 0; i < n/16; i++ {
-		for j := range x {
-			x[j] = x[j]*1.0000001 + 1e-9
-		}
-	}
-	s := 0.0
-	for _, v := range x {
-		s += v
-	}
-	return s
-}
-
-// timed runs work(n) on each of g goroutines at once and returns the wall time.
-func timed(work func(int) float64, g, n int) time.Duration {
-	start := time.Now()
-	var wg sync.WaitGroup
-	sink := make([]float64, g)
-	for i := range g {
-		wg.Add(1)
-		go func() { defer wg.Done(); sink[i] = work(n) }()
-	}
-	wg.Wait()
-	if sink[0] == 0 {
-		fmt.Fprintln(os.Stderr, "unreachable")
-	}
-	return time.Since(start)
-}
-
-// speedUp is the median over rounds of g times one goroutine's time over
-// g goroutines' time.
-func speedUp(work func(int) float64, g, n int) float64 {
-	var ratios []float64
-	for range 5 {
-		one, many := timed(work, 1, n), timed(work, g, n)
-		ratios = append(ratios, float64(g)*one.Seconds()/many.Seconds())
-	}
-	sort.Float64s(ratios)
-	return ratios[len(ratios)/2]
-}
 
 func main() {
 	n := 2
@@ -93,7 +37,7 @@ func main() {
 		}
 		n = v
 	}
-	latency := speedUp(latencyBound, n, 100_000_000)
-	throughput := speedUp(throughputBound, n, 400_000_000)
+	latency := bench.SpeedUp(bench.LatencyBound, n, 100_000_000, 5)
+	throughput := bench.SpeedUp(bench.ThroughputBound, n, 400_000_000, 5)
 	fmt.Printf("%d goroutines with nothing shared run %.2fx as fast as one on dependent operations, %.2fx on independent ones (medians of 5)\n", n, latency, throughput)
 }

@@ -1,0 +1,82 @@
+package bench
+
+import (
+	"sort"
+	"sync"
+	"time"
+)
+
+// A shared virtual machine does not always give a program the cores it
+// has: in some stretches, minutes long, two threads that share nothing run
+// no faster than one (this project's 2-core machine: ae2's 2-thread epochs
+// all as slow as its 1-thread ones in one run, while the 1-thread epochs
+// kept their time). A run cannot tell such an epoch from a program that
+// does not scale unless it looks, so each epoch of a multi-thread count is
+// followed by a short check of the machine (CoresGiven).
+
+// LatencyBound does n dependent multiply-adds: two hyperthreads of one
+// core both run it at full speed.
+func LatencyBound(n int) float64 {
+	x := 1.0
+	for i := 0; i < n; i++ {
+		x = x*1.0000001 + 1e-9
+	}
+	return x
+}
+
+// ThroughputBound does n multiply-adds in sixteen independent chains,
+// bound by the core's arithmetic units, which two hyperthreads of one
+// core share, as a matrix product would.
+func ThroughputBound(n int) float64 {
+	var x [16]float64
+	for j := range x {
+		x[j] = float64(j)
+	}
+	for i := 0; i < n/16; i++ {
+		for j := range x {
+			x[j] = x[j]*1.0000001 + 1e-9
+		}
+	}
+	s := 0.0
+	for _, v := range x {
+		s += v
+	}
+	return s
+}
+
+// SpeedUp is the median over rounds of g times one goroutine's time for
+// work(n) over the time of g goroutines each doing work(n) at once, with
+// nothing shared: g when the machine gives each goroutine a core of its
+// own.
+func SpeedUp(work func(int) float64, g, n, rounds int) float64 {
+	var ratios []float64
+	for range rounds {
+		one, many := timed(work, 1, n), timed(work, g, n)
+		ratios = append(ratios, float64(g)*one.Seconds()/many.Seconds())
+	}
+	sort.Float64s(ratios)
+	return ratios[len(ratios)/2]
+}
+
+// timed runs work(n) on each of g goroutines at once and returns the wall
+// time.
+func timed(work func(int) float64, g, n int) time.Duration {
+	start := time.Now()
+	var wg sync.WaitGroup
+	sink := make([]float64, g)
+	for i := range g {
+		wg.Add(1)
+		go func() { defer wg.Done(); sink[i] = work(n) }()
+	}
+	wg.Wait()
+	keep = sink[0]
+	return time.Since(start)
+}
+
+// keep holds a result of the work so that the compiler keeps the work.
+var keep float64
+
+// CoresGiven is how many of g cores the machine gives a program right
+// now, by a check of a few tens of milliseconds: SpeedUp on the
+// throughput-bound work, three rounds.
+func CoresGiven(g int) float64 { return SpeedUp(ThroughputBound, g, 20_000_000, 3) }
