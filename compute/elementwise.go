@@ -40,6 +40,19 @@ type Elementwise interface {
 	// window's offsets to 0 and then adds the window's gradients as
 	// MaxPoolGrad does. Where the windows cover dx, no clearing is needed.
 	MaxPoolGradSet(dx []float32, t *GatherTable, dy []float32, arg []int32)
+	// MaxPoolGradGather is MaxPoolGradSet, with the ReLU's derivative
+	// taken at the pooling's output, for windows that cover each pixel of
+	// the image once, made pixel by pixel rather than window by window:
+	// for the pixels q0, q0+1, ... of one image (len(dst)/width of them,
+	// width channels each), pixel q lying in window w = window[q],
+	// dst[(q-q0)*width+ch] is 0 + dy[w*width+ch] where that window's
+	// argmax arg[w*width+ch] is q*width+ch and its output
+	// out[w*width+ch] > 0 as ReLUGrad reads it (its bits, as a signed
+	// integer), and +0 elsewhere: the bits MaxPoolGradSet
+	// writes there from dy masked by ReLUGrad(out, dy). Any run of
+	// pixels can be made, in cache, where the product that reads them
+	// wants them.
+	MaxPoolGradGather(dst []float32, window []int32, q0, width int, dy, out []float32, arg []int32)
 	// GatherSum sets each row r of dst (width values) to 0 plus, in
 	// order, the width values of src at each offset of row r of t that is
 	// not negative.
@@ -70,6 +83,12 @@ func ElementwiseImplementations() []Elementwise {
 }
 
 func bestElementwise() Elementwise { return ElementwiseImplementations()[0] }
+
+// VectorElementwise reports whether the element-wise operations in use run
+// in vector assembly rather than portable Go: a layer that would make
+// values again where it reads them (MaxPoolGradGather, twice) rather than
+// read them from one pass over memory gains only then.
+func VectorElementwise() bool { return elementwise.Name() != (PortableElementwise{}).Name() }
 
 // AddBiasReLU calls the implementation in use; see Elementwise.
 func AddBiasReLU(pre, out, bias []float32, relu bool) { elementwise.AddBiasReLU(pre, out, bias, relu) }

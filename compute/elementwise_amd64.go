@@ -35,6 +35,12 @@ func gatherCopyAVX512(dst, src *float32, idx *int32, rows, width int, tail uint6
 func gatherCopy1AVX512(dst, src *float32, idx *int32, blocks int, tail uint64)
 
 //go:noescape
+func maxPoolGradGatherAVX512(dst *float32, window *int32, pixels, width int, dy, out *float32, arg *int32, first int, tail uint64, lanes *int32)
+
+//go:noescape
+func maxPoolGradGather16AVX512(dst *float32, window *int32, pixels, blocks int, dy, out *float32, arg *int32, first int, lanes *int32)
+
+//go:noescape
 func unitBytesAVX512(dst *float32, src *uint8, blocks int, tail uint64)
 
 //go:noescape
@@ -172,4 +178,16 @@ func (avx512Elementwise) UnitBytes(dst []float32, src []uint8) {
 	}
 	dst = dst[:len(src)]
 	unitBytesAVX512(&dst[0], &src[0], len(src)/16, tailMask(len(src)))
+}
+
+func (avx512Elementwise) MaxPoolGradGather(dst []float32, window []int32, q0, width int, dy, out []float32, arg []int32) {
+	checkGradGather(dst, window, q0, width, dy, out, arg)
+	if len(dst) == 0 {
+		return
+	}
+	if width%16 == 0 {
+		maxPoolGradGather16AVX512(&dst[0], &window[q0], len(dst)/width, width/16, &dy[0], &out[0], &arg[0], q0*width, &lanes[0])
+		return
+	}
+	maxPoolGradGatherAVX512(&dst[0], &window[q0], len(dst)/width, width, &dy[0], &out[0], &arg[0], q0*width, tailMask(width), &lanes[0])
 }

@@ -506,3 +506,107 @@ TEXT ·unitBytesAVX512(SB), NOSPLIT, $0-32
 unitdone:
 	VZEROUPPER
 	RET
+
+// func maxPoolGradGatherAVX512(dst *float32, window *int32, pixels, width int, dy, out *float32, arg *int32, first int, tail uint64, lanes *int32)
+// For each of pixels pixels (the first at x offset first, the next width
+// further), its window's width values from window[pixel]*width: dst =
+// 0 + dy where arg == the pixel's offset plus the channel and out > 0,
+// +0 elsewhere (out > 0 read as ReLUGrad reads it); the last width%16
+// channels of a pixel go under the mask tail.
+TEXT ·maxPoolGradGatherAVX512(SB), NOSPLIT, $0-80
+	MOVQ dst+0(FP), DI
+	MOVQ window+8(FP), R8
+	MOVQ pixels+16(FP), R9
+	MOVQ width+24(FP), R11
+	MOVQ dy+32(FP), SI
+	MOVQ out+40(FP), R10
+	MOVQ arg+48(FP), DX
+	MOVQ first+56(FP), BX
+	MOVQ tail+64(FP), AX
+	MOVQ lanes+72(FP), CX
+	KMOVW AX, K1
+	KXNORW K4, K4, K4
+	VMOVDQU32 (CX), Z29            // 0, 1, ..., 15
+	VPXORD Z30, Z30, Z30           // +0
+gatherpixel:
+	TESTQ R9, R9
+	JE gatherdone
+	MOVLQSX (R8), R12
+	IMULQ R11, R12
+	SHLQ $2, R12                   // the window's byte offset
+	MOVQ R11, R13
+	SHRQ $4, R13                   // full blocks of 16 channels
+	XORQ R14, R14                  // byte offset within the pixel
+	MOVQ BX, R15                   // the channel's x offset
+	NEXT_BLOCK(R13, gathernext, gatherblock, gatherbody, gatherpixelend)
+	LEAQ (R12)(R14*1), CX
+	VPBROADCASTD R15, Z0
+	VPADDD Z29, Z0, Z0             // this block's x offsets
+	VMOVDQU32.Z (DX)(CX*1), K3, Z1 // the argmaxes
+	VPCMPEQD Z0, Z1, K3, K5
+	VMOVUPS.Z (R10)(CX*1), K3, Z2  // the pooled outputs
+	VPCMPGTD Z30, Z2, K5, K5       // > 0 as ReLUGrad reads it: its bits as an integer
+	VMOVUPS.Z (SI)(CX*1), K5, Z3
+	VADDPS Z3, Z30, Z3             // 0 + dy: -0 becomes +0
+	VMOVUPS Z3, K3, (DI)(R14*1)
+	ADDQ $64, R14
+	ADDQ $16, R15
+	JMP gathernext
+gatherpixelend:
+	MOVQ R11, R12
+	SHLQ $2, R12
+	ADDQ R12, DI
+	ADDQ R11, BX
+	ADDQ $4, R8
+	DECQ R9
+	JMP gatherpixel
+gatherdone:
+	VZEROUPPER
+	RET
+
+// func maxPoolGradGather16AVX512(dst *float32, window *int32, pixels, blocks int, dy, out *float32, arg *int32, first int, lanes *int32)
+// maxPoolGradGatherAVX512 for a width of blocks whole vectors (16, 32,
+// ... channels): no masks, the x offsets stepped by 16 from vector to
+// vector.
+TEXT ·maxPoolGradGather16AVX512(SB), NOSPLIT, $0-72
+	MOVQ dst+0(FP), DI
+	MOVQ window+8(FP), R8
+	MOVQ pixels+16(FP), R9
+	MOVQ blocks+24(FP), R11
+	MOVQ dy+32(FP), SI
+	MOVQ out+40(FP), R10
+	MOVQ arg+48(FP), DX
+	MOVQ first+56(FP), BX
+	MOVQ lanes+64(FP), CX
+	VPBROADCASTD BX, Z0
+	VPADDD (CX), Z0, Z0            // the first vector's x offsets
+	MOVL $16, BX
+	VPBROADCASTD BX, Z31           // the step from vector to vector
+	VPXORD Z30, Z30, Z30           // +0
+	MOVQ R11, R13
+	SHLQ $6, R13                   // a pixel's bytes
+g16pixel:
+	TESTQ R9, R9
+	JE g16done
+	MOVLQSX (R8), R12
+	IMULQ R13, R12                 // the window's byte offset
+	MOVQ R11, R14
+g16block:
+	VMOVDQU32 (DX)(R12*1), Z1      // the argmaxes
+	VPCMPEQD Z0, Z1, K5
+	VMOVUPS (R10)(R12*1), Z2       // the pooled outputs
+	VPCMPGTD Z30, Z2, K5, K5       // > 0 as ReLUGrad reads it
+	VMOVUPS.Z (SI)(R12*1), K5, Z3
+	VADDPS Z3, Z30, Z3             // 0 + dy: -0 becomes +0
+	VMOVUPS Z3, (DI)
+	VPADDD Z31, Z0, Z0
+	ADDQ $64, DI
+	ADDQ $64, R12
+	DECQ R14
+	JNE g16block
+	ADDQ $4, R8
+	DECQ R9
+	JMP g16pixel
+g16done:
+	VZEROUPPER
+	RET

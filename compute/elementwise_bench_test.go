@@ -109,6 +109,20 @@ func BenchmarkElementwise(b *testing.B) {
 				}
 			}
 		})
+		// MaxPoolGradGather: the same gradient, past the ReLU, made pixel
+		// by pixel (a convolution of the model's input reads it so).
+		pixelWindow := make([]int32, 28*28)
+		for p := range pixelWindow {
+			pixelWindow[p] = int32((p/28/2)*14 + p%28/2)
+		}
+		b.Run("MaxPoolGradGather/"+e.Name(), func(b *testing.B) {
+			b.SetBytes(4*benchValues + 3*4*benchValues/4) // write all, read dy, output and index of a quarter
+			for b.Loop() {
+				for img := 0; img < 128; img++ {
+					e.MaxPoolGradGather(out[img*image:(img+1)*image], pixelWindow, 0, 32, dy[img*pooled:(img+1)*pooled], best[img*pooled:(img+1)*pooled], arg[img*pooled:(img+1)*pooled])
+				}
+			}
+		})
 		// GatherSum: a 3×3 same-padded window sum over one image of 28×28
 		// pixels, 32 and 1 values per row (kn2row's output pass).
 		for _, width := range []int{32, 1} {

@@ -27,6 +27,43 @@ func MaxPoolGradSet(dx []float32, t *GatherTable, dy []float32, arg []int32) {
 	elementwise.MaxPoolGradSet(dx, t, dy, arg)
 }
 
+// MaxPoolGradGather calls the implementation in use; see Elementwise.
+func MaxPoolGradGather(dst []float32, window []int32, q0, width int, dy, out []float32, arg []int32) {
+	elementwise.MaxPoolGradGather(dst, window, q0, width, dy, out, arg)
+}
+
+// MaxPoolGradGather implements Elementwise.
+func (PortableElementwise) MaxPoolGradGather(dst []float32, window []int32, q0, width int, dy, out []float32, arg []int32) {
+	checkGradGather(dst, window, q0, width, dy, out, arg)
+	var zero float32
+	for i := range len(dst) / width {
+		q := q0 + i
+		at := int(window[q]) * width
+		row, g, o, a := dst[i*width:(i+1)*width], dy[at:at+width], out[at:at+width], arg[at:at+width]
+		for ch := range row {
+			// Without a branch: which pixel of a window wins is as
+			// unpredictable as the data.
+			miss := a[ch] ^ int32(q*width+ch)
+			keep := positiveMask(o[ch]) &^ uint32((miss|-miss)>>31)
+			row[ch] = zero + math.Float32frombits(math.Float32bits(g[ch])&keep)
+		}
+	}
+}
+
+// checkGradGather panics where MaxPoolGradGather's arguments do not fit
+// together: a caller's bug, not the data's.
+func checkGradGather(dst []float32, window []int32, q0, width int, dy, out []float32, arg []int32) {
+	pixels := len(dst) / max(width, 1)
+	if width <= 0 || len(dst)%width != 0 || q0 < 0 || q0+pixels > len(window) || len(out) < len(dy) || len(arg) < len(dy) {
+		panic(fmt.Sprintf("compute: MaxPoolGradGather of %d values at pixel %d of %d, width %d, over %d gradients", len(dst), q0, len(window), width, len(dy)))
+	}
+	for _, w := range window[q0 : q0+pixels] {
+		if w < 0 || (int(w)+1)*width > len(dy) {
+			panic(fmt.Sprintf("compute: MaxPoolGradGather: window %d of %d", w, len(dy)/width))
+		}
+	}
+}
+
 // MaxPool implements Elementwise. The comparison selects without a
 // branch: which value wins is as unpredictable as the data.
 func (PortableElementwise) MaxPool(x []float32, t *GatherTable, best []float32, arg []int32) {

@@ -142,3 +142,51 @@ func TestMaxPoolRejectsTables(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxPoolGradGatherConforms: for 2×2 windows that tile a 6×4 image,
+// every implementation's MaxPoolGradGather, over the whole image and over
+// runs of pixels that cut windows, gives the bits of MaxPoolGradSet of the
+// gradient masked by ReLUGrad at the pooling's output, on 1 to 70
+// channels, ties, -0 and special values.
+func TestMaxPoolGradGatherConforms(t *testing.T) {
+	const h, w = 6, 4
+	var idx []int32
+	window := make([]int32, h*w)
+	for oy := range h / 2 {
+		for ox := range w / 2 {
+			for _, p := range []int{2*oy*w + 2*ox, 2*oy*w + 2*ox + 1, (2*oy+1)*w + 2*ox, (2*oy+1)*w + 2*ox + 1} {
+				idx = append(idx, int32(p))
+				window[p] = int32(oy*(w/2) + ox)
+			}
+		}
+	}
+	ref := compute.PortableElementwise{}
+	for _, e := range compute.ElementwiseImplementations() {
+		rng := rand.New(rand.NewPCG(17, 18))
+		for width := 1; width <= 70; width++ {
+			offsets := slices.Clone(idx)
+			for i := range offsets {
+				offsets[i] *= int32(width)
+			}
+			table := compute.NewGatherTable(offsets, 4)
+			x := randomValues(rng, h*w*width)
+			copy(x[:width], x[width:2*width]) // ties
+			windows := h * w / 4
+			best, arg := make([]float32, windows*width), make([]int32, windows*width)
+			ref.MaxPool(x, table, best, arg)
+			dy := randomValues(rng, windows*width)
+			dy[0] = float32(math.Copysign(0, -1))
+			masked := make([]float32, len(dy))
+			ref.ReLUGrad(best, dy, masked)
+			want := randomValues(rng, h*w*width)
+			ref.MaxPoolGradSet(want, table, masked, arg)
+			for _, run := range [][2]int{{0, h * w}, {0, 3}, {3, 11}, {11, h * w}, {5, 6}} {
+				got := randomValues(rng, (run[1]-run[0])*width)
+				e.MaxPoolGradGather(got, window, run[0], width, dy, best, arg)
+				if !sameBits(got, want[run[0]*width:run[1]*width]) {
+					t.Fatalf("%s: MaxPoolGradGather of pixels %v × %d channels: got %v, want %v", e.Name(), run, width, got, want[run[0]*width:run[1]*width])
+				}
+			}
+		}
+	}
+}

@@ -239,6 +239,25 @@ func (c *Conv2D) heldKernelGradient(cols, dPre, gradT []float32, batch, images i
 // Forward implements Layer.
 func (c *Conv2D) Forward(call *Call) { c.forward(call, nil, nil) }
 
+// backwardFromPooling is Backward for a convolution of the model's input
+// whose gradient past its ReLU rows makes a piece of rows at a time (the
+// max pooling after it, gathered), and which is never written whole: the
+// bias gradient sums the rows in addColumnSums's pieces (byRowPieces must
+// hold) and the kernel gradient reads them k slice by k slice, as each
+// reads dPre, so that the bits are the same.
+func (c *Conv2D) backwardFromPooling(call *Call, rows preRows) {
+	x := call.In[0]
+	s := c.state(call)
+	p, pos, f := c.g.patch(), c.g.outH*c.g.outW, c.filters
+	n := x.Rows() * pos
+	sumRowPieces(c.bias.Grad.Data, n, f, func(lo, hi int, part []float32) {
+		withScratch((hi-lo)*f, func(buf []float32) {
+			compute.AddRows(part, rows(buf, lo, hi-lo), hi-lo, f, f)
+		})
+	})
+	c.kernelGradient(x, nil, rows, &s.gradT, s.holds(x, n*p), s.cols)
+}
+
 // groupOutput takes the output of a group of images [i0, i1), out, in
 // place of call.Out (see intoGroup).
 type groupOutput func(i0, i1 int, out []float32)
@@ -332,10 +351,9 @@ func (c *Conv2D) Backward(call *Call) {
 		c.backwardKn2row(call, s, dPre, dx)
 		return
 	}
-	held := len(s.held) > 0 && len(x.Data) > 0 && &s.held[0] == &x.Data[0] && len(s.cols) >= batch*pos*p
-	s.held = nil
+	held := s.holds(x, batch*pos*p)
 	compute.Together(biasGradient, func() {
-		c.kernelGradient(x, dPre, &s.gradT, held, s.cols)
+		c.kernelGradient(x, dPre.Data, inPlace(dPre.Data, c.filters), &s.gradT, held, s.cols)
 	}, func() {
 		if dx != nil {
 			c.inputGradient(dPre, dx, s)
@@ -358,14 +376,35 @@ func (c *Conv2D) inputGradient(dPre, dx *tensor.Tensor, s *convState) {
 	})
 }
 
+// holds says whether the windows the last Forward kept (cols) are those
+// of x, values in all, and lets them go.
+func (s *convState) holds(x *tensor.Tensor, values int) bool {
+	held := len(s.held) > 0 && len(x.Data) > 0 && &s.held[0] == &x.Data[0] && len(s.cols) >= values
+	s.held = nil
+	return held
+}
+
+// preRows gives rows [r0, r0+kc) of a layer's dPre: where it lies whole
+// (inPlace), or made into scratch, kc rows of filters values, where it is
+// never written whole (a convolution whose max pooling's gradient it
+// gathers).
+type preRows func(scratch []float32, r0, kc int) []float32
+
+// inPlace reads the rows of dPre, f values each, where they are.
+func inPlace(dPre []float32, f int) preRows {
+	return func(_ []float32, r0, kc int) []float32 { return dPre[r0*f : (r0+kc)*f] }
+}
+
 // kernelGradient adds the kernel's gradient, the windows of x times dPre
 // summed over the batch, into the kernel's Grad. The sum goes over chunks
 // of images, whose sizes fix the order of the sums, and within a chunk
 // over the GEMM's k slices, whose windows are made slice by slice unless
-// Forward kept them (held, in cols). It is summed as colsᵀ·dPre [patch,
-// filters] when the filters fit the GEMM's narrow kernels, otherwise
-// transposed, as dPreᵀ·cols; both sum each element in the same order.
-func (c *Conv2D) kernelGradient(x, dPre *tensor.Tensor, gradT *[]float32, held bool, cols []float32) {
+// Forward kept them (held, in cols), and whose rows of dPre rows gives
+// (dPre is nil when it is not written whole). It is summed as colsᵀ·dPre
+// [patch, filters] when the filters fit the GEMM's narrow kernels,
+// otherwise transposed, as dPreᵀ·cols; both sum each element in the same
+// order.
+func (c *Conv2D) kernelGradient(x *tensor.Tensor, dPre []float32, rows preRows, gradT *[]float32, held bool, cols []float32) {
 	g := c.g
 	p, pos, f := g.patch(), g.outH*g.outW, c.filters
 	inSize, width := g.inH*g.inW*g.inC, c.tables.im2colWidth
@@ -377,16 +416,22 @@ func (c *Conv2D) kernelGradient(x, dPre *tensor.Tensor, gradT *[]float32, held b
 	if !byRows {
 		m, n = f, p
 	}
-	if held {
-		c.heldKernelGradient(cols, dPre.Data, *gradT, batch, images)
+	if held && dPre != nil {
+		c.heldKernelGradient(cols, dPre, *gradT, batch, images)
 	} else {
 		compute.SumChunks(m, n, batch*pos, images*pos, 0, *gradT, func(dst []float32, r0, kc int) {
-			withScratch(kc*p, func(win []float32) {
-				gatherRows(win, x.Data, inSize, c.tables.im2col, pos, p/width, width, r0, kc)
-				if byRows {
-					compute.SgemmSerial(true, false, p, f, kc, 1, win, p, dPre.Data[r0*f:], f, 0, dst, f)
+			withScratch(kc*(p+f), func(buf []float32) {
+				win := buf[:kc*p]
+				if held {
+					win = cols[r0*p : (r0+kc)*p]
 				} else {
-					compute.SgemmSerial(true, false, f, p, kc, 1, dPre.Data[r0*f:], f, win, p, 0, dst, p)
+					gatherRows(win, x.Data, inSize, c.tables.im2col, pos, p/width, width, r0, kc)
+				}
+				dp := rows(buf[kc*p:], r0, kc)
+				if byRows {
+					compute.SgemmSerial(true, false, p, f, kc, 1, win, p, dp, f, 0, dst, f)
+				} else {
+					compute.SgemmSerial(true, false, f, p, kc, 1, dp, f, win, p, 0, dst, p)
 				}
 			})
 		})

@@ -181,6 +181,22 @@ func (g geometry) windowsPartition() bool {
 	return true
 }
 
+// pixelWindows: for each input pixel, the output position whose window
+// holds it (the last one, -1 for none): for windows that partition the
+// image, each pixel's one window.
+func (g geometry) pixelWindows() []int32 {
+	window := make([]int32, g.inH*g.inW)
+	for i := range window {
+		window[i] = -1
+	}
+	g.eachTap(func(oy, ox, _, _, iy, ix int, inside bool) {
+		if inside {
+			window[iy*g.inW+ix] = int32(oy*g.outW + ox)
+		}
+	})
+	return window
+}
+
 // poolWindows: for each output position, the pixels of its window that
 // lie inside the image, where their inC values start, in the window's
 // row-major order (the order a max pool breaks ties in), then -1s.

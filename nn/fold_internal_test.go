@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"github.com/latent-go/latent/compute"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -237,4 +238,50 @@ func chainModel(t *testing.T, seed uint64, shape []int, specs []LayerSpec) (*Mod
 		t.Fatal(err)
 	}
 	return m, out
+}
+
+// TestGatheredPoolingSameBits: a convolution of the model's input and the
+// max pooling after it run their backward passes as one, the pooling's
+// gradient gathered a piece of rows at a time (4 filters: the masked
+// kernel; 16: whole vectors), and give the bits of the layers run one by
+// one: the output, the gradients, two batches. The batch (6 images of
+// 24×24) is tall enough for the bias gradient's pieces of rows.
+func TestGatheredPoolingSameBits(t *testing.T) {
+	for _, filters := range []int{4, 16} {
+		m, _ := chainModel(t, 5, []int{24, 24, 1}, []LayerSpec{
+			{Type: "Conv2D", Filters: filters, KernelSize: []int{3}, Padding: "same", Activation: "relu"},
+			{Type: "MaxPooling2D", PoolSize: []int{2}},
+			{Type: "Conv2D", Filters: 3, KernelSize: []int{3}, Padding: "same", Activation: "relu"},
+			{Type: "UpSampling2D", Size: []int{2}},
+			{Type: "Conv2D", Filters: 1, KernelSize: []int{3}, Padding: "same", Activation: "sigmoid"},
+		})
+		pool := m.order[2]
+		if _, ok := pool.layer.(*MaxPooling2D); !ok || !m.fold.gathered[pool] {
+			t.Fatalf("%d filters: the pooling's gradient is not planned to be gathered", filters)
+		}
+		rng := rand.New(rand.NewPCG(11, 12))
+		for _, p := range m.Params() {
+			if p.Name == "bias" {
+				for i := range p.Value.Data {
+					p.Value.Data[i] = float32(rng.NormFloat64())/4 - 0.1
+				}
+			}
+		}
+		batches := []*tensor.Tensor{randomTensor(rng, []int{6, 24, 24, 1}), randomTensor(rng, []int{6, 24, 24, 1})}
+		run := func(fold bool) [][]float32 {
+			foldReLUs = fold
+			defer func() { foldReLUs = true }()
+			return stepValues(t, m, batches, func(s *Session) {
+				if s.gathersPooling(pool) != (fold && compute.VectorElementwise()) {
+					t.Fatalf("%d filters, folded %v: the pooling's gradient gathered: %v", filters, fold, !fold)
+				}
+			})
+		}
+		want, got := run(false), run(true)
+		for i := range want {
+			if firstDifference(got[i], want[i]) >= 0 {
+				t.Fatalf("%d filters: value set %d differs with the pooling's gradient gathered", filters, i)
+			}
+		}
+	}
 }

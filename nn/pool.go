@@ -20,6 +20,7 @@ type MaxPooling2D struct {
 	g              geometry
 	windows        *compute.GatherTable // each output pixel's window, as offsets in the image
 	partition      bool                 // the windows cover each pixel once
+	pixelWindow    []int32              // for a partition, each input pixel's window
 }
 
 // NewMaxPooling2D makes a MaxPooling2D from its spec.
@@ -95,6 +96,9 @@ func (l *MaxPooling2D) Build(in [][]int, _ *rand.Rand) ([]int, error) {
 		l.g = convGeometry(in[0][0], in[0][1], in[0][2], l.ph, l.pw, l.sh, l.sw, l.padding)
 		l.windows = l.g.poolWindows()
 		l.partition = l.g.windowsPartition()
+		if l.partition {
+			l.pixelWindow = l.g.pixelWindows()
+		}
 	}
 	return out, err
 }
@@ -171,6 +175,25 @@ func (l *MaxPooling2D) Backward(c *Call) {
 }
 
 func (l *MaxPooling2D) foldsReLU() {}
+
+// gradientRows writes into dst the values that Backward, its input's
+// ReLU folded, writes at rows [r0, r1) of its input's gradient (the
+// pixels of all of call c's images, one after another, inC values
+// each), gathered from the pooled gradient rather than spread from it:
+// any run of rows, made where its reader wants it (windows that partition
+// the image only).
+func (l *MaxPooling2D) gradientRows(c *Call, dst []float32, r0, r1 int) {
+	pixels, ch := l.g.inH*l.g.inW, l.g.inC
+	outSize := l.g.outH * l.g.outW * ch
+	arg := c.State.(*poolState).argmax
+	for r := r0; r < r1; {
+		img, q0 := r/pixels, r%pixels
+		q1 := min(pixels, q0+r1-r)
+		at := img * outSize
+		compute.MaxPoolGradGather(dst[(r-r0)*ch:(r-r0+q1-q0)*ch], l.pixelWindow, q0, ch, c.GradOut.Data[at:at+outSize], c.Out.Data[at:at+outSize], arg[at:at+outSize])
+		r += q1 - q0
+	}
+}
 
 // UpSampling2D is Keras's nearest-neighbour upsampling: each value is
 // repeated size (default 2×2) times.

@@ -137,7 +137,7 @@ func (s *Session) Backward() {
 	zeroGrads(m.Params())
 	for i := len(m.order) - 1; i >= 0; i-- {
 		n := m.order[i]
-		if m.isInput(n) || m.backsWithItsReader(n) {
+		if m.isInput(n) || m.backsWithItsReader(n) || s.gathersPooling(n) {
 			continue
 		}
 		c := s.call(n)
@@ -145,7 +145,7 @@ func (s *Session) Backward() {
 			ensureGradOut(c)
 			r.AddGrad(c.Out.Data, c.GradOut.Data, 1/float32(c.Out.Rows()))
 		}
-		if s.backwardThroughUpsampling(n, c) {
+		if s.backwardThroughUpsampling(n, c) || s.backwardThroughPooling(n, c) {
 			continue
 		}
 		shared := s.gradInputs(n, c)
