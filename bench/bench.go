@@ -65,6 +65,11 @@ type Report struct {
 	// thread had a core of its own (CoresGiven's check, outside the
 	// epoch's time).
 	CoresGiven []float64 `json:"cores_given,omitempty"`
+	// RoundTripNs is, likewise, the round trip of a value between two
+	// threads through a shared cache line, in nanoseconds (RoundTrip):
+	// several times its usual value when the machine has put the threads
+	// far apart.
+	RoundTripNs []float64 `json:"round_trip_ns,omitempty"`
 	// LayerShare is the fraction of the training time spent in each layer
 	// class (forward and backward together); the rest is the loss, the
 	// optimizer and batching.
@@ -287,8 +292,8 @@ func (r *Report) Print(w io.Writer) {
 			epoch = r.Epochs[i]
 		}
 		given := ""
-		if i < len(r.CoresGiven) {
-			given = fmt.Sprintf(" (the machine gave %.2f of %d cores)", r.CoresGiven[i], r.Threads)
+		if i < len(r.CoresGiven) && i < len(r.RoundTripNs) {
+			given = fmt.Sprintf(" (the machine gave %.2f of %d cores; threads %.0f ns apart, there and back)", r.CoresGiven[i], r.Threads, r.RoundTripNs[i])
 		}
 		fmt.Fprintf(w, "  epoch %d: %.3f s%s\n", epoch, s, given)
 	}

@@ -124,8 +124,9 @@ func TestInterleave(t *testing.T) {
 			t.Errorf("report %d: %+v", i, reps[i])
 		}
 	}
-	if len(reps[0].CoresGiven) != 0 || len(reps[1].CoresGiven) != 2 || reps[1].CoresGiven[0] <= 0 || reps[1].CoresGiven[1] <= 0 {
-		t.Errorf("machine checks after the epochs: %v at 1 thread (want none), %v at 2", reps[0].CoresGiven, reps[1].CoresGiven)
+	if len(reps[0].CoresGiven) != 0 || len(reps[1].CoresGiven) != 2 || reps[1].CoresGiven[0] <= 0 || reps[1].CoresGiven[1] <= 0 ||
+		len(reps[0].RoundTripNs) != 0 || len(reps[1].RoundTripNs) != 2 || reps[1].RoundTripNs[0] <= 0 {
+		t.Errorf("machine checks after the epochs: %v and %v at 1 thread (want none), %v and %v at 2", reps[0].CoresGiven, reps[0].RoundTripNs, reps[1].CoresGiven, reps[1].RoundTripNs)
 	}
 	ratios := bench.RoundRatios(reps[0], reps[1])
 	if len(ratios) != 2 || ratios[0] != reps[0].EpochSeconds[0]/reps[1].EpochSeconds[0] || ratios[1] != reps[0].EpochSeconds[1]/reps[1].EpochSeconds[1] {
@@ -164,7 +165,11 @@ func TestGivenRatios(t *testing.T) {
 	if got := bench.GivenRatios(base, other); !slices.Equal(got, []float64{2, 2}) {
 		t.Errorf("rounds given 2 cores: %v, want [2 2] (the second round left out)", got)
 	}
-	other.CoresGiven = nil
+	other.CoresGiven, other.RoundTripNs = []float64{2, 2, 2}, []float64{60, 70, 330}
+	if got := bench.GivenRatios(base, other); !slices.Equal(got, []float64{2, 1}) {
+		t.Errorf("rounds with threads near each other: %v, want [2 1] (the third, 330 ns apart, left out)", got)
+	}
+	other.CoresGiven, other.RoundTripNs = nil, nil
 	if got := bench.GivenRatios(base, other); !slices.Equal(got, []float64{2, 1, 2}) {
 		t.Errorf("without checks: %v, want every round", got)
 	}

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"math"
 	"runtime"
 	"time"
 
@@ -22,6 +23,9 @@ type threadTurns struct {
 	// cores[i] holds, for each epoch of counts[i] when it is over 1, how
 	// many of its cores the machine gave right after it (CoresGiven).
 	cores [][]float64
+	// trips[i] holds, likewise, the round trip between two threads
+	// (RoundTrip), in nanoseconds.
+	trips [][]float64
 }
 
 func newThreadTurns(counts []int, net *nn.Model) *threadTurns {
@@ -29,7 +33,7 @@ func newThreadTurns(counts []int, net *nn.Model) *threadTurns {
 	for i := range byTurn {
 		byTurn[i] = map[string]time.Duration{}
 	}
-	return &threadTurns{counts: counts, net: net, byTurn: byTurn, cores: make([][]float64, len(counts))}
+	return &threadTurns{counts: counts, net: net, byTurn: byTurn, cores: make([][]float64, len(counts)), trips: make([][]float64, len(counts))}
 }
 
 // EpochBegin implements train.Callback.
@@ -46,6 +50,7 @@ func (t *threadTurns) EpochEnd(logs train.EpochLogs) bool {
 	}
 	if n := t.counts[i]; n > 1 {
 		t.cores[i] = append(t.cores[i], CoresGiven(n))
+		t.trips[i] = append(t.trips[i], RoundTrip())
 	}
 	return false
 }
@@ -63,7 +68,7 @@ func (t *threadTurns) fill(rep *Report, turn int, h *train.History) {
 			rep.ValLoss = h.ValLoss[e]
 		}
 	}
-	rep.CoresGiven = t.cores[turn]
+	rep.CoresGiven, rep.RoundTripNs = t.cores[turn], t.trips[turn]
 	rep.MedianSeconds = Median(rep.EpochSeconds)
 	rep.LayerShare = map[string]float64{}
 	for class, d := range t.byTurn[turn] {
@@ -91,12 +96,19 @@ func RoundRatios(base, other *Report) []float64 {
 }
 
 // GivenRatios is RoundRatios over the rounds in which the machine gave
-// other's epoch at least nine tenths of its threads' cores (CoresGiven),
-// and how many rounds those are; all rounds when other has no check.
+// other's epoch at least nine tenths of its threads' cores (CoresGiven)
+// and threads no further apart than twice the nearest of the run
+// (RoundTrip); every round when other has no checks.
 func GivenRatios(base, other *Report) []float64 {
+	nearest := math.Inf(1)
+	for _, t := range other.RoundTripNs {
+		nearest = min(nearest, t)
+	}
 	var out []float64
 	for i, r := range RoundRatios(base, other) {
-		if i >= len(other.CoresGiven) || other.CoresGiven[i] >= 0.9*float64(other.Threads) {
+		cores := i >= len(other.CoresGiven) || other.CoresGiven[i] >= 0.9*float64(other.Threads)
+		near := i >= len(other.RoundTripNs) || other.RoundTripNs[i] <= 2*nearest
+		if cores && near {
 			out = append(out, r)
 		}
 	}

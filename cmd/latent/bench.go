@@ -115,7 +115,8 @@ func cmdBench(args []string, stdout io.Writer) error {
 // pairSpread describes, for counts taken in turn, how the speed-up moved
 // from one round of epochs to the next, and what it was in the rounds in
 // which the machine gave the threads their cores when it did not always:
-// " (epoch by epoch 1.02 to 1.86; 1.84 in the 3 of 5 rounds given 2 cores)".
+// " (epoch by epoch 0.95 to 1.86; 1.84 in the 3 of 5 rounds given 2
+// cores near each other)".
 func pairSpread(base, other *bench.Report) string {
 	ratios := bench.RoundRatios(base, other)
 	if len(ratios) < 2 {
@@ -126,9 +127,9 @@ func pairSpread(base, other *bench.Report) string {
 	switch {
 	case len(given) == len(ratios):
 	case len(given) == 0:
-		spread += fmt.Sprintf("; the machine never gave %d cores", other.Threads)
+		spread += fmt.Sprintf("; the machine never gave %d cores near each other", other.Threads)
 	default:
-		spread += fmt.Sprintf("; %.2f in the %d of %d rounds given %d cores", bench.Median(given), len(given), len(ratios), other.Threads)
+		spread += fmt.Sprintf("; %.2f in the %d of %d rounds given %d cores near each other", bench.Median(given), len(given), len(ratios), other.Threads)
 	}
 	return " (" + spread + ")"
 }

@@ -19,8 +19,11 @@
 #
 # The last column is, where Go is installed, internal/cmd/corecheck's
 # measure of the machine just before the recipe, and then the lowest and
-# highest of latent bench's own shorter check after each THREADS-thread
-# epoch (the second kind below): how many times faster
+# highest of latent bench's own checks after each THREADS-thread epoch: a
+# shorter one of the second kind below, and the round trip of a value
+# between two threads (several times its usual 55 to 95 ns here when the
+# host has put the virtual CPUs far apart, and a 2-thread epoch is then no
+# faster than a 1-thread one). corecheck's measure: how many times faster
 # THREADS goroutines that share nothing run than one (THREADS when the
 # machine gives every thread a core of its own), on a chain of dependent
 # operations and on independent ones. A shared virtual machine sometimes
@@ -55,7 +58,7 @@ if command -v go > /dev/null; then
 fi
 plural() { if [ "$1" = 1 ]; then echo "1 thread"; else echo "$1 threads"; fi; }
 version=$(OPENBLAS_NUM_THREADS=1 "$python" -c 'import torch; print(torch.__version__.split("a")[0].split("+")[0])')
-echo "| recipe | latent, $(plural "$base") (s) | latent, $(plural "$threads") (s) | PyTorch $version, $(plural "$threads") (s) | PyTorch / latent | latent $base → $threads threads | machine check: $threads goroutines' speed-up, dependent / independent operations before the recipe; independent ones after each of latent's $threads-thread epochs |"
+echo "| recipe | latent, $(plural "$base") (s) | latent, $(plural "$threads") (s) | PyTorch $version, $(plural "$threads") (s) | PyTorch / latent | latent $base → $threads threads | machine check: $threads goroutines' speed-up, dependent / independent operations before the recipe; independent ones, and a value's round trip between two threads, after each of latent's $threads-thread epochs |"
 echo "|---|---|---|---|---|---|---|"
 for r in "${recipes[@]}"; do
   case $r in
@@ -71,8 +74,9 @@ reps = json.load(open(sys.argv[1]))
 one, many = reps[0]["median_seconds"], reps[1]["median_seconds"]
 torch = float(re.search(r"median ([0-9.]+) s/epoch", open(sys.argv[2]).read().splitlines()[-1]).group(1))
 fmt = lambda s: f"{s:.3f}" if s < 1 else f"{s:.2f}" if s < 10 else f"{s:.1f}"
-given = reps[1].get("cores_given") or []
+given, trips = reps[1].get("cores_given") or [], reps[1].get("round_trip_ns") or []
 after = f"; after its epochs {min(given):.2f} to {max(given):.2f}" if given else ""
+after += f", threads {min(trips):.0f} to {max(trips):.0f} ns apart" if trips else ""
 print(f"| {sys.argv[3]} | {fmt(one)} | {fmt(many)} | {fmt(torch)} | **{torch / many:.2f}** | {one / many:.2f} | {sys.argv[4]}{after} |")
 PY
 done
