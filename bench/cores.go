@@ -13,9 +13,11 @@ import (
 // has: in some stretches, minutes long, two threads that share nothing run
 // no faster than one (this project's 2-core machine: ae2's 2-thread epochs
 // all as slow as its 1-thread ones in one run, while the 1-thread epochs
-// kept their time). A run cannot tell such an epoch from a program that
+// kept their time), because the cores are busy with something else or
+// far apart. A run cannot tell such an epoch from a program that
 // does not scale unless it looks, so each epoch of a multi-thread count is
-// followed by a short check of the machine (CoresGiven).
+// followed by two short checks of the machine: how many cores the threads
+// get (CoresGiven), and how far apart they are (RoundTrip).
 
 // LatencyBound does n dependent multiply-adds: two hyperthreads of one
 // core both run it at full speed.

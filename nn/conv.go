@@ -240,11 +240,11 @@ func (c *Conv2D) heldKernelGradient(cols, dPre, gradT []float32, batch, images i
 func (c *Conv2D) Forward(call *Call) { c.forward(call, nil, nil) }
 
 // backwardFromPooling is Backward for a convolution of the model's input
-// whose gradient past its ReLU rows makes a piece of rows at a time (the
-// max pooling after it, gathered), and which is never written whole: the
-// bias gradient sums the rows in addColumnSums's pieces (byRowPieces must
-// hold) and the kernel gradient reads them k slice by k slice, as each
-// reads dPre, so that the bits are the same.
+// whose gradient past its ReLU (dPre) is never written whole: rows makes
+// it a piece of rows at a time (from the max pooling after it, gathered).
+// The bias gradient sums the pieces as addColumnSums sums dPre's rows
+// (byRowPieces must hold), and the kernel gradient reads them k slice by
+// k slice as it reads dPre, so that the bits are the same.
 func (c *Conv2D) backwardFromPooling(call *Call, rows preRows) {
 	x := call.In[0]
 	s := c.state(call)
@@ -399,8 +399,8 @@ func inPlace(dPre []float32, f int) preRows {
 // summed over the batch, into the kernel's Grad. The sum goes over chunks
 // of images, whose sizes fix the order of the sums, and within a chunk
 // over the GEMM's k slices, whose windows are made slice by slice unless
-// Forward kept them (held, in cols), and whose rows of dPre rows gives
-// (dPre is nil when it is not written whole). It is summed as colsᵀ·dPre
+// Forward kept them (held, in cols), and whose rows of dPre come from
+// rows (dPre itself is nil where it is not written whole). It is summed as colsᵀ·dPre
 // [patch, filters] when the filters fit the GEMM's narrow kernels,
 // otherwise transposed, as dPreᵀ·cols; both sum each element in the same
 // order.
