@@ -23,6 +23,9 @@ import (
 // to the last. Within one run the speed-up repeats to a percent or two
 // where runs minutes apart differ by tens of percent; swap a package
 // variable between two forms of the code in the same way to compare them.
+// Each count's timed step follows an untimed one at that count, so that
+// what a change of GOMAXPROCS sets going (parked helpers woken, idle
+// processors brought back) is not timed: training keeps one count.
 // STEPS_THREADS sets the counts (default 1,2; 2,16 on a 16-core machine),
 // STEPS_RECIPES the built-in recipes (default ae1,ae3,conv,denoise).
 //
@@ -41,6 +44,7 @@ func BenchmarkStepsInTurn(b *testing.B) {
 			for range b.N {
 				for i, n := range counts {
 					runtime.GOMAXPROCS(n)
+					step()
 					start := time.Now()
 					step()
 					spent[i] += time.Since(start)

@@ -14,14 +14,14 @@ import (
 // or 1), with one slice or many, at any thread count.
 func TestSumSlicesSameBitsAsSgemm(t *testing.T) {
 	rng := rand.New(rand.NewPCG(31, 32))
-	for _, s := range [][3]int{{9, 16, 100}, {9, 16, 3000}, {72, 8, 2600}, {64, 288, 1000}, {13, 5, 257}, {1, 1, 700}} {
+	for _, s := range [][3]int{{9, 16, 100}, {9, 16, 3000}, {72, 8, 2600}, {64, 288, 1000}, {13, 5, 257}, {1, 1, 700}, {64, 288, 15000}} {
 		m, n, k := s[0], s[1], s[2]
 		a, b := normalValues(rng, k*m), normalValues(rng, k*n)
 		for _, beta := range []float32{0, 1} {
 			c0 := normalValues(rng, m*n)
 			want := append([]float32(nil), c0...)
 			compute.Sgemm(true, false, m, n, k, 1, a, m, b, n, beta, want, n)
-			for _, procs := range []int{1, 2, 8} {
+			for _, procs := range []int{1, 2, 8, 16} {
 				prev := runtime.GOMAXPROCS(procs)
 				got := append([]float32(nil), c0...)
 				compute.SumSlices(m, n, k, beta, got, func(dst []float32, p0, kc int) {
