@@ -129,10 +129,16 @@ func (j *job) work(own int) {
 }
 
 // drain runs the pieces of block b that no one has taken, one at a time,
-// and returns how many it ran.
+// and returns how many it ran. It reads the block's counter before it
+// takes a piece (an atomic add), so that a thread looking through the
+// others' blocks for pieces left, as every thread does at the end of a
+// call, does not take each counter's cache line from its owner, and from
+// the other threads looking, only to find the block empty: in a profile
+// of ae3 on 16 threads (results/bench/16-cores-d3b75bb/sites) drain's own
+// instructions, these adds, took 9.6% of the samples (none on 2 here).
 func (j *job) drain(b int) (finished int64) {
 	blk := &j.blocks[b]
-	for {
+	for blk.next.Load() < blk.end {
 		p := blk.next.Add(1) - 1
 		if p >= blk.end {
 			return finished
@@ -141,6 +147,7 @@ func (j *job) drain(b int) (finished int64) {
 		j.fn(lo, min(lo+j.grain, j.n))
 		finished++
 	}
+	return finished
 }
 
 // untaken reports whether some piece of j is not taken yet.
