@@ -24,9 +24,11 @@ type Blocked struct {
 	// choice changes the speed, not the bits.
 	narrower []kernel
 	// shorter lists kernels with fewer rows than kern (and the columns of
-	// kern or of a narrower one): a last row panel of exactly their rows is
-	// read in place by them rather than packed, zero-padded, into a panel
-	// of kern's rows.
+	// kern or of a narrower one): a last row panel of exactly their rows
+	// (9, 8 or 4) runs them, reading A in place where it can rather than
+	// packing it, zero-padded, into a panel of kern's rows, and computing
+	// only its rows where A is packed anyway (a batch of 256 rows is 21
+	// panels of 12 and one of 4, not 22 of 12).
 	shorter []kernel
 	// masked lists kernels that run on the first columns of their tile
 	// only (see kernel.masked), of kern's rows or a shorter kernel's: a
@@ -332,9 +334,12 @@ type taskPlan struct {
 	mr, nr                         int
 	rowPanels, colPanels, fullRows int
 	kern, tail                     kernel // tail: for a last, partial column panel of B in place
-	shortRows, shortTail           kernel // for a last row panel read in place, of kern's or tail's width
+	shortRows, shortTail           kernel // for a last, partial row panel, of kern's or tail's width
 	maskedFull, maskedShort        kernel
-	packAllA, readShort, useMask   bool
+	packAllA, useMask              bool
+	// useShort: the last, partial row panel runs shortRows (shortTail),
+	// reading A in place where readShort, else from its packed panel.
+	useShort, readShort bool
 }
 
 // kSliceOf is one k slice of a task: its place, whether it is the first,
@@ -357,12 +362,17 @@ func (g *Blocked) plan(t *taskPlan, kern kernel, ops packedOperands, transA, tra
 	// panels; for one column panel, full row panels are read in place.
 	t.packAllA = transA && t.colPanels > 1 && ops.a == nil
 	if t.fullRows < t.rows {
-		// A last, partial row panel is read in place by a shorter kernel
-		// when there is one for every column panel's kernel.
+		// A last, partial row panel runs a shorter kernel when there is
+		// one for every column panel's kernel: reading A in place where A
+		// is not packed anyway, else its packed panel, without computing
+		// the panel's zero padding (64 rows are 5 panels of 12 and one of
+		// 4, not 72 rows).
 		var shortWide, shortNarrow bool
 		t.shortRows, shortWide = g.short(t.rows-t.fullRows, t.nr)
 		t.shortTail, shortNarrow = g.short(t.rows-t.fullRows, t.tail.nr)
-		t.readShort = ops.a == nil && !(transA && t.colPanels > 1) && shortWide && (t.cols%t.nr == 0 || shortNarrow)
+		fits := shortWide && (t.cols%t.nr == 0 || shortNarrow)
+		t.readShort = fits && ops.a == nil && !(transA && t.colPanels > 1)
+		t.useShort = fits
 	}
 	// A last column panel narrower than its kernel (9 taps, 2 latent
 	// values) runs under a column mask when masked kernels fit it: B read
@@ -431,7 +441,7 @@ func (t *taskPlan) columnPanel(s *scratch, ops packedOperands, op operands, sl k
 		im := min(mr, t.rows-ip*mr)
 		ap, rs, ps, pstride := t.aPanel(s, ops, op, sl, ip)
 		kr := kj
-		if im < mr && t.readShort {
+		if im < mr && t.useShort {
 			kr = t.shortRows
 			if kj.nr != nr {
 				kr = t.shortTail

@@ -130,6 +130,16 @@ KERNELS = [
     ('kernelAVX512r9', 9, 32, 'Z', 512, 2, 4, 'VPXORD'),
     ('kernelAVX512r9x16', 9, 16, 'Z', 512, 1, 4, 'VPXORD'),
     ('kernelAVX512r9x8', 9, 8, 'Y', 256, 1, 2, 'VXORPS'),
+    # Eight and four rows: the last row panel of a product whose rows are
+    # a power of two from 16 on (32 or 64 filters, 128 or 784 features:
+    # 2x12 + 8, 5x12 + 4), which the 12-row kernels would pad by half or
+    # a third of a panel.
+    ('kernelAVX512r8', 8, 32, 'Z', 512, 2, 4, 'VPXORD'),
+    ('kernelAVX512r8x16', 8, 16, 'Z', 512, 1, 4, 'VPXORD'),
+    ('kernelAVX512r8x8', 8, 8, 'Y', 256, 1, 2, 'VXORPS'),
+    ('kernelAVX512r4', 4, 32, 'Z', 512, 2, 4, 'VPXORD'),
+    ('kernelAVX512r4x16', 4, 16, 'Z', 512, 1, 4, 'VPXORD'),
+    ('kernelAVX512r4x8', 4, 8, 'Y', 256, 1, 2, 'VXORPS'),
     # Masked: the last column panel of a product whose width the kernels'
     # do not divide (9 taps, 2 latent values), B read and C written in
     # place for the columns of the mask, without packing or a tile.

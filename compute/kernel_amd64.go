@@ -41,6 +41,28 @@ func kernelAVX512r9x16(kc int, a *float32, rs, ps int, b *float32, bs int, c *fl
 //go:noescape
 func kernelAVX512r9x8(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, panels, pstride int)
 
+// kernelAVX512r8 and kernelAVX512r4, with their 16- and 8-column
+// versions, are the eight- and four-row siblings, for the last row panel
+// of a product whose rows are a power of two from 16 on.
+//
+//go:noescape
+func kernelAVX512r8(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, panels, pstride int)
+
+//go:noescape
+func kernelAVX512r8x16(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, panels, pstride int)
+
+//go:noescape
+func kernelAVX512r8x8(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, panels, pstride int)
+
+//go:noescape
+func kernelAVX512r4(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, panels, pstride int)
+
+//go:noescape
+func kernelAVX512r4x16(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, panels, pstride int)
+
+//go:noescape
+func kernelAVX512r4x8(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, panels, pstride int)
+
 // kernelAVX512x16m and kernelAVX512r9x16m are kernelAVX512x16 and
 // kernelAVX512r9x16 under a column mask: they read B's and write C's
 // columns whose bits are set in mask only.
@@ -95,6 +117,12 @@ func shorterKernels(k kernel) []kernel {
 		asmKernel("avx512r9", 9, 32, kernelAVX512r9),
 		asmKernel("avx512r9x16", 9, 16, kernelAVX512r9x16),
 		asmKernel("avx512r9x8", 9, 8, kernelAVX512r9x8),
+		asmKernel("avx512r8", 8, 32, kernelAVX512r8),
+		asmKernel("avx512r8x16", 8, 16, kernelAVX512r8x16),
+		asmKernel("avx512r8x8", 8, 8, kernelAVX512r8x8),
+		asmKernel("avx512r4", 4, 32, kernelAVX512r4),
+		asmKernel("avx512r4x16", 4, 16, kernelAVX512r4x16),
+		asmKernel("avx512r4x8", 4, 8, kernelAVX512r4x8),
 	}
 }
 

@@ -1014,6 +1014,614 @@ kernelAVX512r9x8done:
 	VZEROUPPER
 	RET
 
+// func kernelAVX512r8(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, panels, pstride int)
+// panels 8x32 tiles, one below the other: C[i][j] (+)= sum over p < kc of A(i, p) * b[p*bs+j], A of panel q from a + q*pstride, its tile from c + q*8*ldc.
+TEXT ·kernelAVX512r8(SB), NOSPLIT, $0-88
+	MOVQ rs+16(FP), R8
+	MOVQ ps+24(FP), R12
+	MOVQ bs+40(FP), BX
+	MOVQ ldc+56(FP), R13
+	SHLQ $2, BX
+	SHLQ $2, R8
+	SHLQ $2, R12
+	SHLQ $2, R13
+	LEAQ (R8)(R8*2), R9
+kernelAVX512r8panel:
+	MOVQ kc+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+32(FP), DI
+	MOVQ c+48(FP), DX
+	LEAQ (SI)(R8*4), R10
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+kernelAVX512r8loop:
+	TESTQ CX, CX
+	JE kernelAVX512r8store
+	VMOVUPS 0(DI), Z16
+	VMOVUPS 64(DI), Z17
+	VBROADCASTSS (SI), Z18
+	VFMADD231PS Z16, Z18, Z0
+	VFMADD231PS Z17, Z18, Z1
+	VBROADCASTSS (SI)(R8*1), Z19
+	VFMADD231PS Z16, Z19, Z2
+	VFMADD231PS Z17, Z19, Z3
+	VBROADCASTSS (SI)(R8*2), Z20
+	VFMADD231PS Z16, Z20, Z4
+	VFMADD231PS Z17, Z20, Z5
+	VBROADCASTSS (SI)(R9*1), Z21
+	VFMADD231PS Z16, Z21, Z6
+	VFMADD231PS Z17, Z21, Z7
+	VBROADCASTSS (R10), Z18
+	VFMADD231PS Z16, Z18, Z8
+	VFMADD231PS Z17, Z18, Z9
+	VBROADCASTSS (R10)(R8*1), Z19
+	VFMADD231PS Z16, Z19, Z10
+	VFMADD231PS Z17, Z19, Z11
+	VBROADCASTSS (R10)(R8*2), Z20
+	VFMADD231PS Z16, Z20, Z12
+	VFMADD231PS Z17, Z20, Z13
+	VBROADCASTSS (R10)(R9*1), Z21
+	VFMADD231PS Z16, Z21, Z14
+	VFMADD231PS Z17, Z21, Z15
+	ADDQ R12, SI
+	ADDQ R12, R10
+	ADDQ BX, DI
+	DECQ CX
+	JMP kernelAVX512r8loop
+kernelAVX512r8store:
+	MOVBLZX accumulate+64(FP), AX
+	TESTQ AX, AX
+	JNE kernelAVX512r8add
+	VMOVUPS Z0, 0(DX)
+	VMOVUPS Z1, 64(DX)
+	ADDQ R13, DX
+	VMOVUPS Z2, 0(DX)
+	VMOVUPS Z3, 64(DX)
+	ADDQ R13, DX
+	VMOVUPS Z4, 0(DX)
+	VMOVUPS Z5, 64(DX)
+	ADDQ R13, DX
+	VMOVUPS Z6, 0(DX)
+	VMOVUPS Z7, 64(DX)
+	ADDQ R13, DX
+	VMOVUPS Z8, 0(DX)
+	VMOVUPS Z9, 64(DX)
+	ADDQ R13, DX
+	VMOVUPS Z10, 0(DX)
+	VMOVUPS Z11, 64(DX)
+	ADDQ R13, DX
+	VMOVUPS Z12, 0(DX)
+	VMOVUPS Z13, 64(DX)
+	ADDQ R13, DX
+	VMOVUPS Z14, 0(DX)
+	VMOVUPS Z15, 64(DX)
+	JMP kernelAVX512r8next
+kernelAVX512r8add:
+	VADDPS 0(DX), Z0, Z0
+	VMOVUPS Z0, 0(DX)
+	VADDPS 64(DX), Z1, Z1
+	VMOVUPS Z1, 64(DX)
+	ADDQ R13, DX
+	VADDPS 0(DX), Z2, Z2
+	VMOVUPS Z2, 0(DX)
+	VADDPS 64(DX), Z3, Z3
+	VMOVUPS Z3, 64(DX)
+	ADDQ R13, DX
+	VADDPS 0(DX), Z4, Z4
+	VMOVUPS Z4, 0(DX)
+	VADDPS 64(DX), Z5, Z5
+	VMOVUPS Z5, 64(DX)
+	ADDQ R13, DX
+	VADDPS 0(DX), Z6, Z6
+	VMOVUPS Z6, 0(DX)
+	VADDPS 64(DX), Z7, Z7
+	VMOVUPS Z7, 64(DX)
+	ADDQ R13, DX
+	VADDPS 0(DX), Z8, Z8
+	VMOVUPS Z8, 0(DX)
+	VADDPS 64(DX), Z9, Z9
+	VMOVUPS Z9, 64(DX)
+	ADDQ R13, DX
+	VADDPS 0(DX), Z10, Z10
+	VMOVUPS Z10, 0(DX)
+	VADDPS 64(DX), Z11, Z11
+	VMOVUPS Z11, 64(DX)
+	ADDQ R13, DX
+	VADDPS 0(DX), Z12, Z12
+	VMOVUPS Z12, 0(DX)
+	VADDPS 64(DX), Z13, Z13
+	VMOVUPS Z13, 64(DX)
+	ADDQ R13, DX
+	VADDPS 0(DX), Z14, Z14
+	VMOVUPS Z14, 0(DX)
+	VADDPS 64(DX), Z15, Z15
+	VMOVUPS Z15, 64(DX)
+kernelAVX512r8next:
+	DECQ panels+72(FP)
+	JLE kernelAVX512r8done
+	MOVQ pstride+80(FP), AX
+	SHLQ $2, AX
+	ADDQ AX, a+8(FP)
+	IMUL3Q $8, R13, AX
+	ADDQ AX, c+48(FP)
+	JMP kernelAVX512r8panel
+kernelAVX512r8done:
+	VZEROUPPER
+	RET
+
+// func kernelAVX512r8x16(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, panels, pstride int)
+// panels 8x16 tiles, one below the other: C[i][j] (+)= sum over p < kc of A(i, p) * b[p*bs+j], A of panel q from a + q*pstride, its tile from c + q*8*ldc.
+TEXT ·kernelAVX512r8x16(SB), NOSPLIT, $0-88
+	MOVQ rs+16(FP), R8
+	MOVQ ps+24(FP), R12
+	MOVQ bs+40(FP), BX
+	MOVQ ldc+56(FP), R13
+	SHLQ $2, BX
+	SHLQ $2, R8
+	SHLQ $2, R12
+	SHLQ $2, R13
+	LEAQ (R8)(R8*2), R9
+kernelAVX512r8x16panel:
+	MOVQ kc+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+32(FP), DI
+	MOVQ c+48(FP), DX
+	LEAQ (SI)(R8*4), R10
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+kernelAVX512r8x16loop:
+	TESTQ CX, CX
+	JE kernelAVX512r8x16store
+	VMOVUPS 0(DI), Z8
+	VBROADCASTSS (SI), Z9
+	VFMADD231PS Z8, Z9, Z0
+	VBROADCASTSS (SI)(R8*1), Z10
+	VFMADD231PS Z8, Z10, Z1
+	VBROADCASTSS (SI)(R8*2), Z11
+	VFMADD231PS Z8, Z11, Z2
+	VBROADCASTSS (SI)(R9*1), Z12
+	VFMADD231PS Z8, Z12, Z3
+	VBROADCASTSS (R10), Z9
+	VFMADD231PS Z8, Z9, Z4
+	VBROADCASTSS (R10)(R8*1), Z10
+	VFMADD231PS Z8, Z10, Z5
+	VBROADCASTSS (R10)(R8*2), Z11
+	VFMADD231PS Z8, Z11, Z6
+	VBROADCASTSS (R10)(R9*1), Z12
+	VFMADD231PS Z8, Z12, Z7
+	ADDQ R12, SI
+	ADDQ R12, R10
+	ADDQ BX, DI
+	DECQ CX
+	JMP kernelAVX512r8x16loop
+kernelAVX512r8x16store:
+	MOVBLZX accumulate+64(FP), AX
+	TESTQ AX, AX
+	JNE kernelAVX512r8x16add
+	VMOVUPS Z0, 0(DX)
+	ADDQ R13, DX
+	VMOVUPS Z1, 0(DX)
+	ADDQ R13, DX
+	VMOVUPS Z2, 0(DX)
+	ADDQ R13, DX
+	VMOVUPS Z3, 0(DX)
+	ADDQ R13, DX
+	VMOVUPS Z4, 0(DX)
+	ADDQ R13, DX
+	VMOVUPS Z5, 0(DX)
+	ADDQ R13, DX
+	VMOVUPS Z6, 0(DX)
+	ADDQ R13, DX
+	VMOVUPS Z7, 0(DX)
+	JMP kernelAVX512r8x16next
+kernelAVX512r8x16add:
+	VADDPS 0(DX), Z0, Z0
+	VMOVUPS Z0, 0(DX)
+	ADDQ R13, DX
+	VADDPS 0(DX), Z1, Z1
+	VMOVUPS Z1, 0(DX)
+	ADDQ R13, DX
+	VADDPS 0(DX), Z2, Z2
+	VMOVUPS Z2, 0(DX)
+	ADDQ R13, DX
+	VADDPS 0(DX), Z3, Z3
+	VMOVUPS Z3, 0(DX)
+	ADDQ R13, DX
+	VADDPS 0(DX), Z4, Z4
+	VMOVUPS Z4, 0(DX)
+	ADDQ R13, DX
+	VADDPS 0(DX), Z5, Z5
+	VMOVUPS Z5, 0(DX)
+	ADDQ R13, DX
+	VADDPS 0(DX), Z6, Z6
+	VMOVUPS Z6, 0(DX)
+	ADDQ R13, DX
+	VADDPS 0(DX), Z7, Z7
+	VMOVUPS Z7, 0(DX)
+kernelAVX512r8x16next:
+	DECQ panels+72(FP)
+	JLE kernelAVX512r8x16done
+	MOVQ pstride+80(FP), AX
+	SHLQ $2, AX
+	ADDQ AX, a+8(FP)
+	IMUL3Q $8, R13, AX
+	ADDQ AX, c+48(FP)
+	JMP kernelAVX512r8x16panel
+kernelAVX512r8x16done:
+	VZEROUPPER
+	RET
+
+// func kernelAVX512r8x8(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, panels, pstride int)
+// panels 8x8 tiles, one below the other: C[i][j] (+)= sum over p < kc of A(i, p) * b[p*bs+j], A of panel q from a + q*pstride, its tile from c + q*8*ldc.
+TEXT ·kernelAVX512r8x8(SB), NOSPLIT, $0-88
+	MOVQ rs+16(FP), R8
+	MOVQ ps+24(FP), R12
+	MOVQ bs+40(FP), BX
+	MOVQ ldc+56(FP), R13
+	SHLQ $2, BX
+	SHLQ $2, R8
+	SHLQ $2, R12
+	SHLQ $2, R13
+	LEAQ (R8)(R8*2), R9
+kernelAVX512r8x8panel:
+	MOVQ kc+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+32(FP), DI
+	MOVQ c+48(FP), DX
+	LEAQ (SI)(R8*4), R10
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+kernelAVX512r8x8loop:
+	TESTQ CX, CX
+	JE kernelAVX512r8x8store
+	VMOVUPS 0(DI), Y8
+	VBROADCASTSS (SI), Y9
+	VFMADD231PS Y8, Y9, Y0
+	VBROADCASTSS (SI)(R8*1), Y10
+	VFMADD231PS Y8, Y10, Y1
+	VBROADCASTSS (SI)(R8*2), Y9
+	VFMADD231PS Y8, Y9, Y2
+	VBROADCASTSS (SI)(R9*1), Y10
+	VFMADD231PS Y8, Y10, Y3
+	VBROADCASTSS (R10), Y9
+	VFMADD231PS Y8, Y9, Y4
+	VBROADCASTSS (R10)(R8*1), Y10
+	VFMADD231PS Y8, Y10, Y5
+	VBROADCASTSS (R10)(R8*2), Y9
+	VFMADD231PS Y8, Y9, Y6
+	VBROADCASTSS (R10)(R9*1), Y10
+	VFMADD231PS Y8, Y10, Y7
+	ADDQ R12, SI
+	ADDQ R12, R10
+	ADDQ BX, DI
+	DECQ CX
+	JMP kernelAVX512r8x8loop
+kernelAVX512r8x8store:
+	MOVBLZX accumulate+64(FP), AX
+	TESTQ AX, AX
+	JNE kernelAVX512r8x8add
+	VMOVUPS Y0, 0(DX)
+	ADDQ R13, DX
+	VMOVUPS Y1, 0(DX)
+	ADDQ R13, DX
+	VMOVUPS Y2, 0(DX)
+	ADDQ R13, DX
+	VMOVUPS Y3, 0(DX)
+	ADDQ R13, DX
+	VMOVUPS Y4, 0(DX)
+	ADDQ R13, DX
+	VMOVUPS Y5, 0(DX)
+	ADDQ R13, DX
+	VMOVUPS Y6, 0(DX)
+	ADDQ R13, DX
+	VMOVUPS Y7, 0(DX)
+	JMP kernelAVX512r8x8next
+kernelAVX512r8x8add:
+	VADDPS 0(DX), Y0, Y0
+	VMOVUPS Y0, 0(DX)
+	ADDQ R13, DX
+	VADDPS 0(DX), Y1, Y1
+	VMOVUPS Y1, 0(DX)
+	ADDQ R13, DX
+	VADDPS 0(DX), Y2, Y2
+	VMOVUPS Y2, 0(DX)
+	ADDQ R13, DX
+	VADDPS 0(DX), Y3, Y3
+	VMOVUPS Y3, 0(DX)
+	ADDQ R13, DX
+	VADDPS 0(DX), Y4, Y4
+	VMOVUPS Y4, 0(DX)
+	ADDQ R13, DX
+	VADDPS 0(DX), Y5, Y5
+	VMOVUPS Y5, 0(DX)
+	ADDQ R13, DX
+	VADDPS 0(DX), Y6, Y6
+	VMOVUPS Y6, 0(DX)
+	ADDQ R13, DX
+	VADDPS 0(DX), Y7, Y7
+	VMOVUPS Y7, 0(DX)
+kernelAVX512r8x8next:
+	DECQ panels+72(FP)
+	JLE kernelAVX512r8x8done
+	MOVQ pstride+80(FP), AX
+	SHLQ $2, AX
+	ADDQ AX, a+8(FP)
+	IMUL3Q $8, R13, AX
+	ADDQ AX, c+48(FP)
+	JMP kernelAVX512r8x8panel
+kernelAVX512r8x8done:
+	VZEROUPPER
+	RET
+
+// func kernelAVX512r4(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, panels, pstride int)
+// panels 4x32 tiles, one below the other: C[i][j] (+)= sum over p < kc of A(i, p) * b[p*bs+j], A of panel q from a + q*pstride, its tile from c + q*4*ldc.
+TEXT ·kernelAVX512r4(SB), NOSPLIT, $0-88
+	MOVQ rs+16(FP), R8
+	MOVQ ps+24(FP), R12
+	MOVQ bs+40(FP), BX
+	MOVQ ldc+56(FP), R13
+	SHLQ $2, BX
+	SHLQ $2, R8
+	SHLQ $2, R12
+	SHLQ $2, R13
+	LEAQ (R8)(R8*2), R9
+kernelAVX512r4panel:
+	MOVQ kc+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+32(FP), DI
+	MOVQ c+48(FP), DX
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+kernelAVX512r4loop:
+	TESTQ CX, CX
+	JE kernelAVX512r4store
+	VMOVUPS 0(DI), Z8
+	VMOVUPS 64(DI), Z9
+	VBROADCASTSS (SI), Z10
+	VFMADD231PS Z8, Z10, Z0
+	VFMADD231PS Z9, Z10, Z1
+	VBROADCASTSS (SI)(R8*1), Z11
+	VFMADD231PS Z8, Z11, Z2
+	VFMADD231PS Z9, Z11, Z3
+	VBROADCASTSS (SI)(R8*2), Z12
+	VFMADD231PS Z8, Z12, Z4
+	VFMADD231PS Z9, Z12, Z5
+	VBROADCASTSS (SI)(R9*1), Z13
+	VFMADD231PS Z8, Z13, Z6
+	VFMADD231PS Z9, Z13, Z7
+	ADDQ R12, SI
+	ADDQ BX, DI
+	DECQ CX
+	JMP kernelAVX512r4loop
+kernelAVX512r4store:
+	MOVBLZX accumulate+64(FP), AX
+	TESTQ AX, AX
+	JNE kernelAVX512r4add
+	VMOVUPS Z0, 0(DX)
+	VMOVUPS Z1, 64(DX)
+	ADDQ R13, DX
+	VMOVUPS Z2, 0(DX)
+	VMOVUPS Z3, 64(DX)
+	ADDQ R13, DX
+	VMOVUPS Z4, 0(DX)
+	VMOVUPS Z5, 64(DX)
+	ADDQ R13, DX
+	VMOVUPS Z6, 0(DX)
+	VMOVUPS Z7, 64(DX)
+	JMP kernelAVX512r4next
+kernelAVX512r4add:
+	VADDPS 0(DX), Z0, Z0
+	VMOVUPS Z0, 0(DX)
+	VADDPS 64(DX), Z1, Z1
+	VMOVUPS Z1, 64(DX)
+	ADDQ R13, DX
+	VADDPS 0(DX), Z2, Z2
+	VMOVUPS Z2, 0(DX)
+	VADDPS 64(DX), Z3, Z3
+	VMOVUPS Z3, 64(DX)
+	ADDQ R13, DX
+	VADDPS 0(DX), Z4, Z4
+	VMOVUPS Z4, 0(DX)
+	VADDPS 64(DX), Z5, Z5
+	VMOVUPS Z5, 64(DX)
+	ADDQ R13, DX
+	VADDPS 0(DX), Z6, Z6
+	VMOVUPS Z6, 0(DX)
+	VADDPS 64(DX), Z7, Z7
+	VMOVUPS Z7, 64(DX)
+kernelAVX512r4next:
+	DECQ panels+72(FP)
+	JLE kernelAVX512r4done
+	MOVQ pstride+80(FP), AX
+	SHLQ $2, AX
+	ADDQ AX, a+8(FP)
+	IMUL3Q $4, R13, AX
+	ADDQ AX, c+48(FP)
+	JMP kernelAVX512r4panel
+kernelAVX512r4done:
+	VZEROUPPER
+	RET
+
+// func kernelAVX512r4x16(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, panels, pstride int)
+// panels 4x16 tiles, one below the other: C[i][j] (+)= sum over p < kc of A(i, p) * b[p*bs+j], A of panel q from a + q*pstride, its tile from c + q*4*ldc.
+TEXT ·kernelAVX512r4x16(SB), NOSPLIT, $0-88
+	MOVQ rs+16(FP), R8
+	MOVQ ps+24(FP), R12
+	MOVQ bs+40(FP), BX
+	MOVQ ldc+56(FP), R13
+	SHLQ $2, BX
+	SHLQ $2, R8
+	SHLQ $2, R12
+	SHLQ $2, R13
+	LEAQ (R8)(R8*2), R9
+kernelAVX512r4x16panel:
+	MOVQ kc+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+32(FP), DI
+	MOVQ c+48(FP), DX
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+kernelAVX512r4x16loop:
+	TESTQ CX, CX
+	JE kernelAVX512r4x16store
+	VMOVUPS 0(DI), Z4
+	VBROADCASTSS (SI), Z5
+	VFMADD231PS Z4, Z5, Z0
+	VBROADCASTSS (SI)(R8*1), Z6
+	VFMADD231PS Z4, Z6, Z1
+	VBROADCASTSS (SI)(R8*2), Z7
+	VFMADD231PS Z4, Z7, Z2
+	VBROADCASTSS (SI)(R9*1), Z8
+	VFMADD231PS Z4, Z8, Z3
+	ADDQ R12, SI
+	ADDQ BX, DI
+	DECQ CX
+	JMP kernelAVX512r4x16loop
+kernelAVX512r4x16store:
+	MOVBLZX accumulate+64(FP), AX
+	TESTQ AX, AX
+	JNE kernelAVX512r4x16add
+	VMOVUPS Z0, 0(DX)
+	ADDQ R13, DX
+	VMOVUPS Z1, 0(DX)
+	ADDQ R13, DX
+	VMOVUPS Z2, 0(DX)
+	ADDQ R13, DX
+	VMOVUPS Z3, 0(DX)
+	JMP kernelAVX512r4x16next
+kernelAVX512r4x16add:
+	VADDPS 0(DX), Z0, Z0
+	VMOVUPS Z0, 0(DX)
+	ADDQ R13, DX
+	VADDPS 0(DX), Z1, Z1
+	VMOVUPS Z1, 0(DX)
+	ADDQ R13, DX
+	VADDPS 0(DX), Z2, Z2
+	VMOVUPS Z2, 0(DX)
+	ADDQ R13, DX
+	VADDPS 0(DX), Z3, Z3
+	VMOVUPS Z3, 0(DX)
+kernelAVX512r4x16next:
+	DECQ panels+72(FP)
+	JLE kernelAVX512r4x16done
+	MOVQ pstride+80(FP), AX
+	SHLQ $2, AX
+	ADDQ AX, a+8(FP)
+	IMUL3Q $4, R13, AX
+	ADDQ AX, c+48(FP)
+	JMP kernelAVX512r4x16panel
+kernelAVX512r4x16done:
+	VZEROUPPER
+	RET
+
+// func kernelAVX512r4x8(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, panels, pstride int)
+// panels 4x8 tiles, one below the other: C[i][j] (+)= sum over p < kc of A(i, p) * b[p*bs+j], A of panel q from a + q*pstride, its tile from c + q*4*ldc.
+TEXT ·kernelAVX512r4x8(SB), NOSPLIT, $0-88
+	MOVQ rs+16(FP), R8
+	MOVQ ps+24(FP), R12
+	MOVQ bs+40(FP), BX
+	MOVQ ldc+56(FP), R13
+	SHLQ $2, BX
+	SHLQ $2, R8
+	SHLQ $2, R12
+	SHLQ $2, R13
+	LEAQ (R8)(R8*2), R9
+kernelAVX512r4x8panel:
+	MOVQ kc+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+32(FP), DI
+	MOVQ c+48(FP), DX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+kernelAVX512r4x8loop:
+	TESTQ CX, CX
+	JE kernelAVX512r4x8store
+	VMOVUPS 0(DI), Y4
+	VBROADCASTSS (SI), Y5
+	VFMADD231PS Y4, Y5, Y0
+	VBROADCASTSS (SI)(R8*1), Y6
+	VFMADD231PS Y4, Y6, Y1
+	VBROADCASTSS (SI)(R8*2), Y5
+	VFMADD231PS Y4, Y5, Y2
+	VBROADCASTSS (SI)(R9*1), Y6
+	VFMADD231PS Y4, Y6, Y3
+	ADDQ R12, SI
+	ADDQ BX, DI
+	DECQ CX
+	JMP kernelAVX512r4x8loop
+kernelAVX512r4x8store:
+	MOVBLZX accumulate+64(FP), AX
+	TESTQ AX, AX
+	JNE kernelAVX512r4x8add
+	VMOVUPS Y0, 0(DX)
+	ADDQ R13, DX
+	VMOVUPS Y1, 0(DX)
+	ADDQ R13, DX
+	VMOVUPS Y2, 0(DX)
+	ADDQ R13, DX
+	VMOVUPS Y3, 0(DX)
+	JMP kernelAVX512r4x8next
+kernelAVX512r4x8add:
+	VADDPS 0(DX), Y0, Y0
+	VMOVUPS Y0, 0(DX)
+	ADDQ R13, DX
+	VADDPS 0(DX), Y1, Y1
+	VMOVUPS Y1, 0(DX)
+	ADDQ R13, DX
+	VADDPS 0(DX), Y2, Y2
+	VMOVUPS Y2, 0(DX)
+	ADDQ R13, DX
+	VADDPS 0(DX), Y3, Y3
+	VMOVUPS Y3, 0(DX)
+kernelAVX512r4x8next:
+	DECQ panels+72(FP)
+	JLE kernelAVX512r4x8done
+	MOVQ pstride+80(FP), AX
+	SHLQ $2, AX
+	ADDQ AX, a+8(FP)
+	IMUL3Q $4, R13, AX
+	ADDQ AX, c+48(FP)
+	JMP kernelAVX512r4x8panel
+kernelAVX512r4x8done:
+	VZEROUPPER
+	RET
+
 // func kernelAVX512x16m(kc int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, accumulate bool, panels, pstride int, mask uint64)
 // panels 12x16 tiles, one below the other: C[i][j] (+)= sum over p < kc of A(i, p) * b[p*bs+j], A of panel q from a + q*pstride, its tile from c + q*12*ldc, only the columns j set in mask.
 TEXT ·kernelAVX512x16m(SB), NOSPLIT, $0-96

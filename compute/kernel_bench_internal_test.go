@@ -4,7 +4,8 @@ import "testing"
 
 // BenchmarkMicroKernel times each micro-kernel on packed panels that stay
 // in the first-level cache (k = 256): the most it can do on this machine,
-// the limit BenchmarkSgemm's rates compare with; the masked kernels on 9
+// the limit BenchmarkSgemm's rates compare with; the shorter kernels (9,
+// 8 or 4 rows) on their own rows; the masked kernels on 9
 // columns (a 3×3 convolution's taps), counting those alone. MB/s reads as
 // MFLOP/s.
 func BenchmarkMicroKernel(b *testing.B) {
@@ -12,6 +13,7 @@ func BenchmarkMicroKernel(b *testing.B) {
 	for _, k := range availableKernels() {
 		ks = append(ks, k)
 		ks = append(ks, narrowerKernels(k)...)
+		ks = append(ks, shorterKernels(k)...)
 		ks = append(ks, maskedKernels(k)...)
 	}
 	ks = append(ks, portableKernel)
