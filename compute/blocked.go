@@ -5,9 +5,10 @@ import (
 	"sync"
 )
 
-// Blocked is latent's own GEMM: op(A) and op(B) are copied into packed
-// panels (BLIS-style) and a register-blocked micro-kernel multiplies one
-// MR×NR tile of C at a time — in AVX2/FMA or AVX-512 assembly on amd64
+// Blocked is latent's own GEMM: a register-blocked micro-kernel
+// multiplies one MR×NR tile of C at a time, reading A in place, transposed
+// or not (the kernel takes any strides), and B in place or from packed
+// panels (BLIS-style) — in AVX2/FMA or AVX-512 assembly on amd64
 // processors that have it, in portable Go elsewhere (or with the purego
 // build tag).
 //
@@ -25,10 +26,9 @@ type Blocked struct {
 	narrower []kernel
 	// shorter lists kernels with fewer rows than kern (and the columns of
 	// kern or of a narrower one): a last row panel of exactly their rows
-	// (9, 8 or 4) runs them, reading A in place where it can rather than
-	// packing it, zero-padded, into a panel of kern's rows, and computing
-	// only its rows where A is packed anyway (a batch of 256 rows is 21
-	// panels of 12 and one of 4, not 22 of 12).
+	// (9, 8 or 4) is read in place by them rather than packed,
+	// zero-padded, into a panel of kern's rows and computed whole (a batch
+	// of 256 rows is 21 panels of 12 and one of 4, not 22 of 12).
 	shorter []kernel
 	// masked lists kernels that run on the first columns of their tile
 	// only (see kernel.masked), of kern's rows or a shorter kernel's: a
@@ -201,20 +201,14 @@ func (g *Blocked) sgemm(workers int, transA, transB bool, m, n, k int, alpha flo
 		shared = packAllB(workers, kern.nr, transB, b, ldb, n, k)
 		defer sharedPool.Put(shared)
 	}
-	// Likewise a transposed A is packed once when several column tasks
-	// would each pack it.
-	var sharedA *[]float32
-	if transA && nTasks > 1 {
-		sharedA = packAllA(workers, kern.mr, a, lda, m, k)
-		defer sharedPool.Put(sharedA)
-	}
+	// A is read in place, transposed or not (see taskPlan.aPanel).
 	forEach(workers, mTasks*nTasks, func(lo, hi int) {
 		s := scratchPool.Get().(*scratch)
 		defer scratchPool.Put(s)
 		for t := lo; t < hi; t++ {
 			i0, i1 := taskRows(m, kern.mr, mTasks, t/nTasks)
 			j0 := (t % nTasks) * nc
-			g.task(kern, s, packedOperands{shared, sharedA, m}, transA, transB, i0, i1, j0, min(j0+nc, n), n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+			g.task(kern, s, packedOperands{shared}, transA, transB, i0, i1, j0, min(j0+nc, n), n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		}
 	})
 }
@@ -249,20 +243,10 @@ func taskRows(m, mr, tasks, t int) (i0, i1 int) {
 
 var sharedPool = sync.Pool{New: func() any { return new([]float32) }}
 
-// packedOperands are the operands packed once for all tasks: all of op(B)
-// (see packAllB) and all of a transposed A (packAllA), or nil; m is A's
-// row count.
+// packedOperands are the operands packed once for all tasks: all of a
+// transposed B (see packAllB), or nil.
 type packedOperands struct {
-	b, a *[]float32
-	m    int
-}
-
-// packAllA packs all of a transposed A, k slice by k slice: slice p0
-// starts at p0*mPad and holds its row panels one after another.
-func packAllA(workers, mr int, a []float32, lda, m, k int) *[]float32 {
-	return packAll(workers, m, mr, k, func(dst []float32, i0, rows, p0, kc int) {
-		packA(dst, true, a, lda, i0, rows, p0, kc, mr)
-	})
+	b *[]float32
 }
 
 // packAllB packs all of op(B), k slice by k slice: slice p0 starts at
@@ -303,7 +287,7 @@ func packAll(workers, size, width, k int, pack func(dst []float32, first, count,
 func (g *Blocked) task(kern kernel, s *scratch, ops packedOperands, transA, transB bool, i0, i1, j0, j1, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	op := operands{transA, transB, n, alpha, beta, a, b, c, lda, ldb, ldc}
 	t := &s.plan
-	g.plan(t, kern, ops, transA, transB, i0, i1, j0, j1)
+	g.plan(t, kern, transB, i0, i1, j0, j1)
 	slice := kSlice(k)
 	for p0 := 0; p0 < k; p0 += slice {
 		sl := kSliceOf{p0: p0, kc: min(slice, k-p0), first: p0 == 0}
@@ -334,12 +318,9 @@ type taskPlan struct {
 	mr, nr                         int
 	rowPanels, colPanels, fullRows int
 	kern, tail                     kernel // tail: for a last, partial column panel of B in place
-	shortRows, shortTail           kernel // for a last, partial row panel, of kern's or tail's width
+	shortRows, shortTail           kernel // for a last row panel read in place, of kern's or tail's width
 	maskedFull, maskedShort        kernel
-	packAllA, useMask              bool
-	// useShort: the last, partial row panel runs shortRows (shortTail),
-	// reading A in place where readShort, else from its packed panel.
-	useShort, readShort bool
+	readShort, useMask             bool
 }
 
 // kSliceOf is one k slice of a task: its place, whether it is the first,
@@ -350,7 +331,7 @@ type kSliceOf struct {
 	packedB                   []float32
 }
 
-func (g *Blocked) plan(t *taskPlan, kern kernel, ops packedOperands, transA, transB bool, i0, i1, j0, j1 int) {
+func (g *Blocked) plan(t *taskPlan, kern kernel, transB bool, i0, i1, j0, j1 int) {
 	*t = taskPlan{i0: i0, j0: j0, rows: i1 - i0, cols: j1 - j0, mr: kern.mr, nr: kern.nr, kern: kern, tail: kern}
 	if !transB && t.cols%t.nr != 0 {
 		t.tail = g.fitting(kern, t.cols%t.nr)
@@ -358,21 +339,15 @@ func (g *Blocked) plan(t *taskPlan, kern kernel, ops packedOperands, transA, tra
 	t.rowPanels = (t.rows + t.mr - 1) / t.mr
 	t.colPanels = (t.cols + t.nr - 1) / t.nr
 	t.fullRows = t.rows / t.mr * t.mr
-	// A transposed is packed when its panels serve several column
-	// panels; for one column panel, full row panels are read in place.
-	t.packAllA = transA && t.colPanels > 1 && ops.a == nil
 	if t.fullRows < t.rows {
-		// A last, partial row panel runs a shorter kernel when there is
-		// one for every column panel's kernel: reading A in place where A
-		// is not packed anyway, else its packed panel, without computing
-		// the panel's zero padding (64 rows are 5 panels of 12 and one of
-		// 4, not 72 rows).
+		// A last, partial row panel is read in place by a shorter kernel
+		// when there is one for every column panel's kernel, rather than
+		// packed, zero-padded, and computed as a whole panel (64 rows are
+		// 5 panels of 12 and one of 4, not 72 rows).
 		var shortWide, shortNarrow bool
 		t.shortRows, shortWide = g.short(t.rows-t.fullRows, t.nr)
 		t.shortTail, shortNarrow = g.short(t.rows-t.fullRows, t.tail.nr)
-		fits := shortWide && (t.cols%t.nr == 0 || shortNarrow)
-		t.readShort = fits && ops.a == nil && !(transA && t.colPanels > 1)
-		t.useShort = fits
+		t.readShort = shortWide && (t.cols%t.nr == 0 || shortNarrow)
 	}
 	// A last column panel narrower than its kernel (9 taps, 2 latent
 	// values) runs under a column mask when masked kernels fit it: B read
@@ -385,16 +360,11 @@ func (g *Blocked) plan(t *taskPlan, kern kernel, ops packedOperands, transA, tra
 	}
 }
 
-// pack packs what slice sl of the task reads packed: A's panels (all of a
-// transposed A that serves several column panels, else a last, partial
-// panel not read in place) and B's. It returns the packed B.
+// pack packs what slice sl of the task reads packed: A's last, partial
+// row panel where no shorter kernel reads it in place, and B's panels
+// where B is not read in place. It returns the packed B.
 func (t *taskPlan) pack(s *scratch, ops packedOperands, op operands, sl kSliceOf) []float32 {
-	switch {
-	case ops.a != nil:
-		// Every panel is in the shared packing.
-	case t.packAllA:
-		packA(s.a, true, op.a, op.lda, t.i0, t.rows, sl.p0, sl.kc, t.mr)
-	case t.fullRows < t.rows && !t.readShort:
+	if t.fullRows < t.rows && !t.readShort {
 		packA(s.a, op.transA, op.a, op.lda, t.i0+t.fullRows, t.rows-t.fullRows, sl.p0, sl.kc, t.mr)
 	}
 	switch {
@@ -441,7 +411,7 @@ func (t *taskPlan) columnPanel(s *scratch, ops packedOperands, op operands, sl k
 		im := min(mr, t.rows-ip*mr)
 		ap, rs, ps, pstride := t.aPanel(s, ops, op, sl, ip)
 		kr := kj
-		if im < mr && t.useShort {
+		if im < mr && t.readShort {
 			kr = t.shortRows
 			if kj.nr != nr {
 				kr = t.shortTail
@@ -476,11 +446,6 @@ func (t *taskPlan) aPanel(s *scratch, ops packedOperands, op operands, sl kSlice
 	mr, kc := t.mr, sl.kc
 	im := min(mr, t.rows-ip*mr)
 	switch {
-	case ops.a != nil:
-		mPad := (ops.m + mr - 1) / mr * mr
-		return (*ops.a)[sl.p0*mPad+(t.i0/mr+ip)*kc*mr:], 1, mr, kc * mr
-	case t.packAllA:
-		return s.a[ip*kc*mr:], 1, mr, kc * mr
 	case (im == mr || t.readShort) && op.transA:
 		return op.a[sl.p0*op.lda+t.i0+ip*mr:], 1, op.lda, mr
 	case im == mr || t.readShort:
@@ -512,14 +477,10 @@ func packA(dst []float32, trans bool, a []float32, lda, i0, rows, p0, kc, mr int
 		if trans {
 			// op(A)[i, p] = a[p*lda+i]: each p is a contiguous run of rows.
 			for p := 0; p < kc; p++ {
-				src := a[(p0+p)*lda+i0+q*mr : (p0+p)*lda+i0+q*mr+im]
+				at := (p0+p)*lda + i0 + q*mr
 				out := panel[p*mr : (p+1)*mr]
-				for i, v := range src {
-					out[i] = v
-				}
-				for i := im; i < mr; i++ {
-					out[i] = 0
-				}
+				copy(out, a[at:at+im])
+				clear(out[im:])
 			}
 			continue
 		}
