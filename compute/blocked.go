@@ -257,8 +257,8 @@ func packAllB(workers, nr int, transB bool, b []float32, ldb, n, k int) *[]float
 	})
 }
 
-// packAll packs all of an operand with size rows or columns (A's rows,
-// B's columns) into panels of width, k slice by k slice, in parallel:
+// packAll packs all of an operand with size columns (a transposed B's)
+// into panels of width, k slice by k slice, in parallel:
 // slice p0 starts at p0*padded and holds its panels one after another;
 // pack packs the panel of the given rows or columns.
 func packAll(workers, size, width, k int, pack func(dst []float32, first, count, p0, kc int)) *[]float32 {
