@@ -132,8 +132,8 @@ KERNELS = [
     ('kernelAVX512r9x8', 9, 8, 'Y', 256, 1, 2, 'VXORPS'),
     # Eight and four rows: the last row panel of a product whose rows are
     # a power of two from 16 on (32 or 64 filters, 128 or 784 features:
-    # 2x12 + 8, 5x12 + 4), which the 12-row kernels would pad by half or
-    # a third of a panel.
+    # 2x12 + 8, 5x12 + 4), which the 12-row kernels would pad by a third
+    # or two thirds of a panel.
     ('kernelAVX512r8', 8, 32, 'Z', 512, 2, 4, 'VPXORD'),
     ('kernelAVX512r8x16', 8, 16, 'Z', 512, 1, 4, 'VPXORD'),
     ('kernelAVX512r8x8', 8, 8, 'Y', 256, 1, 2, 'VXORPS'),

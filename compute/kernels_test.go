@@ -29,9 +29,9 @@ func TestAssemblyKernelsSameBits(t *testing.T) {
 		// 9, over rows in full panels, nine rows read in place and other
 		// partial panels packed.
 		{21, 9, 300}, {23, 9, 40}, {9, 9, 3000}, {1000, 9, 16}, {100, 2, 50}, {100, 41, 77}, {50, 13, 33},
-		// A last row panel of 8 or 4 rows: read in place, or from a
-		// packed panel (a transposed A over several column panels),
-		// beside a wide, narrow, narrower or masked last column panel.
+		// A last row panel of 8 or 4 rows, read in place with A
+		// transposed or not, over one column panel or several, beside a
+		// wide, narrow, narrower or masked last column panel.
 		{64, 288, 256}, {32, 288, 100}, {16, 40, 70}, {64, 32, 200}, {32, 16, 50}, {28, 8, 90}, {128, 72, 60}, {784, 48, 30}, {20, 9, 80}, {16, 2, 40}}
 	for _, s := range shapes {
 		m, n, k := s[0], s[1], s[2]
