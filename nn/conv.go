@@ -356,14 +356,16 @@ func (c *Conv2D) Backward(call *Call) {
 		c.kernelGradient(x, dPre.Data, inPlace(dPre.Data, c.filters), &s.gradT, held, s.cols)
 	}, func() {
 		if dx != nil {
-			c.inputGradient(dPre, dx, s)
+			c.inputGradient(dPre, dx, s, reluOutput(call))
 		}
 	})
 }
 
 // inputGradient writes dx, dPre times the kernel's transpose spread back
-// onto the input's pixels (col2im), a group of images at a time.
-func (c *Conv2D) inputGradient(dPre, dx *tensor.Tensor, s *convState) {
+// onto the input's pixels (col2im), a group of images at a time, each
+// image masked by the ReLU that made the input (its output relu) while in
+// cache, where it is not nil.
+func (c *Conv2D) inputGradient(dPre, dx *tensor.Tensor, s *convState, relu *tensor.Tensor) {
 	g := c.g
 	p, pos, f := g.patch(), g.outH*g.outW, c.filters
 	inSize := g.inH * g.inW * g.inC
@@ -371,7 +373,11 @@ func (c *Conv2D) inputGradient(dPre, dx *tensor.Tensor, s *convState) {
 	eachGroup(dx.Rows(), pos*p, pos, func(i0, i1 int, dCol []float32) {
 		compute.SgemmSerial(false, false, (i1-i0)*pos, p, f, 1, dPre.Data[i0*pos*f:], f, s.kernelT, p, 0, dCol, p)
 		for i := i0; i < i1; i++ {
-			compute.GatherSum(dx.Data[i*inSize:(i+1)*inSize], dCol[(i-i0)*pos*p:], c.tables.col2im, g.inC)
+			img := dx.Data[i*inSize : (i+1)*inSize]
+			compute.GatherSum(img, dCol[(i-i0)*pos*p:], c.tables.col2im, g.inC)
+			if relu != nil {
+				compute.ReLUGrad(relu.Data[i*inSize:(i+1)*inSize], img, img)
+			}
 		}
 	})
 }
@@ -461,3 +467,10 @@ func grow(buf []float32, n int) []float32 {
 	}
 	return buf[:n]
 }
+
+// foldsReLU implements reluFolder: Backward masks its input gradient a
+// group of images at a time, while it is in cache (inputGradient,
+// maskedInputGradient), so that the layer before it skips a pass over it
+// (in the VAE's encoder, its first convolution; in inpaint, its last
+// Conv2DTranspose).
+func (c *Conv2D) foldsReLU() {}

@@ -1,6 +1,8 @@
 package nn
 
 import (
+	"runtime"
+
 	"github.com/latent-go/latent/compute"
 	"github.com/latent-go/latent/tensor"
 )
@@ -137,9 +139,12 @@ func (c *Conv2D) backwardKn2row(call *Call, s *convState, dPre *tensor.Tensor, d
 			beta = 0
 		}
 		c.kn2rowKernelGradient(s, p, x, b0, rows, beta, byRows)
-		if s.upGrad != nil {
+		switch {
+		case s.upGrad != nil:
 			c.upsampledInputGradient(s, p, b0, b1)
-		} else if dx != nil {
+		case dx != nil && call.GradInPastReLU:
+			c.maskedInputGradient(s, p, x, dx, b0, b1)
+		case dx != nil:
 			compute.Sgemm(false, true, rows, p.inC, p.width, 1, s.z, p.width, s.byChannel, p.width, 0, dx.Data[b0*p.inPos*p.inC:], p.inC)
 		}
 	}
@@ -221,5 +226,20 @@ func (c *Conv2D) upsampledInputGradient(s *convState, p kn2rowPlan, b0, b1 int) 
 				compute.ReLUGrad(g.src.Data[(b0+i)*srcSize:(b0+i+1)*srcSize], img, img)
 			}
 		}
+	})
+}
+
+// maskedInputGradient writes the input gradient of images [b0, b1) (a
+// chunk, whose z s holds) a group of images at a time, z times the
+// kernel, and masks each group by the ReLU that made the input (x, its
+// output) while it is in cache: each element the one product of width
+// terms that the chunk's product makes.
+func (c *Conv2D) maskedInputGradient(s *convState, p kn2rowPlan, x, dx *tensor.Tensor, b0, b1 int) {
+	size := p.inPos * p.inC
+	group := imageGroup(b1-b0, size, p.inPos, runtime.GOMAXPROCS(0))
+	compute.ParallelFor(b1-b0, group, func(i0, i1 int) {
+		rows := dx.Data[(b0+i0)*size : (b0+i1)*size]
+		compute.SgemmSerial(false, true, (i1-i0)*p.inPos, p.inC, p.width, 1, s.z[i0*p.inPos*p.width:], p.width, s.byChannel, p.width, 0, rows, p.inC)
+		compute.ReLUGrad(x.Data[(b0+i0)*size:(b0+i1)*size], rows, rows)
 	})
 }

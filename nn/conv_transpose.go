@@ -96,8 +96,9 @@ func (c *Conv2DTranspose) Backward(call *Call) {
 	// dKernel [P, inC] += colsᵀ·x, summed transposed as xᵀ·cols, chunk by
 	// chunk and, within a chunk, k slice by k slice, cols (the windows of
 	// dPre) made slice by slice; dx = cols · kernel for the slice's rows
-	// while its windows are in cache; the bias gradient, where the pass
-	// that made dPre did not sum it, at the same time.
+	// while its windows are in cache, its input's ReLU folded there (see
+	// foldsReLU); the bias gradient, where the pass that made dPre did not
+	// sum it, at the same time.
 	var dx []float32
 	if len(call.GradIn) > 0 && call.GradIn[0] != nil {
 		dx = call.GradIn[0].Data
@@ -110,10 +111,20 @@ func (c *Conv2DTranspose) Backward(call *Call) {
 				gatherRows(cols, dPre.Data, outSize, c.tables.im2col, pos, p/width, width, r0, kc)
 				compute.SgemmSerial(true, false, inC, p, kc, 1, x.Data[r0*inC:], inC, cols, p, 0, dst, p)
 				if dx != nil {
-					compute.SgemmSerial(false, false, kc, inC, p, 1, cols, p, c.kernel.Value.Data, inC, 0, dx[r0*inC:], inC)
+					rows := dx[r0*inC : (r0+kc)*inC]
+					compute.SgemmSerial(false, false, kc, inC, p, 1, cols, p, c.kernel.Value.Data, inC, 0, rows, inC)
+					if call.GradInPastReLU {
+						compute.ReLUGrad(x.Data[r0*inC:(r0+kc)*inC], rows, rows)
+					}
 				}
 			})
 		})
 	})
 	addTransposed(c.kernel.Grad.Data, s.gradT, inC, p)
 }
+
+// foldsReLU implements reluFolder: Backward masks each slice of rows of
+// its input's gradient as it writes them, while they are in cache, so that
+// the layer before it (a Conv2DTranspose or Conv2D ending in a ReLU, its
+// output 12.8 MB a batch in the VAE's decoder) skips a pass over it.
+func (c *Conv2DTranspose) foldsReLU() {}

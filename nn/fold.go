@@ -1,6 +1,9 @@
 package nn
 
-import "github.com/latent-go/latent/compute"
+import (
+	"github.com/latent-go/latent/compute"
+	"github.com/latent-go/latent/tensor"
+)
 
 // Layers that run together: a ReLU's derivative folded into the layer
 // that consumes it, a convolution's max pooling run inside the
@@ -12,8 +15,12 @@ import "github.com/latent-go/latent/compute"
 // can apply the ReLU's derivative itself, where it costs less: max pooling
 // masks its own output's gradient (a quarter of the values) before it
 // spreads it, upsampling masks each image's summed gradient while it is in
-// cache. The convolution then finds its pre-activation gradient ready
-// (GradPre) and skips its own pass over the whole output. The numbers are
+// cache. So does a Conv2D or Conv2DTranspose that follows one: it masks
+// its input gradient as it writes it, a group of images or a slice of
+// rows at a time, while it is in cache. The convolution before then finds
+// its pre-activation gradient ready (GradPre) and skips its own pass over
+// the whole output (its bias gradient is then summed in a pass of its
+// own, which only reads). The numbers are
 // the same bits: the ReLU's derivative keeps a gradient where its input z
 // is positive, and z is positive exactly where the ReLU's output is.
 //
@@ -46,7 +53,9 @@ import "github.com/latent-go/latent/compute"
 var foldReLUs = true
 
 // reluFolder is a layer whose Backward applies, when its Call's
-// GradInPastReLU is set, the derivative of the ReLU that made its input.
+// GradInPastReLU is set, the derivative of the ReLU that made its input,
+// reading that ReLU's output (its own input) where its input gradient is
+// in cache.
 type reluFolder interface {
 	foldsReLU()
 }
@@ -247,3 +256,12 @@ func (s *Session) forwardConv(n *Node, c *Call, rows int) bool {
 
 // runsWithItsInput says whether n (a max pooling) runs with its convolution.
 func (m *Model) runsWithItsInput(n *Node) bool { return foldReLUs && m.fold.pooled[n] }
+
+// reluOutput is the output of the ReLU that made call's input, when the
+// layer folds that ReLU's derivative into its input gradient, or nil.
+func reluOutput(call *Call) *tensor.Tensor {
+	if !call.GradInPastReLU {
+		return nil
+	}
+	return call.In[0]
+}

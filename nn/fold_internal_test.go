@@ -27,13 +27,7 @@ func TestFoldedReLUsSameBits(t *testing.T) {
 		{Type: "Conv2D", Filters: 1, KernelSize: []int{3}, Padding: "same", Activation: "sigmoid"},
 	})
 	rng := rand.New(rand.NewPCG(9, 10))
-	for _, p := range m.Params() {
-		if p.Name == "bias" {
-			for i := range p.Value.Data {
-				p.Value.Data[i] = float32(rng.NormFloat64())/4 - 0.1
-			}
-		}
-	}
+	lowerBiases(m, rng)
 	x := randomTensor(rng, []int{6, 12, 12, 2})
 	run := func(fold bool) [][]float32 {
 		foldReLUs = fold
@@ -63,6 +57,65 @@ func TestFoldedReLUsSameBits(t *testing.T) {
 	}
 }
 
+// TestReLUsFoldedIntoConvolutionsSameBits: convolutions and transposed
+// convolutions that fold the ReLU of the layer before them into their
+// input gradient (im2col and kn2row convolutions, transposed ones after
+// either kind) give the bits of the layers run one by one: the output and
+// every weight's gradient. Negative biases make many ReLUs 0.
+func TestReLUsFoldedIntoConvolutionsSameBits(t *testing.T) {
+	sc := NewScope(11)
+	in := sc.Input(10, 10, 2)
+	specs := []LayerSpec{
+		{Type: "Conv2D", Filters: 4, KernelSize: []int{3}, Padding: "same", Activation: "relu"},
+		{Type: "Conv2D", Filters: 6, KernelSize: []int{3}, Padding: "same", Activation: "relu"},                    // im2col, folds
+		{Type: "Conv2D", Filters: 3, KernelSize: []int{3}, Strides: []int{2}, Padding: "same", Activation: "relu"}, // kn2row, folds
+		{Type: "Conv2DTranspose", Filters: 5, KernelSize: []int{3}, Strides: []int{2}, Padding: "same", Activation: "relu"},
+		{Type: "Conv2DTranspose", Filters: 2, KernelSize: []int{3}, Padding: "same", Activation: "relu"},
+		{Type: "Conv2D", Filters: 1, KernelSize: []int{3}, Padding: "same", Activation: "sigmoid"}, // kn2row, folds
+	}
+	nodes := []*Node{in}
+	for _, spec := range specs {
+		nodes = append(nodes, apply(t, sc, spec, nodes[len(nodes)-1]))
+	}
+	m, err := sc.Model([]*Node{in}, nodes[len(nodes)-1:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, n := range nodes[2:] {
+		if !m.foldsReLU(n) {
+			t.Fatalf("layer %d (%s) does not fold the ReLU before it", i+2, specs[i+1].Type)
+		}
+	}
+	if !nodes[3].layer.(*Conv2D).useKn2row() || nodes[2].layer.(*Conv2D).useKn2row() {
+		t.Fatal("the test's second convolution is not im2col, or its third not kn2row")
+	}
+	rng := rand.New(rand.NewPCG(12, 13))
+	lowerBiases(m, rng)
+	x := randomTensor(rng, []int{5, 10, 10, 2})
+	want := sameBitsFolded(t, m, x, "(0, 1: the output in inference and in training; then the gradients) differs with the ReLUs folded")
+	zeros := 0
+	for _, v := range want[len(want)-3] { // a gradient past a ReLU that folds
+		if v == 0 {
+			zeros++
+		}
+	}
+	if zeros == len(want[len(want)-3]) {
+		t.Fatal("a kernel's gradient is all 0: the test takes no derivative")
+	}
+}
+
+// lowerBiases gives m's biases random values around -0.1, so that many
+// ReLUs are 0 and the derivative's both sides are taken.
+func lowerBiases(m *Model, rng *rand.Rand) {
+	for _, p := range m.Params() {
+		if p.Name == "bias" {
+			for i := range p.Value.Data {
+				p.Value.Data[i] = float32(rng.NormFloat64())/4 - 0.1
+			}
+		}
+	}
+}
+
 // TestFoldPlan: a ReLU is folded, and a convolution run with its pooling,
 // only where nothing but that pooling reads the convolution's output.
 func TestFoldPlan(t *testing.T) {
@@ -80,6 +133,9 @@ func TestFoldPlan(t *testing.T) {
 		{"the conv feeds two layers", "relu", pool, false, true, false, false},
 		{"a sigmoid conv", "sigmoid", pool, false, false, false, false},
 		{"conv then upsampling", "relu", up, false, false, true, false},
+		{"conv then conv", "relu", LayerSpec{Type: "Conv2D", Filters: 3, KernelSize: []int{3}}, false, false, true, false},
+		{"conv then transposed conv", "relu", LayerSpec{Type: "Conv2DTranspose", Filters: 1, KernelSize: []int{3}}, false, false, true, false},
+		{"conv then conv, the first an output too", "relu", LayerSpec{Type: "Conv2D", Filters: 3, KernelSize: []int{3}}, true, false, false, false},
 	} {
 		sc := NewScope(1)
 		in := sc.Input(8, 8, 1)
@@ -181,6 +237,14 @@ func TestUpsampledKn2rowChunksSameBits(t *testing.T) {
 		t.Fatal("the test's convolution is not a kn2row one of several chunks")
 	}
 	x := randomTensor(rand.New(rand.NewPCG(5, 6)), []int{40, 14, 14, 3})
+	sameBitsFolded(t, m, x, "differs when the convolution reads the upsampling's input")
+}
+
+// sameBitsFolded runs stepValues on m and x with the folds off, then on,
+// fails the test, saying what, at the first value set that differs, and
+// returns the values without the folds.
+func sameBitsFolded(t *testing.T, m *Model, x *tensor.Tensor, what string) [][]float32 {
+	t.Helper()
 	run := func(fold bool) [][]float32 {
 		foldReLUs = fold
 		defer func() { foldReLUs = true }()
@@ -189,9 +253,10 @@ func TestUpsampledKn2rowChunksSameBits(t *testing.T) {
 	want, got := run(false), run(true)
 	for i := range want {
 		if firstDifference(got[i], want[i]) >= 0 {
-			t.Fatalf("value set %d differs when the convolution reads the upsampling's input", i)
+			t.Fatalf("value set %d %s", i, what)
 		}
 	}
+	return want
 }
 
 // stepValues runs a new session of m on each batch: a forward pass in
