@@ -118,14 +118,21 @@ func ReadBatch(s Source, dst *tensor.Tensor, rows []int) error {
 
 // ReadRange reads samples lo..hi-1 of s into a new tensor.
 func ReadRange(s Source, lo, hi int) (*tensor.Tensor, error) {
+	return ReadRangeInto(s, new(tensor.Tensor), lo, hi)
+}
+
+// ReadRangeInto is ReadRange that reads into buf (resized), so that a
+// pass over a dataset in batches (validation, scores) reuses one buffer
+// rather than leave the collector a batch a step; a source held in memory
+// as float32 values returns its rows in place, buf untouched.
+func ReadRangeInto(s Source, buf *tensor.Tensor, lo, hi int) (*tensor.Tensor, error) {
 	if t, ok := s.(*Tensor); ok {
 		return t.x.Slice(lo, hi), nil
 	}
-	var out tensor.Tensor
-	if err := ReadBatch(s, &out, Span(lo, hi)); err != nil {
+	if err := ReadBatch(s, buf, Span(lo, hi)); err != nil {
 		return nil, err
 	}
-	return &out, nil
+	return buf, nil
 }
 
 // ReadAll reads every sample of s into one tensor (for a source in memory,

@@ -3,6 +3,7 @@ package data_test
 import (
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -97,5 +98,45 @@ func TestSourceHelpers(t *testing.T) {
 	}
 	if _, err := data.Concat(a, data.FromTensor(tensor.New(1, 3), nil, nil)); err == nil {
 		t.Error("samples of 2 and 3 values joined")
+	}
+}
+
+// TestReadRangeInto: consecutive ranges of a source of bytes land in the
+// one buffer given, reused (no new storage once it is large enough), with
+// the values ReadRange gives; a source of float32 values gives its rows in
+// place and leaves the buffer alone.
+func TestReadRangeInto(t *testing.T) {
+	pixels := make([]uint8, 10*6)
+	for i := range pixels {
+		pixels[i] = uint8(i * 3)
+	}
+	bytes, err := data.FromBytes(pixels, []int{6}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf tensor.Tensor
+	first, err := data.ReadRangeInto(bytes, &buf, 0, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	storage := &first.Data[0]
+	for _, r := range [][2]int{{4, 8}, {8, 10}} {
+		got, err := data.ReadRangeInto(bytes, &buf, r[0], r[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := data.ReadRange(bytes, r[0], r[1])
+		if got != &buf || &got.Data[0] != storage || !tensor.SameShape(got.Shape, want.Shape) || !slices.Equal(got.Data, want.Data) {
+			t.Fatalf("rows %v: %v in new storage %v, want %v in the buffer", r, got.Data, &got.Data[0] != storage, want.Data)
+		}
+	}
+	floats := data.FromTensor(bytes.Values(), nil, nil)
+	var untouched tensor.Tensor
+	rows, err := data.ReadRangeInto(floats, &untouched, 2, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if untouched.Data != nil || &rows.Data[0] != &floats.Values().Data[2*6] || rows.Rows() != 3 {
+		t.Fatal("a source of float32 values did not give its rows in place")
 	}
 }

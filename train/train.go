@@ -232,15 +232,16 @@ func inBatches(s *nn.Session, x, y data.Source, batchSize int, fn func(yb *tenso
 	if x.Len() == 0 || x.Len() != y.Len() {
 		return fmt.Errorf("inputs have %d samples but targets have %d", x.Len(), y.Len())
 	}
+	var xbuf, ybuf tensor.Tensor
 	for lo := 0; lo < x.Len(); lo += batchSize {
 		hi := min(lo+batchSize, x.Len())
-		xb, err := data.ReadRange(x, lo, hi)
+		xb, err := data.ReadRangeInto(x, &xbuf, lo, hi)
 		if err != nil {
 			return err
 		}
 		yb := xb
 		if y != x {
-			if yb, err = data.ReadRange(y, lo, hi); err != nil {
+			if yb, err = data.ReadRangeInto(y, &ybuf, lo, hi); err != nil {
 				return err
 			}
 		}
