@@ -74,9 +74,23 @@ type Report struct {
 	// class (forward and backward together); the rest is the loss, the
 	// optimizer and batching.
 	LayerShare map[string]float64 `json:"layer_share"`
+	// LayerPasses is, layer by layer in the model's order, the fraction
+	// of the training time spent in its forward and its backward pass
+	// (layers that run together, a convolution and its pooling, count as
+	// the one that runs them).
+	LayerPasses []LayerPassShare `json:"layer_passes"`
 	// ParallelSites is where the run's parallel work went, when it was
 	// recorded (latent bench --parallel-sites).
 	ParallelSites []compute.Site `json:"parallel_sites,omitempty"`
+}
+
+// LayerPassShare is one layer's share of the training time, forward and
+// backward.
+type LayerPassShare struct {
+	Layer    string  `json:"layer"`
+	Class    string  `json:"class"`
+	Forward  float64 `json:"forward"`
+	Backward float64 `json:"backward"`
 }
 
 // Run trains the recipe for opt.Epochs epochs (validation included) on
@@ -321,4 +335,14 @@ func (r *Report) Print(w io.Writer) {
 		rest -= r.LayerShare[c]
 	}
 	fmt.Fprintf(w, " loss, optimizer and batching %.0f%%\n", 100*rest)
+	if len(r.LayerPasses) > 0 {
+		fmt.Fprint(w, "each layer, forward + backward:")
+		for i, l := range r.LayerPasses {
+			sep := ","
+			if i == len(r.LayerPasses)-1 {
+				sep = "\n"
+			}
+			fmt.Fprintf(w, " %s %.0f%% + %.0f%%%s", l.Layer, 100*l.Forward, 100*l.Backward, sep)
+		}
+	}
 }

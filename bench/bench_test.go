@@ -2,6 +2,7 @@ package bench_test
 
 import (
 	"bytes"
+	"math"
 	"os"
 	"runtime"
 	"slices"
@@ -54,6 +55,11 @@ func TestBenchReports(t *testing.T) {
 	}
 }
 
+// TestBenchConvShares: conv's time is shared by layer class and, layer by
+// layer in the model's order, by forward and backward pass, the two
+// accounts adding up to the same; every convolution runs both passes
+// (its first pooling runs inside the first convolution, so it has no
+// share of its own).
 func TestBenchConvShares(t *testing.T) {
 	r, _ := recipe.Load("conv")
 	rep, err := bench.Run(r, bench.Options{Epochs: 1, Limit: 256, Data: data.Options{NoDownload: true}})
@@ -67,9 +73,27 @@ func TestBenchConvShares(t *testing.T) {
 	if rep.LayerShare["Conv2D"] <= 0 || sum > 1.01 || rep.GEMMGFLOPS != 0 {
 		t.Errorf("shares %v (sum %v), GEMM rate %v", rep.LayerShare, sum, rep.GEMMGFLOPS)
 	}
+	var names []string
+	var perLayer, convs float64
+	for _, l := range rep.LayerPasses {
+		names = append(names, l.Layer)
+		perLayer += l.Forward + l.Backward
+		if l.Class == "Conv2D" {
+			convs += l.Forward + l.Backward
+			if l.Forward <= 0 || l.Backward <= 0 {
+				t.Errorf("%s: forward %v, backward %v", l.Layer, l.Forward, l.Backward)
+			}
+		}
+	}
+	if len(names) < 7 || names[0] != "conv2d" || names[1] != "conv2d_1" || slices.Contains(names, "max_pooling2d") {
+		t.Errorf("layers %v", names)
+	}
+	if math.Abs(perLayer-sum) > 1e-9 || math.Abs(convs-rep.LayerShare["Conv2D"]) > 1e-9 {
+		t.Errorf("by layer %v in all, %v for Conv2D; by class %v, %v", perLayer, convs, sum, rep.LayerShare["Conv2D"])
+	}
 	var b bytes.Buffer
 	rep.Print(&b)
-	if !strings.Contains(b.String(), "Conv2D ") {
+	if !strings.Contains(b.String(), "Conv2D ") || !strings.Contains(b.String(), "each layer, forward + backward: conv2d ") {
 		t.Errorf("output: %s", b.String())
 	}
 }

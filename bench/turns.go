@@ -16,10 +16,10 @@ type threadTurns struct {
 	train.BaseCallback
 	counts []int
 	net    *nn.Model
-	// before is the layer times as the epoch began; byTurn[i] the times
+	// before is the layers' times as the epoch began; byTurn[i] the times
 	// accumulated in the epochs of counts[i].
-	before map[string]time.Duration
-	byTurn []map[string]time.Duration
+	before map[nn.LayerPass]time.Duration
+	byTurn []map[nn.LayerPass]time.Duration
 	// cores[i] holds, for each epoch of counts[i] when it is over 1, how
 	// many of its cores the machine gave right after it (CoresGiven).
 	cores [][]float64
@@ -29,9 +29,9 @@ type threadTurns struct {
 }
 
 func newThreadTurns(counts []int, net *nn.Model) *threadTurns {
-	byTurn := make([]map[string]time.Duration, len(counts))
+	byTurn := make([]map[nn.LayerPass]time.Duration, len(counts))
 	for i := range byTurn {
-		byTurn[i] = map[string]time.Duration{}
+		byTurn[i] = map[nn.LayerPass]time.Duration{}
 	}
 	return &threadTurns{counts: counts, net: net, byTurn: byTurn, cores: make([][]float64, len(counts)), trips: make([][]float64, len(counts))}
 }
@@ -39,14 +39,14 @@ func newThreadTurns(counts []int, net *nn.Model) *threadTurns {
 // EpochBegin implements train.Callback.
 func (t *threadTurns) EpochBegin(epoch int) {
 	runtime.GOMAXPROCS(t.counts[epoch%len(t.counts)])
-	t.before = t.net.LayerTimes()
+	t.before = t.net.LayerPassTimes()
 }
 
 // EpochEnd implements train.Callback.
 func (t *threadTurns) EpochEnd(logs train.EpochLogs) bool {
 	i := logs.Epoch % len(t.counts)
-	for class, d := range t.net.LayerTimes() {
-		t.byTurn[i][class] += d - t.before[class]
+	for pass, d := range t.net.LayerPassTimes() {
+		t.byTurn[i][pass] += d - t.before[pass]
 	}
 	if n := t.counts[i]; n > 1 {
 		t.cores[i] = append(t.cores[i], CoresGiven(n))
@@ -70,10 +70,35 @@ func (t *threadTurns) fill(rep *Report, turn int, h *train.History) {
 	}
 	rep.CoresGiven, rep.RoundTripNs = t.cores[turn], t.trips[turn]
 	rep.MedianSeconds = Median(rep.EpochSeconds)
-	rep.LayerShare = map[string]float64{}
-	for class, d := range t.byTurn[turn] {
-		rep.LayerShare[class] = d.Seconds() / total
+	rep.LayerShare, rep.LayerPasses = layerShares(t.net, t.byTurn[turn], total)
+}
+
+// layerShares is the fraction of total seconds that the layers' passes
+// took, by class and, in the model's order, by layer.
+func layerShares(net *nn.Model, times map[nn.LayerPass]time.Duration, total float64) (map[string]float64, []LayerPassShare) {
+	byClass := map[string]float64{}
+	byLayer := map[string]*LayerPassShare{}
+	for pass, d := range times {
+		share := d.Seconds() / total
+		byClass[pass.Class] += share
+		l := byLayer[pass.Layer]
+		if l == nil {
+			l = &LayerPassShare{Layer: pass.Layer, Class: pass.Class}
+			byLayer[pass.Layer] = l
+		}
+		if pass.Backward {
+			l.Backward += share
+		} else {
+			l.Forward += share
+		}
 	}
+	var inOrder []LayerPassShare
+	for _, l := range net.Layers() {
+		if s := byLayer[l.Name()]; s != nil {
+			inOrder = append(inOrder, *s)
+		}
+	}
+	return byClass, inOrder
 }
 
 // RoundRatios returns, for two reports of one Interleave run, base's time

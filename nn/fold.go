@@ -143,7 +143,7 @@ func (s *Session) backwardThroughPooling(n *Node, c *Call) bool {
 	qc, pool, conv := s.call(q), q.layer.(*MaxPooling2D), n.layer.(*Conv2D)
 	c.GradIn = append(c.GradIn[:0], nil)
 	c.GradInPastReLU = false
-	s.m.clock.time(n.layer, c, func(c *Call) {
+	s.m.clock.time(n.layer, c, true, func(c *Call) {
 		conv.backwardFromPooling(c, func(buf []float32, r0, kc int) []float32 {
 			rows := buf[:kc*conv.filters]
 			pool.gradientRows(qc, rows, r0, r0+kc)
@@ -215,7 +215,7 @@ func (s *Session) backwardThroughUpsampling(n *Node, c *Call) bool {
 		g.dx = uc.GradIn[0]
 	}
 	conv := n.layer.(*Conv2D)
-	s.m.clock.time(n.layer, c, func(c *Call) { conv.backwardThroughUpsampling(c, g) })
+	s.m.clock.time(n.layer, c, true, func(c *Call) { conv.backwardThroughUpsampling(c, g) })
 	s.addShared(up.node, uc, shared)
 	return true
 }
@@ -242,13 +242,13 @@ func (s *Session) forwardConv(n *Node, c *Call, rows int) bool {
 	up := s.upsampledInput(n)
 	q := s.m.poolingOf(n)
 	if q == nil {
-		s.m.clock.time(n.layer, c, func(c *Call) { conv.forward(c, up, nil) })
+		s.m.clock.time(n.layer, c, false, func(c *Call) { conv.forward(c, up, nil) })
 		return true
 	}
 	qc := s.prepare(q, rows, c.Training)
 	pool := q.layer.(*MaxPooling2D)
 	pool.prepare(qc, rows)
-	s.m.clock.time(n.layer, c, func(c *Call) {
+	s.m.clock.time(n.layer, c, false, func(c *Call) {
 		conv.forward(c, up, func(i0, i1 int, out []float32) { pool.poolImages(qc, out, i0, i1) })
 	})
 	return true

@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/latent-go/latent/tensor"
@@ -21,34 +22,40 @@ type Model struct {
 	consumers map[*Node]int
 	fold      foldPlan
 
-	// clock, when not nil, accumulates the time spent in each layer
-	// class, forward and backward (see TimeLayers).
+	// clock, when not nil, accumulates the time spent in each layer's
+	// forward and backward passes (see TimeLayers).
 	clock *layerClock
 }
 
 // TimeLayers starts (or, with false, stops) accumulating the time each
-// layer class takes, forward and backward, for benchmarks.
+// layer's forward and backward passes take, for benchmarks.
 func (m *Model) TimeLayers(on bool) {
 	if on {
-		m.clock = &layerClock{times: map[string]time.Duration{}}
+		m.clock = &layerClock{times: map[LayerPass]time.Duration{}}
 	} else {
 		m.clock = nil
 	}
 }
 
-// LayerTimes returns the time accumulated per layer class since
-// TimeLayers(true).
-func (m *Model) LayerTimes() map[string]time.Duration {
+// LayerPass is one layer's forward or backward pass, as TimeLayers counts
+// them. Layers that run together (fold.go: a convolution and its pooling,
+// a convolution that reads through an upsampling) count as the one that
+// runs them.
+type LayerPass struct {
+	Layer    string // the layer's name
+	Class    string // its class (Conv2D, Dense, ...)
+	Backward bool
+}
+
+// LayerPassTimes returns the time accumulated in each layer's passes
+// since TimeLayers(true).
+func (m *Model) LayerPassTimes() map[LayerPass]time.Duration {
 	if m.clock == nil {
 		return nil
 	}
 	m.clock.mu.Lock()
 	defer m.clock.mu.Unlock()
-	out := map[string]time.Duration{}
-	for k, v := range m.clock.times {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(m.clock.times)
 }
 
 // Model makes a model from inputs to outputs, named as Keras names them

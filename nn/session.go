@@ -62,7 +62,7 @@ func (s *Session) Forward(inputs []*tensor.Tensor, training bool) ([]*tensor.Ten
 		}
 		c := s.prepare(n, rows, training)
 		if !s.forwardConv(n, c, rows) {
-			m.clock.time(n.layer, c, n.layer.Forward)
+			m.clock.time(n.layer, c, false, n.layer.Forward)
 		}
 		s.penalty += activityPenalty(n.layer, c.Out)
 	}
@@ -150,7 +150,7 @@ func (s *Session) Backward() {
 		}
 		shared := s.gradInputs(n, c)
 		if !backwardView(n, c) {
-			m.clock.time(n.layer, c, n.layer.Backward)
+			m.clock.time(n.layer, c, true, n.layer.Backward)
 		}
 		s.addShared(n, c, shared)
 	}
@@ -253,16 +253,17 @@ func (o Output) LogitGrad() *tensor.Tensor {
 	return c.GradPre
 }
 
-// layerClock accumulates the time each layer class takes, forward and
-// backward, when a benchmark asks for it (Model.TimeLayers).
+// layerClock accumulates the time each layer's passes take, when a
+// benchmark asks for it (Model.TimeLayers).
 type layerClock struct {
 	mu    sync.Mutex
-	times map[string]time.Duration
+	times map[LayerPass]time.Duration
 }
 
 // time runs run(c) (a layer's Forward or Backward, or layers run
-// together, counted as l) and adds the time it took to l's class.
-func (k *layerClock) time(l Layer, c *Call, run func(*Call)) {
+// together, counted as l) and adds the time it took to l's forward or
+// backward pass.
+func (k *layerClock) time(l Layer, c *Call, backward bool, run func(*Call)) {
 	if k == nil {
 		run(c)
 		return
@@ -270,7 +271,7 @@ func (k *layerClock) time(l Layer, c *Call, run func(*Call)) {
 	start := time.Now()
 	run(c)
 	k.mu.Lock()
-	k.times[l.Class()] += time.Since(start)
+	k.times[LayerPass{Layer: l.Name(), Class: l.Class(), Backward: backward}] += time.Since(start)
 	k.mu.Unlock()
 }
 
