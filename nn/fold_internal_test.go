@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"fmt"
 	"github.com/latent-go/latent/compute"
 	"math"
 	"math/rand/v2"
@@ -61,46 +62,53 @@ func TestFoldedReLUsSameBits(t *testing.T) {
 // convolutions that fold the ReLU of the layer before them into their
 // input gradient (im2col and kn2row convolutions, transposed ones after
 // either kind) give the bits of the layers run one by one: the output and
-// every weight's gradient. Negative biases make many ReLUs 0.
+// every weight's gradient. Negative biases make many ReLUs 0. In the
+// larger case the kn2row convolution's batch is two chunks.
 func TestReLUsFoldedIntoConvolutionsSameBits(t *testing.T) {
-	sc := NewScope(11)
-	in := sc.Input(10, 10, 2)
-	specs := []LayerSpec{
-		{Type: "Conv2D", Filters: 4, KernelSize: []int{3}, Padding: "same", Activation: "relu"},
-		{Type: "Conv2D", Filters: 6, KernelSize: []int{3}, Padding: "same", Activation: "relu"},                    // im2col, folds
-		{Type: "Conv2D", Filters: 3, KernelSize: []int{3}, Strides: []int{2}, Padding: "same", Activation: "relu"}, // kn2row, folds
-		{Type: "Conv2DTranspose", Filters: 5, KernelSize: []int{3}, Strides: []int{2}, Padding: "same", Activation: "relu"},
-		{Type: "Conv2DTranspose", Filters: 2, KernelSize: []int{3}, Padding: "same", Activation: "relu"},
-		{Type: "Conv2D", Filters: 1, KernelSize: []int{3}, Padding: "same", Activation: "sigmoid"}, // kn2row, folds
-	}
-	nodes := []*Node{in}
-	for _, spec := range specs {
-		nodes = append(nodes, apply(t, sc, spec, nodes[len(nodes)-1]))
-	}
-	m, err := sc.Model([]*Node{in}, nodes[len(nodes)-1:])
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, n := range nodes[2:] {
-		if !m.foldsReLU(n) {
-			t.Fatalf("layer %d (%s) does not fold the ReLU before it", i+2, specs[i+1].Type)
+	for _, tc := range []struct{ side, batch int }{{10, 5}, {28, 60}} {
+		sc := NewScope(11)
+		in := sc.Input(tc.side, tc.side, 2)
+		specs := []LayerSpec{
+			{Type: "Conv2D", Filters: 4, KernelSize: []int{3}, Padding: "same", Activation: "relu"},
+			{Type: "Conv2D", Filters: 6, KernelSize: []int{3}, Padding: "same", Activation: "relu"},                    // im2col, folds
+			{Type: "Conv2D", Filters: 3, KernelSize: []int{3}, Strides: []int{2}, Padding: "same", Activation: "relu"}, // kn2row, folds
+			{Type: "Conv2DTranspose", Filters: 5, KernelSize: []int{3}, Strides: []int{2}, Padding: "same", Activation: "relu"},
+			{Type: "Conv2DTranspose", Filters: 2, KernelSize: []int{3}, Padding: "same", Activation: "relu"},
+			{Type: "Conv2D", Filters: 1, KernelSize: []int{3}, Padding: "same", Activation: "sigmoid"}, // kn2row, folds
 		}
-	}
-	if !nodes[3].layer.(*Conv2D).useKn2row() || nodes[2].layer.(*Conv2D).useKn2row() {
-		t.Fatal("the test's second convolution is not im2col, or its third not kn2row")
-	}
-	rng := rand.New(rand.NewPCG(12, 13))
-	lowerBiases(m, rng)
-	x := randomTensor(rng, []int{5, 10, 10, 2})
-	want := sameBitsFolded(t, m, x, "(0, 1: the output in inference and in training; then the gradients) differs with the ReLUs folded")
-	zeros := 0
-	for _, v := range want[len(want)-3] { // a gradient past a ReLU that folds
-		if v == 0 {
-			zeros++
+		nodes := []*Node{in}
+		for _, spec := range specs {
+			nodes = append(nodes, apply(t, sc, spec, nodes[len(nodes)-1]))
 		}
-	}
-	if zeros == len(want[len(want)-3]) {
-		t.Fatal("a kernel's gradient is all 0: the test takes no derivative")
+		m, err := sc.Model([]*Node{in}, nodes[len(nodes)-1:])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, n := range nodes[2:] {
+			if !m.foldsReLU(n) {
+				t.Fatalf("layer %d (%s) does not fold the ReLU before it", i+2, specs[i+1].Type)
+			}
+		}
+		kn2row := nodes[3].layer.(*Conv2D)
+		if !kn2row.useKn2row() || nodes[2].layer.(*Conv2D).useKn2row() {
+			t.Fatal("the test's second convolution is not im2col, or its third not kn2row")
+		}
+		if chunks := ceilDiv(tc.batch, chunk(tc.side*tc.side, 9*3, tc.batch)); (chunks > 1) != (tc.side == 28) {
+			t.Fatalf("%d×%d: the kn2row convolution's batch is %d chunks", tc.side, tc.side, chunks)
+		}
+		rng := rand.New(rand.NewPCG(12, 13))
+		lowerBiases(m, rng)
+		x := randomTensor(rng, []int{tc.batch, tc.side, tc.side, 2})
+		want := sameBitsFolded(t, m, x, fmt.Sprintf("(0, 1: the output in inference and in training; then the gradients) differs with the ReLUs folded, %d×%d", tc.side, tc.side))
+		zeros := 0
+		for _, v := range want[len(want)-3] { // a gradient past a ReLU that folds
+			if v == 0 {
+				zeros++
+			}
+		}
+		if zeros == len(want[len(want)-3]) {
+			t.Fatal("a kernel's gradient is all 0: the test takes no derivative")
+		}
 	}
 }
 
