@@ -11,6 +11,6 @@ set -u
 export OPENBLAS_NUM_THREADS=1 PYTHONUNBUFFERED=1
 ROUNDS=1 SITES=0 bash peers/pytorch/on16cores.sh
 for f in .dev/*.gz; do [ -e "$f" ] && gunzip -f "$f"; done
-chmod +x .dev/knobs.test
-(cd bench && KNOB_THREADS=16 STEPS_RECIPES=ae3,ae1,conv timeout 90 ../.dev/knobs.test \
+chmod +x .dev/bench.test
+(cd bench && KNOB_THREADS=16 STEPS_RECIPES=ae3,ae1,conv timeout 90 ../.dev/bench.test \
   -test.run XXX -test.bench Knobs -test.benchtime 60x) 2>&1 | tee "$OUT/knobs-minflops.txt"
