@@ -57,9 +57,10 @@ func TestBenchReports(t *testing.T) {
 
 // TestBenchConvShares: conv's time is shared by layer class and, layer by
 // layer in the model's order, by forward and backward pass, the two
-// accounts adding up to the same; every convolution runs both passes
-// (its first pooling runs inside the first convolution, so it has no
-// share of its own).
+// accounts adding up to the same; every convolution runs both passes. The
+// first pooling's forward pass runs inside the first convolution's, so it
+// has no forward share of its own (nor a backward one, where the vector
+// kernels gather its gradient inside the convolution's too).
 func TestBenchConvShares(t *testing.T) {
 	r, _ := recipe.Load("conv")
 	rep, err := bench.Run(r, bench.Options{Epochs: 1, Limit: 256, Data: data.Options{NoDownload: true}})
@@ -78,6 +79,9 @@ func TestBenchConvShares(t *testing.T) {
 	for _, l := range rep.LayerPasses {
 		names = append(names, l.Layer)
 		perLayer += l.Forward + l.Backward
+		if l.Layer == "max_pooling2d" && l.Forward != 0 {
+			t.Errorf("the first pooling, run inside the first convolution, has a forward share %v", l.Forward)
+		}
 		if l.Class == "Conv2D" {
 			convs += l.Forward + l.Backward
 			if l.Forward <= 0 || l.Backward <= 0 {
@@ -85,7 +89,7 @@ func TestBenchConvShares(t *testing.T) {
 			}
 		}
 	}
-	if len(names) < 7 || names[0] != "conv2d" || names[1] != "conv2d_1" || slices.Contains(names, "max_pooling2d") {
+	if len(names) < 7 || names[0] != "conv2d" || !slices.Contains(names, "conv2d_6") || slices.Index(names, "conv2d_1") < slices.Index(names, "conv2d") {
 		t.Errorf("layers %v", names)
 	}
 	if math.Abs(perLayer-sum) > 1e-9 || math.Abs(convs-rep.LayerShare["Conv2D"]) > 1e-9 {
