@@ -115,38 +115,74 @@ func Load(path string, layers []nn.Layer, opt optim.Optimizer) (State, error) {
 	if err := json.Unmarshal([]byte(f.Metadata[keyState]), &st); err != nil {
 		return st, fmt.Errorf("%s: bad state: %w", path, err)
 	}
+	byName, weights, err := loadWeights(f, layers)
+	if err == nil {
+		err = loadRandomStates(f, layers)
+	}
+	var slots map[string]map[*nn.Param][]float32
+	if err == nil {
+		slots, err = optimizerSlots(f, byName)
+	}
+	if err == nil && weights+countSlots(slots) != len(f.Tensors) {
+		err = fmt.Errorf("holds %d tensors but the model and optimizer use %d", len(f.Tensors), weights+countSlots(slots))
+	}
+	if err == nil {
+		err = setOptimizerState(f, opt, slots)
+	}
+	if err != nil {
+		return st, fmt.Errorf("%s: %w", path, err)
+	}
+	return st, nil
+}
+
+// loadWeights copies the file's weights into the layers' and returns the
+// layers' weights by name and how many there are.
+func loadWeights(f *safetensors.File, layers []nn.Layer) (map[string]*nn.Param, int, error) {
 	byName := map[string]*nn.Param{}
-	used := 0
-	for _, w := range nn.LayerWeights(layers) {
+	weights := nn.LayerWeights(layers)
+	for _, w := range weights {
 		byName[w.Name] = w.Param
 		t, ok := f.Tensors[weightsPrefix+w.Name]
 		if !ok {
-			return st, fmt.Errorf("%s: weights %q are missing", path, w.Name)
+			return nil, 0, fmt.Errorf("weights %q are missing", w.Name)
 		}
 		if !tensor.SameShape(t.Shape, w.Value.Shape) {
-			return st, fmt.Errorf("%s: weights %q have shape %v, the model needs %v", path, w.Name, t.Shape, w.Value.Shape)
+			return nil, 0, fmt.Errorf("weights %q have shape %v, the model needs %v", w.Name, t.Shape, w.Value.Shape)
 		}
 		if err := tensor.CheckFinite(t); err != nil {
-			return st, fmt.Errorf("%s: weights %q hold %v; the checkpoint is damaged", path, w.Name, err)
+			return nil, 0, fmt.Errorf("weights %q hold %v; the checkpoint is damaged", w.Name, err)
 		}
 		copy(w.Value.Data, t.Data)
-		used++
 	}
+	return byName, len(weights), nil
+}
+
+// loadRandomStates gives each random layer (a VAE's sampling) the state
+// of its generator that the file holds.
+func loadRandomStates(f *safetensors.File, layers []nn.Layer) error {
 	for _, l := range layers {
-		if r, ok := l.(nn.RandomLayer); ok {
-			enc, ok := f.Metadata[randomPrefix+l.Name()]
-			if !ok {
-				return st, fmt.Errorf("%s: the random state of %q is missing", path, l.Name())
-			}
-			b, err := base64.StdEncoding.DecodeString(enc)
-			if err != nil {
-				return st, fmt.Errorf("%s: random state of %q: %w", path, l.Name(), err)
-			}
-			if err := r.SetRandomState(b); err != nil {
-				return st, fmt.Errorf("%s: %w", path, err)
-			}
+		r, ok := l.(nn.RandomLayer)
+		if !ok {
+			continue
+		}
+		enc, ok := f.Metadata[randomPrefix+l.Name()]
+		if !ok {
+			return fmt.Errorf("the random state of %q is missing", l.Name())
+		}
+		b, err := base64.StdEncoding.DecodeString(enc)
+		if err != nil {
+			return fmt.Errorf("random state of %q: %w", l.Name(), err)
+		}
+		if err := r.SetRandomState(b); err != nil {
+			return err
 		}
 	}
+	return nil
+}
+
+// optimizerSlots reads the optimizer's state in the file, by slot name
+// ("m", "v") and weight; each must fit a weight of the model.
+func optimizerSlots(f *safetensors.File, byName map[string]*nn.Param) (map[string]map[*nn.Param][]float32, error) {
 	slots := map[string]map[*nn.Param][]float32{}
 	for name, t := range f.Tensors {
 		rest, ok := strings.CutPrefix(name, slotPrefix)
@@ -156,30 +192,41 @@ func Load(path string, layers []nn.Layer, opt optim.Optimizer) (State, error) {
 		slot, pname, ok := strings.Cut(rest, "/")
 		p := byName[pname]
 		if !ok || p == nil || !tensor.SameShape(t.Shape, p.Value.Shape) {
-			return st, fmt.Errorf("%s: optimizer state %q fits no weight of the model", path, name)
+			return nil, fmt.Errorf("optimizer state %q fits no weight of the model", name)
 		}
 		if err := tensor.CheckFinite(t); err != nil {
-			return st, fmt.Errorf("%s: optimizer state %q holds %v; the checkpoint is damaged", path, name, err)
+			return nil, fmt.Errorf("optimizer state %q holds %v; the checkpoint is damaged", name, err)
 		}
 		if slots[slot] == nil {
 			slots[slot] = map[*nn.Param][]float32{}
 		}
 		slots[slot][p] = t.Data
-		used++
 	}
-	if used != len(f.Tensors) {
-		return st, fmt.Errorf("%s: holds %d tensors but the model and optimizer use %d", path, len(f.Tensors), used)
+	return slots, nil
+}
+
+// countSlots is how many tensors the slots hold.
+func countSlots(slots map[string]map[*nn.Param][]float32) int {
+	n := 0
+	for _, s := range slots {
+		n += len(s)
 	}
-	if s, ok := opt.(optim.Stateful); ok {
-		iterations, err := strconv.Atoi(f.Metadata[keyIterations])
-		if err != nil {
-			return st, fmt.Errorf("%s: bad optimizer step count %q", path, f.Metadata[keyIterations])
+	return n
+}
+
+// setOptimizerState hands the slots and the step count to an optimizer
+// that keeps state; one that keeps none must find none in the file.
+func setOptimizerState(f *safetensors.File, opt optim.Optimizer, slots map[string]map[*nn.Param][]float32) error {
+	s, ok := opt.(optim.Stateful)
+	if !ok {
+		if len(slots) > 0 {
+			return fmt.Errorf("holds optimizer state but the optimizer keeps none")
 		}
-		if err := s.SetState(iterations, slots); err != nil {
-			return st, fmt.Errorf("%s: %w", path, err)
-		}
-	} else if len(slots) > 0 {
-		return st, fmt.Errorf("%s: holds optimizer state but the optimizer keeps none", path)
+		return nil
 	}
-	return st, nil
+	iterations, err := strconv.Atoi(f.Metadata[keyIterations])
+	if err != nil {
+		return fmt.Errorf("bad optimizer step count %q", f.Metadata[keyIterations])
+	}
+	return s.SetState(iterations, slots)
 }

@@ -45,28 +45,25 @@ func convSpec(class string, c convCase) nn.LayerSpec {
 }
 
 func TestConv2DGradients(t *testing.T) {
-	for _, c := range conv2DCases {
-		l, err := nn.NewConv2D(convSpec("Conv2D", c))
-		if err != nil {
-			t.Fatal(err)
-		}
-		out, err := l.OutputShape([][]int{c.in})
-		if err != nil || out[0] != c.wantH || out[1] != c.wantW || out[2] != c.filters {
-			t.Fatalf("%+v: output %v, %v", c, out, err)
-		}
-		gradcheck.Layer(t, l, c.in)
-	}
+	checkConvGradients(t, "Conv2D", conv2DCases)
 }
 
 func TestConv2DTransposeGradients(t *testing.T) {
-	for _, c := range transposeCases {
-		l, err := nn.NewConv2DTranspose(convSpec("Conv2DTranspose", c))
+	checkConvGradients(t, "Conv2DTranspose", transposeCases)
+}
+
+// checkConvGradients builds a layer of the class for each case, checks
+// its output shape and its gradients against finite differences.
+func checkConvGradients(t *testing.T, class string, cases []convCase) {
+	t.Helper()
+	for _, c := range cases {
+		l, err := nn.NewLayer(convSpec(class, c))
 		if err != nil {
 			t.Fatal(err)
 		}
 		out, err := l.OutputShape([][]int{c.in})
 		if err != nil || out[0] != c.wantH || out[1] != c.wantW || out[2] != c.filters {
-			t.Fatalf("%+v: output %v, %v", c, out, err)
+			t.Fatalf("%s %+v: output %v, %v", class, c, out, err)
 		}
 		gradcheck.Layer(t, l, c.in)
 	}

@@ -57,15 +57,9 @@ func cmdBench(args []string, stdout io.Writer) error {
 	if err := useGEMM(*gemm); err != nil {
 		return err
 	}
-	r, err := recipe.Load(name)
+	r, err := benchRecipe(name, *dataset, *dataDir)
 	if err != nil {
 		return err
-	}
-	if *dataset != "" {
-		if err := checkDataset(*dataset, *dataDir); err != nil {
-			return err
-		}
-		r.Dataset = *dataset
 	}
 	counts, err := threadCounts(*threads)
 	if err != nil {
@@ -88,28 +82,55 @@ func cmdBench(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if !*asJSON {
-		for _, rep := range reps {
-			rep.Print(stdout)
-			if *sites {
-				printSites(stdout, rep.Threads, rep.ParallelSites)
-			}
-		}
-	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if len(reps) == 1 {
-			return enc.Encode(reps[0])
-		}
-		return enc.Encode(reps)
+		return printBenchJSON(stdout, reps)
 	}
-	if len(reps) > 1 {
-		for _, rep := range reps[1:] {
-			fmt.Fprintf(stdout, "%d threads: %.2fx the speed of %d%s\n", rep.Threads, reps[0].MedianSeconds/rep.MedianSeconds, reps[0].Threads, pairSpread(reps[0], rep))
-		}
-	}
+	printBench(stdout, reps, *sites)
 	return nil
+}
+
+// benchRecipe loads the recipe to time, on the dataset asked for ("": the
+// recipe's).
+func benchRecipe(name, dataset, dataDir string) (*recipe.Recipe, error) {
+	r, err := recipe.Load(name)
+	if err != nil {
+		return nil, err
+	}
+	if dataset != "" {
+		if err := checkDataset(dataset, dataDir); err != nil {
+			return nil, err
+		}
+		r.Dataset = dataset
+	}
+	return r, nil
+}
+
+// printBench prints each thread count's report (and its parallel sites
+// with --parallel-sites), then each count's speed-up over the first.
+func printBench(w io.Writer, reps []*bench.Report, sites bool) {
+	for _, rep := range reps {
+		rep.Print(w)
+		if sites {
+			printSites(w, rep.Threads, rep.ParallelSites)
+		}
+	}
+	if len(reps) < 2 {
+		return
+	}
+	for _, rep := range reps[1:] {
+		fmt.Fprintf(w, "%d threads: %.2fx the speed of %d%s\n", rep.Threads, reps[0].MedianSeconds/rep.MedianSeconds, reps[0].Threads, pairSpread(reps[0], rep))
+	}
+}
+
+// printBenchJSON prints the report as JSON: one object for one thread
+// count, a list for several.
+func printBenchJSON(w io.Writer, reps []*bench.Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if len(reps) == 1 {
+		return enc.Encode(reps[0])
+	}
+	return enc.Encode(reps)
 }
 
 // pairSpread describes, for counts taken in turn, how the speed-up moved
