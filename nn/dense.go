@@ -100,7 +100,7 @@ func (d *Dense) Build(in [][]int, rng *rand.Rand) ([]int, error) {
 		return nil, err
 	}
 	fanIn := in[0][0]
-	d.kernel = &Param{Name: "kernel", Value: tensor.New(fanIn, d.units), Grad: tensor.New(fanIn, d.units)}
+	d.kernel = (&Param{Name: "kernel", Value: tensor.New(fanIn, d.units), Grad: tensor.New(fanIn, d.units)}).clearByWrite()
 	d.bias = &Param{Name: "bias", Value: tensor.New(d.units), Grad: tensor.New(d.units)}
 	GlorotUniform(d.kernel.Value.Data, fanIn, d.units, rng)
 	return out, nil
@@ -158,8 +158,9 @@ func (d *Dense) Backward(c *Call) {
 	rows, in := x.Rows(), x.Cols()
 	s := d.state(c)
 	dPre := preGradient(c, d.act, preActivation(d.act, &s.pre, c.Out), &s.dPre)
+	beta := d.kernel.overwriteBeta()
 	compute.Together(func() {
-		compute.Sgemm(true, false, in, d.units, rows, 1, x.Data, in, dPre.Data, d.units, 1, d.kernel.Grad.Data, d.units)
+		compute.Sgemm(true, false, in, d.units, rows, 1, x.Data, in, dPre.Data, d.units, beta, d.kernel.Grad.Data, d.units)
 	}, func() {
 		addColumnSums(d.bias.Grad.Data, dPre.Data, rows, d.units)
 	}, func() {

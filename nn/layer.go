@@ -24,6 +24,12 @@ type Param struct {
 	Name  string         // "kernel" or "bias", as Keras names them
 	Value *tensor.Tensor // the weights
 	Grad  *tensor.Tensor // dLoss/dValue, accumulated by Backward
+
+	// clearedByWrite marks a gradient that a backward pass does not clear
+	// first: the layer's first product into it overwrites it instead
+	// (see overwriteBeta); unwritten is set while it holds the last
+	// pass's values.
+	clearedByWrite, unwritten bool
 }
 
 // Call is one application of a layer to a batch: its inputs, its output and

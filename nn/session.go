@@ -5,7 +5,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/latent-go/latent/compute"
 	"github.com/latent-go/latent/tensor"
 )
 
@@ -134,7 +133,9 @@ func (s *Session) PenaltyPerSample(out []float64) {
 // on the way, and leaves dLoss/dParam in each Param.Grad (reset first).
 func (s *Session) Backward() {
 	m := s.m
-	zeroGrads(m.Params())
+	params := m.Params()
+	zeroGrads(params)
+	defer clearUnwritten(params)
 	for i := len(m.order) - 1; i >= 0; i-- {
 		n := m.order[i]
 		if m.isInput(n) || m.backsWithItsReader(n) || s.gathersPooling(n) {
@@ -292,24 +293,4 @@ func (m *Model) checkInputs(inputs []*tensor.Tensor) (int, error) {
 		rows = x.Rows()
 	}
 	return rows, nil
-}
-
-// zeroGradValues is how many values of gradients one piece of zeroGrads
-// clears (64 KB).
-const zeroGradValues = 1 << 14
-
-// zeroGrads clears the gradients of params, the large ones in parallel
-// (ae3's two large kernels are 100,352 values each: 800 KB cleared on one
-// thread every step). On 2 threads it moves ae1's and ae3's steps by under
-// 1% (in-process runs alternating the two, step by step); it is meant for
-// 16, where the one-thread pass is a larger share of a shorter step.
-func zeroGrads(params []*Param) {
-	for _, p := range params {
-		if len(p.Grad.Data) < 2*zeroGradValues {
-			p.Grad.Zero()
-			continue
-		}
-		g := p.Grad.Data
-		compute.ParallelEach(len(g), zeroGradValues, 1, func(lo, hi int) { clear(g[lo:hi]) })
-	}
 }
