@@ -208,65 +208,93 @@ func (r *Recipe) Validate() error {
 	if !validName(r.Name) {
 		return fmt.Errorf("recipe name %q: use letters, digits, '-', '_' and '.' only (it names the output folder)", r.Name)
 	}
-	if r.PrintCodes < 0 {
-		return fmt.Errorf("recipe %s: print_codes must be 0 or more, got %d", r.Name, r.PrintCodes)
+	r.setDefaults()
+	for _, check := range []func() error{r.checkTraining, r.checkInputs, r.checkFigures, r.checkData, r.checkModel} {
+		if err := check(); err != nil {
+			return fmt.Errorf("recipe %s: %w", r.Name, err)
+		}
 	}
+	return nil
+}
+
+// setDefaults fills in what a recipe may leave out: MNIST, batches of 32
+// (Keras's fit), binary cross-entropy, an autoencoder.
+func (r *Recipe) setDefaults() {
 	if r.Dataset == "" {
 		r.Dataset = "mnist"
 	}
 	if r.BatchSize == 0 {
 		r.BatchSize = 32
 	}
-	if r.Epochs <= 0 {
-		return fmt.Errorf("recipe %s: epochs must be positive, got %d", r.Name, r.Epochs)
-	}
-	if r.BatchSize < 0 {
-		return fmt.Errorf("recipe %s: batch_size must be positive, got %d", r.Name, r.BatchSize)
-	}
 	if r.Loss == "" {
 		r.Loss = "binary_crossentropy"
-	}
-	if _, err := optim.New(r.Optimizer); err != nil {
-		return fmt.Errorf("recipe %s: %w", r.Name, err)
-	}
-	if r.Noise != nil && !(r.Noise.Factor > 0 && r.Noise.Factor < 10) {
-		return fmt.Errorf("recipe %s: noise factor must be in (0, 10), got %v", r.Name, r.Noise.Factor)
-	}
-	if r.Noise != nil && r.Mask != nil {
-		return fmt.Errorf("recipe %s: choose noise or mask, not both", r.Name)
-	}
-	if r.Mask != nil && r.Mask.Size <= 0 {
-		return fmt.Errorf("recipe %s: mask size must be positive, got %d", r.Name, r.Mask.Size)
-	}
-	if r.Grid != nil && (r.Grid.N <= 0 || r.Grid.N > 100 || !(r.Grid.Max > r.Grid.Min) || r.Grid.Scale < 0 || r.Grid.Scale > 8) {
-		return fmt.Errorf("recipe %s: grid needs 1 <= n <= 100, max > min and a scale of at most 8", r.Name)
-	}
-	if r.Grid != nil && r.Grid.Colormap != "" && r.Grid.Colormap != "gray" && r.Grid.Colormap != "greys" {
-		return fmt.Errorf("recipe %s: grid colormap must be \"gray\" or \"greys\", got %q", r.Name, r.Grid.Colormap)
-	}
-	if r.LatentPlot != "" && r.LatentPlot != "test" && r.LatentPlot != "train" {
-		return fmt.Errorf("recipe %s: latent_plot must be \"test\" or \"train\", got %q", r.Name, r.LatentPlot)
-	}
-	if err := r.checkData(); err != nil {
-		return fmt.Errorf("recipe %s: %w", r.Name, err)
 	}
 	if r.Kind == "" {
 		r.Kind = "autoencoder"
 	}
+}
+
+// checkTraining checks the settings of training: epochs, batch size,
+// optimizer.
+func (r *Recipe) checkTraining() error {
+	if r.Epochs <= 0 {
+		return fmt.Errorf("epochs must be positive, got %d", r.Epochs)
+	}
+	if r.BatchSize < 0 {
+		return fmt.Errorf("batch_size must be positive, got %d", r.BatchSize)
+	}
+	_, err := optim.New(r.Optimizer)
+	return err
+}
+
+// checkInputs checks what is done to the inputs before the model sees
+// them: noise or a mask, not both.
+func (r *Recipe) checkInputs() error {
+	if r.Noise != nil && !(r.Noise.Factor > 0 && r.Noise.Factor < 10) {
+		return fmt.Errorf("noise factor must be in (0, 10), got %v", r.Noise.Factor)
+	}
+	if r.Noise != nil && r.Mask != nil {
+		return fmt.Errorf("choose noise or mask, not both")
+	}
+	if r.Mask != nil && r.Mask.Size <= 0 {
+		return fmt.Errorf("mask size must be positive, got %d", r.Mask.Size)
+	}
+	return nil
+}
+
+// checkFigures checks the settings of the figures a run draws and prints:
+// the codes printed, the grid of decodings, the latent plot.
+func (r *Recipe) checkFigures() error {
+	if r.PrintCodes < 0 {
+		return fmt.Errorf("print_codes must be 0 or more, got %d", r.PrintCodes)
+	}
+	if r.Grid != nil && (r.Grid.N <= 0 || r.Grid.N > 100 || !(r.Grid.Max > r.Grid.Min) || r.Grid.Scale < 0 || r.Grid.Scale > 8) {
+		return fmt.Errorf("grid needs 1 <= n <= 100, max > min and a scale of at most 8")
+	}
+	if r.Grid != nil && r.Grid.Colormap != "" && r.Grid.Colormap != "gray" && r.Grid.Colormap != "greys" {
+		return fmt.Errorf("grid colormap must be \"gray\" or \"greys\", got %q", r.Grid.Colormap)
+	}
+	if r.LatentPlot != "" && r.LatentPlot != "test" && r.LatentPlot != "train" {
+		return fmt.Errorf("latent_plot must be \"test\" or \"train\", got %q", r.LatentPlot)
+	}
+	return nil
+}
+
+// checkModel checks the model's family, its loss and, once the input's
+// shape is known, its layers.
+func (r *Recipe) checkModel() error {
 	fam, err := model.Lookup(r.Kind)
 	if err != nil {
-		return fmt.Errorf("recipe %s: %w", r.Name, err)
+		return err
 	}
 	if _, err := fam.Objective(r.Loss); err != nil {
-		return fmt.Errorf("recipe %s: %w", r.Name, err)
+		return err
 	}
 	if len(r.InputShape) == 0 {
 		return nil // planned once the data gives the input shape
 	}
-	if _, err := fam.Plan(r.Architecture); err != nil {
-		return fmt.Errorf("recipe %s: %w", r.Name, err)
-	}
-	return nil
+	_, err = fam.Plan(r.Architecture)
+	return err
 }
 
 // checkData checks the fields that say where the data comes from, and

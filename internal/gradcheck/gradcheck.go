@@ -29,7 +29,7 @@ func Close(analytic, numeric float64) bool {
 // checks every parameter gradient and every input gradient of l against
 // central differences of L. When l is a LogitLayer it also checks the
 // GradPre path, the one a logits loss takes.
-func Layer(t *testing.T, l nn.Layer, in ...[]int) {
+func Layer(t testing.TB, l nn.Layer, in ...[]int) {
 	t.Helper()
 	LayerWith(t, l, nil, in...)
 }
@@ -46,10 +46,42 @@ func Distinct(rng *rand.Rand, n int) []float32 {
 }
 
 // LayerWith is Layer with inputs drawn by gen (nil: standard normal).
-func LayerWith(t *testing.T, l nn.Layer, gen func(rng *rand.Rand, n int) []float32, in ...[]int) {
+func LayerWith(t testing.TB, l nn.Layer, gen func(rng *rand.Rand, n int) []float32, in ...[]int) {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(11, 12))
-	const batch = 3
+	pr := newProbe(t, l, in, rng, gen)
+	for _, pre := range []bool{false, true} {
+		if _, ok := l.(nn.LogitLayer); pre && !ok {
+			continue
+		}
+		pr.backward(pre)
+		for _, p := range l.Params() {
+			checkValues(t, l.Name()+"/"+p.Name, p.Value.Data, p.Grad.Data, pr.objective)
+		}
+		for i, x := range pr.c.In {
+			checkValues(t, l.Name()+" input", x.Data, pr.c.GradIn[i].Data, pr.objective)
+		}
+	}
+}
+
+// probeBatch is the batch a layer's gradients are checked on.
+const probeBatch = 3
+
+// probe is a layer called on random inputs, with the objective
+// Σ out·w for random weights w.
+type probe struct {
+	l        nn.Layer
+	c        *nn.Call
+	w        *tensor.Tensor
+	outShape []int
+}
+
+// newProbe builds l for inputs of the shapes in (unless it is built),
+// gives its weights random values (biases start at zero; their gradients
+// should matter) and draws the inputs (by gen; nil: standard normal) and
+// the objective's weights.
+func newProbe(t testing.TB, l nn.Layer, in [][]int, rng *rand.Rand, gen func(rng *rand.Rand, n int) []float32) *probe {
+	t.Helper()
 	if !l.Built() {
 		if _, err := l.Build(in, rng); err != nil {
 			t.Fatalf("build: %v", err)
@@ -59,81 +91,77 @@ func LayerWith(t *testing.T, l nn.Layer, gen func(rng *rand.Rand, n int) []float
 	if err != nil {
 		t.Fatalf("output shape: %v", err)
 	}
-	// Biases start at zero; give them values so their gradients matter.
 	for _, p := range l.Params() {
 		for i := range p.Value.Data {
 			p.Value.Data[i] += 0.1 * float32(rng.NormFloat64())
 		}
 	}
+	if gen == nil {
+		gen = normal
+	}
 	c := &nn.Call{Out: &tensor.Tensor{}, GradOut: &tensor.Tensor{}, GradPre: &tensor.Tensor{}}
 	for _, s := range in {
-		x := tensor.New(append([]int{batch}, s...)...)
-		if gen != nil {
-			copy(x.Data, gen(rng, len(x.Data)))
-		} else {
-			for i := range x.Data {
-				x.Data[i] = float32(rng.NormFloat64())
-			}
-		}
+		x := tensor.New(append([]int{probeBatch}, s...)...)
+		copy(x.Data, gen(rng, len(x.Data)))
 		c.In = append(c.In, x)
 	}
-	w := tensor.New(append([]int{batch}, outShape...)...)
-	for i := range w.Data {
-		w.Data[i] = float32(rng.NormFloat64())
+	w := tensor.New(append([]int{probeBatch}, outShape...)...)
+	copy(w.Data, normal(rng, len(w.Data)))
+	return &probe{l: l, c: c, w: w, outShape: outShape}
+}
+
+// normal draws n standard normal values.
+func normal(rng *rand.Rand, n int) []float32 {
+	v := make([]float32, n)
+	for i := range v {
+		v[i] = float32(rng.NormFloat64())
 	}
-	objective := func() float64 {
-		c.Out.Resize(batch, outShape)
-		l.Forward(c)
-		var s float64
-		for i, v := range c.Out.Data {
-			s += float64(v) * float64(w.Data[i])
-		}
-		return s
+	return v
+}
+
+// objective runs the layer forward and returns Σ out·w.
+func (pr *probe) objective() float64 {
+	pr.c.Out.Resize(probeBatch, pr.outShape)
+	pr.l.Forward(pr.c)
+	var s float64
+	for i, v := range pr.c.Out.Data {
+		s += float64(v) * float64(pr.w.Data[i])
 	}
-	analytic := func(pre bool) {
-		objective()
-		for _, p := range l.Params() {
-			p.Grad.Zero()
-		}
-		c.GradIn = c.GradIn[:0]
-		for _, x := range c.In {
-			c.GradIn = append(c.GradIn, tensor.New(x.Shape...))
-		}
-		c.GradOutSet, c.GradPreSet = false, false
-		if pre {
-			// the gradient with respect to the pre-activation values is
-			// w·f'(pre); compute it by finite differences of the activation
-			// through the layer's own logits.
-			ll := l.(nn.LogitLayer)
-			act, _ := nn.ActivationByName(ll.ActivationName())
-			z := ll.Logits(c)
-			c.GradPre.Resize(batch, outShape)
-			act.Grad(z.Data, c.Out.Data, w.Data, c.GradPre.Data)
-			c.GradPreSet = true
-		} else {
-			c.GradOut.Resize(batch, outShape)
-			copy(c.GradOut.Data, w.Data)
-			c.GradOutSet = true
-		}
-		l.Backward(c)
+	return s
+}
+
+// backward runs the layer forward, then backward from the objective's
+// gradient: given on the output (w), or, with pre, on the pre-activation
+// values (w·f'(pre), through the layer's own logits), into gradients
+// cleared first.
+func (pr *probe) backward(pre bool) {
+	c := pr.c
+	pr.objective()
+	for _, p := range pr.l.Params() {
+		p.Grad.Zero()
 	}
-	for _, pre := range []bool{false, true} {
-		if _, ok := l.(nn.LogitLayer); pre && !ok {
-			continue
-		}
-		analytic(pre)
-		for _, p := range l.Params() {
-			checkValues(t, l.Name()+"/"+p.Name, p.Value.Data, p.Grad.Data, objective)
-		}
-		for i, x := range c.In {
-			checkValues(t, l.Name()+" input", x.Data, c.GradIn[i].Data, objective)
-		}
+	c.GradIn = c.GradIn[:0]
+	for _, x := range c.In {
+		c.GradIn = append(c.GradIn, tensor.New(x.Shape...))
 	}
+	c.GradOutSet, c.GradPreSet = false, false
+	if pre {
+		ll := pr.l.(nn.LogitLayer)
+		act, _ := nn.ActivationByName(ll.ActivationName())
+		c.GradPre.Resize(probeBatch, pr.outShape)
+		act.Grad(ll.Logits(c).Data, c.Out.Data, pr.w.Data, c.GradPre.Data)
+		c.GradPreSet = true
+	} else {
+		c.GradOut.Resize(probeBatch, pr.outShape)
+		copy(c.GradOut.Data, pr.w.Data)
+		c.GradOutSet = true
+	}
+	pr.l.Backward(c)
 }
 
 // checkValues perturbs up to 40 entries of values and compares dObjective
 // with grad.
-func checkValues(t *testing.T, what string, values, grad []float32, objective func() float64) {
+func checkValues(t testing.TB, what string, values, grad []float32, objective func() float64) {
 	t.Helper()
 	analytic := append([]float32(nil), grad...)
 	stride := max(1, len(values)/40)
@@ -153,7 +181,7 @@ func checkValues(t *testing.T, what string, values, grad []float32, objective fu
 }
 
 // Scalar checks d f(x)/dx = df(x) at the points xs by central differences.
-func Scalar(t *testing.T, name string, f, df func(float64) float64, xs []float64) {
+func Scalar(t testing.TB, name string, f, df func(float64) float64, xs []float64) {
 	t.Helper()
 	for _, x := range xs {
 		h := 1e-4
