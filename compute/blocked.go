@@ -182,9 +182,8 @@ func (g *Blocked) sgemm(workers int, transA, transB bool, m, n, k int, alpha flo
 	// order within a slice depend on k alone), so the thread count changes
 	// the speed, never the bits.
 	kern := g.pick(n)
-	mc := split(m, kern.mr, rowsPerTask(k), 2*workers)
+	mc, nc := tiles(kern, workers, m, n, k)
 	mTasks := (m + mc - 1) / mc
-	nc := split(n, kern.nr, ncBlock, (2*workers+mTasks-1)/mTasks)
 	nTasks := (n + nc - 1) / nc
 	// Split-k pays only when it makes more pieces than the tiles do.
 	if slices := (k + kSlice(k) - 1) / kSlice(k); workers > 1 && mTasks*nTasks < 2*workers && slices > mTasks*nTasks && m*n <= splitKValues {
@@ -211,6 +210,28 @@ func (g *Blocked) sgemm(workers int, transA, transB bool, m, n, k int, alpha flo
 			g.task(kern, s, packedOperands{shared}, transA, transB, i0, i1, j0, min(j0+nc, n), n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		}
 	})
+}
+
+// tiles sizes the tasks of a product: mc rows by nc columns. Rows are cut
+// first, into at least two tasks a worker where they allow, then columns
+// into as many more as make that count. A product of a long k whose rows
+// fit one task and whose columns alone give every worker two tasks is cut
+// by columns only: each task then reads its columns of B, k rows of them,
+// once, where row tasks would each read them again. A Dense layer's kernel
+// gradient of 32×784 over a batch of 256 reads the 800 KB dPre that the
+// loss has just written, half of it in the other core's cache on 2
+// threads: cut into three row tasks as well, it took longer on 2 threads
+// than on 1. A short k (a forward product's 32 inputs) keeps the cut by
+// rows, which was the faster there.
+func tiles(kern kernel, workers, m, n, k int) (mc, nc int) {
+	if k >= kcBlock && m <= mcBlock {
+		if nc := split(n, kern.nr, ncBlock, 2*workers); (n+nc-1)/nc >= 2*workers {
+			return m, nc
+		}
+	}
+	mc = split(m, kern.mr, rowsPerTask(k), 2*workers)
+	mTasks := (m + mc - 1) / mc
+	return mc, split(n, kern.nr, ncBlock, (2*workers+mTasks-1)/mTasks)
 }
 
 // evenRounds is how many row tasks a product cut by rows alone is given:

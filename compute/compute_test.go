@@ -42,7 +42,7 @@ func TestSameBitsAnyThreadCount(t *testing.T) {
 	for _, b := range compute.BlockedKernels() {
 		gs = append(gs, b)
 	}
-	for _, size := range [][3]int{{256, 200, 784}, {784, 32, 256}, {37, 911, 300}, {13, 5, 1000}, {9, 16, 3000}, {72, 8, 2600}} {
+	for _, size := range [][3]int{{256, 200, 784}, {784, 32, 256}, {32, 784, 256}, {37, 911, 300}, {13, 5, 1000}, {9, 16, 3000}, {72, 8, 2600}} {
 		m, n, k := size[0], size[1], size[2]
 		a := make([]float32, m*k)
 		b := make([]float32, k*n)

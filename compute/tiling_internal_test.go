@@ -66,3 +66,27 @@ func TestEvenRounds(t *testing.T) {
 		}
 	}
 }
+
+// TestTilesShortWideByColumns: a product of a long k whose rows fit one
+// task and whose columns give every worker two tasks is cut by columns
+// alone (a Dense layer's kernel gradient, 32×784 over a batch of 256); one
+// whose columns do not (16 workers), whose rows do not fit (784 rows), or
+// whose k is short (a forward product of 32 inputs) is cut by rows too.
+func TestTilesShortWideByColumns(t *testing.T) {
+	kern := kernel{mr: 12, nr: 32}
+	for _, c := range []struct {
+		workers, m, n, k   int
+		rowTasks, colTasks int
+	}{
+		{1, 32, 784, 256, 1, 7},
+		{2, 32, 784, 256, 1, 7},
+		{16, 32, 784, 256, 3, 9},
+		{2, 256, 784, 32, 4, 7},
+		{2, 784, 32, 256, 9, 1},
+	} {
+		mc, nc := tiles(kern, c.workers, c.m, c.n, c.k)
+		if rows, cols := (c.m+mc-1)/mc, (c.n+nc-1)/nc; rows != c.rowTasks || cols != c.colTasks {
+			t.Errorf("%d×%d, k %d, on %d workers: %d row tasks by %d column tasks, want %d by %d", c.m, c.n, c.k, c.workers, rows, cols, c.rowTasks, c.colTasks)
+		}
+	}
+}
