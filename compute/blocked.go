@@ -214,17 +214,19 @@ func (g *Blocked) sgemm(workers int, transA, transB bool, m, n, k int, alpha flo
 
 // tiles sizes the tasks of a product: mc rows by nc columns. Rows are cut
 // first, into at least two tasks a worker where they allow, then columns
-// into as many more as make that count. A product of a long k whose rows
-// fit one task and whose columns alone give every worker two tasks is cut
-// by columns only: each task then reads its columns of B, k rows of them,
-// once, where row tasks would each read them again. A Dense layer's kernel
-// gradient of 32×784 over a batch of 256 reads the 800 KB dPre that the
-// loss has just written, half of it in the other core's cache on 2
+// into as many more as make that count. A product of a long k with few
+// rows (up to two tasks' worth: a task's slice of A stays in its core's
+// second-level cache) whose columns alone give every worker two tasks is
+// cut by columns only: each task then reads its columns of B, k rows of
+// them, once, where row tasks would each read them again. A Dense layer's
+// kernel gradient of 32×784 over a batch of 256 reads the 800 KB dPre that
+// the loss has just written, half of it in the other core's cache on 2
 // threads: cut into three row tasks as well, it took longer on 2 threads
-// than on 1. A short k (a forward product's 32 inputs) keeps the cut by
-// rows, which was the faster there.
+// than on 1; ae3's of 128×784, cut into four row tasks, read it four
+// times. A short k (a forward product's 32 inputs) keeps the cut by rows,
+// which was the faster there.
 func tiles(kern kernel, workers, m, n, k int) (mc, nc int) {
-	if k >= kcBlock && m <= mcBlock {
+	if k >= kcBlock && m <= 2*mcBlock {
 		if nc := split(n, kern.nr, ncBlock, 2*workers); (n+nc-1)/nc >= 2*workers {
 			return m, nc
 		}

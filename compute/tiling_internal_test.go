@@ -69,7 +69,8 @@ func TestEvenRounds(t *testing.T) {
 
 // TestTilesShortWideByColumns: a product of a long k whose rows fit one
 // task and whose columns give every worker two tasks is cut by columns
-// alone (a Dense layer's kernel gradient, 32×784 over a batch of 256); one
+// alone (Dense layers' kernel gradients, 32×784 and 128×784 over a batch
+// of 256); one
 // whose columns do not (16 workers), whose rows do not fit (784 rows), or
 // whose k is short (a forward product of 32 inputs) is cut by rows too.
 func TestTilesShortWideByColumns(t *testing.T) {
@@ -80,6 +81,7 @@ func TestTilesShortWideByColumns(t *testing.T) {
 	}{
 		{1, 32, 784, 256, 1, 7},
 		{2, 32, 784, 256, 1, 7},
+		{2, 128, 784, 256, 1, 7},
 		{16, 32, 784, 256, 3, 9},
 		{2, 256, 784, 32, 4, 7},
 		{2, 784, 32, 256, 9, 1},
