@@ -58,20 +58,6 @@ func TestDeepModelGradient(t *testing.T) {
 			}
 			return v.Total
 		}
-		objective(true)
-		for _, p := range m.Params() {
-			analytic := append([]float32(nil), p.Grad.Data...)
-			for i := range p.Value.Data {
-				old := p.Value.Data[i]
-				p.Value.Data[i] = old + gradcheck.Step
-				up := objective(false)
-				p.Value.Data[i] = old - gradcheck.Step
-				down := objective(false)
-				p.Value.Data[i] = old
-				if num := (up - down) / (2 * gradcheck.Step); !gradcheck.Close(float64(analytic[i]), num) {
-					t.Errorf("%s: %s[%d]: analytic %v, numeric %v", l.Name(), p.Name, i, analytic[i], num)
-				}
-			}
-		}
+		gradcheck.Model(t, l.Name(), m.Params(), objective)
 	}
 }

@@ -86,21 +86,7 @@ func TestWholeVAEGradient(t *testing.T) {
 		}
 		return l.Total
 	}
-	loss(true)
-	for _, p := range v.Network().Params() {
-		analytic := append([]float32(nil), p.Grad.Data...)
-		for i := 0; i < len(p.Value.Data); i += max(1, len(p.Value.Data)/15) {
-			old := p.Value.Data[i]
-			p.Value.Data[i] = old + gradcheck.Step
-			up := loss(false)
-			p.Value.Data[i] = old - gradcheck.Step
-			down := loss(false)
-			p.Value.Data[i] = old
-			if num := (up - down) / (2 * gradcheck.Step); !gradcheck.Close(float64(analytic[i]), num) {
-				t.Errorf("%s[%d]: analytic %v, numeric %v", p.Name, i, analytic[i], num)
-			}
-		}
-	}
+	gradcheck.Model(t, "vae", v.Network().Params(), loss)
 }
 
 func kerasVAESpec() model.Architecture {

@@ -159,6 +159,22 @@ func (pr *probe) backward(pre bool) {
 	pr.l.Backward(c)
 }
 
+// Model checks the gradients that objective(true) leaves in params (a
+// forward pass, the loss and a backward pass of a whole model) against
+// central differences of objective(false), at up to 40 entries of each;
+// what names the check in failures.
+func Model(t testing.TB, what string, params []*nn.Param, objective func(grad bool) float64) {
+	t.Helper()
+	objective(true)
+	grads := make([][]float32, len(params))
+	for i, p := range params {
+		grads[i] = append([]float32(nil), p.Grad.Data...)
+	}
+	for i, p := range params {
+		checkValues(t, what+"/"+p.Name, p.Value.Data, grads[i], func() float64 { return objective(false) })
+	}
+}
+
 // checkValues perturbs up to 40 entries of values and compares dObjective
 // with grad.
 func checkValues(t testing.TB, what string, values, grad []float32, objective func() float64) {
