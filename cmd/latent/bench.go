@@ -106,7 +106,8 @@ func benchRecipe(name, dataset, dataDir string) (*recipe.Recipe, error) {
 }
 
 // printBench prints each thread count's report (and its parallel sites
-// with --parallel-sites), then each count's speed-up over the first.
+// with --parallel-sites), then each count's speed-up over the first, and,
+// for counts taken in turn in one run, layer by layer.
 func printBench(w io.Writer, reps []*bench.Report, sites bool) {
 	for _, rep := range reps {
 		rep.Print(w)
@@ -119,6 +120,9 @@ func printBench(w io.Writer, reps []*bench.Report, sites bool) {
 	}
 	for _, rep := range reps[1:] {
 		fmt.Fprintf(w, "%d threads: %.2fx the speed of %d%s\n", rep.Threads, reps[0].MedianSeconds/rep.MedianSeconds, reps[0].Threads, pairSpread(reps[0], rep))
+		if !sites {
+			bench.PrintPassSpeedups(w, reps[0], rep)
+		}
 	}
 }
 

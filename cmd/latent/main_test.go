@@ -217,7 +217,8 @@ func stopAndResume(t *testing.T, sig os.Signal) string {
 }
 
 // TestBenchThreadsInTurn: --threads 1,2 takes the counts in turn, epoch
-// by epoch, and says how far the speed-up moved from one round to the next.
+// by epoch, says how far the speed-up moved from one round to the next,
+// and gives each layer's.
 func TestBenchThreadsInTurn(t *testing.T) {
 	var out bytes.Buffer
 	if err := run([]string{"bench", "ae1", "--epochs", "2", "--threads", "1,2"}, &out, &out); err != nil {
@@ -226,7 +227,8 @@ func TestBenchThreadsInTurn(t *testing.T) {
 	text := out.String()
 	one, two, ok := strings.Cut(text, ", 2 threads\n")
 	if !ok || !strings.Contains(one, "  epoch 1: ") || !strings.Contains(one, "  epoch 3: ") || strings.Contains(one, "  epoch 2: ") ||
-		!strings.Contains(two, "  epoch 2: ") || !strings.Contains(two, "  epoch 4: ") || !strings.Contains(two, "x the speed of 1 (epoch by epoch ") {
+		!strings.Contains(two, "  epoch 2: ") || !strings.Contains(two, "  epoch 4: ") || !strings.Contains(two, "x the speed of 1 (epoch by epoch ") ||
+		!strings.Contains(two, "  each layer's speed-up, forward + backward: dense ") || !strings.Contains(two, ", dense_1 ") {
 		t.Fatalf("output:\n%s", text)
 	}
 }
