@@ -44,7 +44,7 @@ type Elementwise interface {
 	// taken at the pooling's output, for windows that cover each pixel of
 	// the image once, made pixel by pixel rather than window by window:
 	// for the pixels q0, q0+1, ... of one image (len(dst)/width of them,
-	// width channels each), pixel q lying in window w = window[q],
+	// width channels each), pixel q lying in window w (PixelWindows),
 	// dst[(q-q0)*width+ch] is 0 + dy[w*width+ch] where that window's
 	// argmax arg[w*width+ch] is q*width+ch and its output
 	// out[w*width+ch] > 0 as ReLUGrad reads it (its bits, as a signed
@@ -52,7 +52,7 @@ type Elementwise interface {
 	// writes there from dy masked by ReLUGrad(out, dy). Any run of
 	// pixels can be made, in cache, where the product that reads them
 	// wants them.
-	MaxPoolGradGather(dst []float32, window []int32, q0, width int, dy, out []float32, arg []int32)
+	MaxPoolGradGather(dst []float32, w *PixelWindows, q0, width int, dy, out []float32, arg []int32)
 	// GatherSum sets each row r of dst (width values) to 0 plus, in
 	// order, the width values of src at each offset of row r of t that is
 	// not negative.

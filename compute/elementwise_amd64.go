@@ -180,8 +180,9 @@ func (avx512Elementwise) UnitBytes(dst []float32, src []uint8) {
 	unitBytesAVX512(&dst[0], &src[0], len(src)/16, tailMask(len(src)))
 }
 
-func (avx512Elementwise) MaxPoolGradGather(dst []float32, window []int32, q0, width int, dy, out []float32, arg []int32) {
-	checkGradGather(dst, window, q0, width, dy, out, arg)
+func (avx512Elementwise) MaxPoolGradGather(dst []float32, w *PixelWindows, q0, width int, dy, out []float32, arg []int32) {
+	checkGradGather(dst, w, q0, width, dy, out, arg)
+	window := w.window
 	if len(dst) == 0 {
 		return
 	}

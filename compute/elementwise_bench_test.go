@@ -115,11 +115,12 @@ func BenchmarkElementwise(b *testing.B) {
 		for p := range pixelWindow {
 			pixelWindow[p] = int32((p/28/2)*14 + p%28/2)
 		}
+		byPixel := compute.NewPixelWindows(pixelWindow)
 		b.Run("MaxPoolGradGather/"+e.Name(), func(b *testing.B) {
 			b.SetBytes(4*benchValues + 3*4*benchValues/4) // write all, read dy, output and index of a quarter
 			for b.Loop() {
 				for img := 0; img < 128; img++ {
-					e.MaxPoolGradGather(out[img*image:(img+1)*image], pixelWindow, 0, 32, dy[img*pooled:(img+1)*pooled], best[img*pooled:(img+1)*pooled], arg[img*pooled:(img+1)*pooled])
+					e.MaxPoolGradGather(out[img*image:(img+1)*image], byPixel, 0, 32, dy[img*pooled:(img+1)*pooled], best[img*pooled:(img+1)*pooled], arg[img*pooled:(img+1)*pooled])
 				}
 			}
 		})

@@ -182,11 +182,43 @@ func TestMaxPoolGradGatherConforms(t *testing.T) {
 			ref.MaxPoolGradSet(want, table, masked, arg)
 			for _, run := range [][2]int{{0, h * w}, {0, 3}, {3, 11}, {11, h * w}, {5, 6}} {
 				got := randomValues(rng, (run[1]-run[0])*width)
-				e.MaxPoolGradGather(got, window, run[0], width, dy, best, arg)
+				e.MaxPoolGradGather(got, compute.NewPixelWindows(window), run[0], width, dy, best, arg)
 				if !sameBits(got, want[run[0]*width:run[1]*width]) {
 					t.Fatalf("%s: MaxPoolGradGather of pixels %v × %d channels: got %v, want %v", e.Name(), run, width, got, want[run[0]*width:run[1]*width])
 				}
 			}
 		}
 	}
+}
+
+// TestMaxPoolGradGatherRefusesMisfits: a gradient too short for the
+// table's windows, a run past the image and a table with a negative
+// window panic before any value is read.
+func TestMaxPoolGradGatherRefusesMisfits(t *testing.T) {
+	w := compute.NewPixelWindows([]int32{0, 0, 1, 1})
+	for _, e := range compute.ElementwiseImplementations() {
+		for name, call := range map[string]func(){
+			"short gradient": func() {
+				e.MaxPoolGradGather(make([]float32, 4), w, 0, 1, make([]float32, 1), make([]float32, 1), make([]int32, 1))
+			},
+			"past the image": func() {
+				e.MaxPoolGradGather(make([]float32, 2), w, 3, 1, make([]float32, 2), make([]float32, 2), make([]int32, 2))
+			},
+		} {
+			func() {
+				defer func() {
+					if recover() == nil {
+						t.Errorf("%s: %s did not panic", e.Name(), name)
+					}
+				}()
+				call()
+			}()
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("a negative window did not panic")
+		}
+	}()
+	compute.NewPixelWindows([]int32{0, -1})
 }

@@ -18,9 +18,9 @@ type MaxPooling2D struct {
 	padding        string
 	in             []int
 	g              geometry
-	windows        *compute.GatherTable // each output pixel's window, as offsets in the image
-	partition      bool                 // the windows cover each pixel once
-	pixelWindow    []int32              // for a partition, each input pixel's window
+	windows        *compute.GatherTable  // each output pixel's window, as offsets in the image
+	partition      bool                  // the windows cover each pixel once
+	pixelWindow    *compute.PixelWindows // for a partition, each input pixel's window
 }
 
 // NewMaxPooling2D makes a MaxPooling2D from its spec.
@@ -97,7 +97,7 @@ func (l *MaxPooling2D) Build(in [][]int, _ *rand.Rand) ([]int, error) {
 		l.windows = l.g.poolWindows()
 		l.partition = l.g.windowsPartition()
 		if l.partition {
-			l.pixelWindow = l.g.pixelWindows()
+			l.pixelWindow = compute.NewPixelWindows(l.g.pixelWindows())
 		}
 	}
 	return out, err
