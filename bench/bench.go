@@ -323,18 +323,11 @@ func (r *Report) Print(w io.Writer) {
 		fmt.Fprintf(w, "arithmetic %.2f GFLOP/epoch -> %.1f GFLOP/s achieved\n", r.GFLOPPerEpoch, r.GFLOPS)
 		fmt.Fprintf(w, "GEMM alone on the same shapes: %.1f GFLOP/s; the epoch runs at %.0f%% of that rate\n", r.GEMMGFLOPS, 100*r.OfGEMM)
 	}
-	classes := make([]string, 0, len(r.LayerShare))
-	for c := range r.LayerShare {
-		classes = append(classes, c)
-	}
-	sort.Slice(classes, func(i, j int) bool { return r.LayerShare[classes[i]] > r.LayerShare[classes[j]] })
 	fmt.Fprint(w, "time by layer (forward and backward):")
-	rest := 1.0
-	for _, c := range classes {
+	for _, c := range r.classesByShare() {
 		fmt.Fprintf(w, " %s %.0f%%,", c, 100*r.LayerShare[c])
-		rest -= r.LayerShare[c]
 	}
-	fmt.Fprintf(w, " loss, optimizer and batching %.0f%%\n", 100*rest)
+	fmt.Fprintf(w, " loss, optimizer and batching %.0f%%\n", 100*r.restShare())
 	if len(r.LayerPasses) > 0 {
 		fmt.Fprint(w, "each layer, forward + backward:")
 		for i, l := range r.LayerPasses {
@@ -345,4 +338,25 @@ func (r *Report) Print(w io.Writer) {
 			fmt.Fprintf(w, " %s %.0f%% + %.0f%%%s", l.Layer, 100*l.Forward, 100*l.Backward, sep)
 		}
 	}
+}
+
+// classesByShare is the layer classes of LayerShare, the largest share
+// first.
+func (r *Report) classesByShare() []string {
+	classes := make([]string, 0, len(r.LayerShare))
+	for c := range r.LayerShare {
+		classes = append(classes, c)
+	}
+	sort.Slice(classes, func(i, j int) bool { return r.LayerShare[classes[i]] > r.LayerShare[classes[j]] })
+	return classes
+}
+
+// restShare is the share of training outside the layers' passes: the
+// loss, the optimizer and batching.
+func (r *Report) restShare() float64 {
+	rest := 1.0
+	for _, c := range r.classesByShare() {
+		rest -= r.LayerShare[c]
+	}
+	return rest
 }

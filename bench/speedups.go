@@ -31,16 +31,7 @@ func PassSpeedups(base, other *Report) (passes []PassSpeedup, rest float64) {
 		}
 		passes = append(passes, PassSpeedup{Layer: l.Layer, Forward: ratio(l.Forward*tb, o.Forward*to), Backward: ratio(l.Backward*tb, o.Backward*to)})
 	}
-	return passes, ratio(restShare(base)*tb, restShare(other)*to)
-}
-
-// restShare is the share of training outside the layers' passes.
-func restShare(r *Report) float64 {
-	rest := 1.0
-	for _, s := range r.LayerShare {
-		rest -= s
-	}
-	return rest
+	return passes, ratio(base.restShare()*tb, other.restShare()*to)
 }
 
 // ratio is a/b, or 0 where either is not above 0.
