@@ -42,13 +42,13 @@ func NewDistribution(scores []float64) Distribution {
 // Quantile is the score below which the fraction q of the samples lie,
 // interpolated between the stored quantiles.
 func (d Distribution) Quantile(q float64) float64 {
-	pos := q * quantileSteps
+	pos := float64(q * quantileSteps)
 	lo := int(math.Floor(pos))
 	if lo >= quantileSteps {
 		return d.Quantiles[quantileSteps]
 	}
 	f := pos - float64(lo)
-	return d.Quantiles[lo]*(1-f) + d.Quantiles[lo+1]*f
+	return float64(d.Quantiles[lo]*(1-f)) + float64(d.Quantiles[lo+1]*f)
 }
 
 // JSON is the distribution as stored in a model file.
@@ -72,13 +72,13 @@ func percentile(sorted []float64, q float64) float64 {
 	if len(sorted) == 0 {
 		return math.NaN()
 	}
-	pos := q * float64(len(sorted)-1)
+	pos := float64(q * float64(len(sorted)-1))
 	lo := int(math.Floor(pos))
 	if lo >= len(sorted)-1 {
 		return sorted[len(sorted)-1]
 	}
 	f := pos - float64(lo)
-	return sorted[lo] + (sorted[lo+1]-sorted[lo])*f
+	return sorted[lo] + float64((sorted[lo+1]-sorted[lo])*f)
 }
 
 // Rule turns scores into flags: a score above the threshold is an
@@ -194,7 +194,7 @@ func ROC(scores []float64, anomalous []bool) (fpr, tpr []float64, auc float64, e
 		i = j
 	}
 	for k := 1; k < len(fpr); k++ {
-		auc += (fpr[k] - fpr[k-1]) * (tpr[k] + tpr[k-1]) / 2
+		auc += float64((fpr[k] - fpr[k-1]) * (tpr[k] + tpr[k-1]) / 2)
 	}
 	return fpr, tpr, auc, nil
 }

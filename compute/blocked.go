@@ -3,6 +3,8 @@ package compute
 import (
 	"runtime"
 	"sync"
+
+	"github.com/latent-go/latent/internal/mathf"
 )
 
 // Blocked is latent's own GEMM: a register-blocked micro-kernel
@@ -610,10 +612,7 @@ func kernelGo4x16(kc int, a []float32, rs, ps int, b []float32, bs int, c []floa
 		bp := b[p*bs : p*bs+16 : p*bs+16]
 		for i := 0; i < 4; i++ {
 			ai := a[i*rs+p*ps]
-			row := &acc[i]
-			for j := 0; j < 16; j++ {
-				row[j] += ai * bp[j]
-			}
+			mathf.MulAdd(acc[i][:], ai, bp)
 		}
 	}
 	for i := 0; i < 4; i++ {

@@ -4,12 +4,14 @@
 // gonum's and OpenBLAS, that a program swaps in with Use), and the
 // element-wise operations around them (bias and ReLU, ReLU's gradient, row
 // sums, max pooling's windows, the gathers that are im2col, its adjoint
-// and kn2row's sums, the Adam step, 8-bit samples scaled to [0, 1]), each with a portable Go version and AVX-512
-// assembly that gives the same bits. It also holds the worker pool and the
+// and kn2row's sums, the sigmoid and the cross-entropy from logits, the
+// Adam step, 8-bit samples scaled to [0, 1]), each with a portable Go
+// version and AVX-512 assembly that gives the same bits, on every machine. It also holds the worker pool and the
 // parallel loop that cuts work into pieces that depend only on the sizes,
 // so that results never depend on the number of threads.
 //
-// It imports nothing of latent; nn, loss, optim and data call it.
+// It imports internal/mathf (an exact float32 fused multiply-add) and
+// nothing else of latent; nn, loss, optim and data call it.
 package compute
 
 import "sync/atomic"

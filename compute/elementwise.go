@@ -4,7 +4,9 @@ import "math"
 
 // The element-wise operations of training that surround the matrix
 // products: a layer's bias and ReLU, ReLU's gradient, the column sums of
-// a bias gradient, and 8-bit samples scaled as batches are read. Each has
+// a bias gradient, max pooling and the gathers of convolutions, the
+// sigmoid and the cross-entropy from logits, the Adam step, and 8-bit
+// samples scaled as batches are read. Each has
 // a portable Go version (the reference) and, on amd64 with AVX-512, an
 // assembly version that computes the same bits:
 // every value goes through the same single IEEE operations in the same
@@ -65,6 +67,15 @@ type Elementwise interface {
 	// and v: m += (g-m)*c1; v += (g*g-v)*c2; w -= alpha*m/(sqrt(v)+eps),
 	// each operation rounded to float32 on its own.
 	AdamStep(w, g, m, v []float32, alpha, c1, c2, eps float32)
+	// Sigmoid sets y[i] = 1/(1+e**-x[i]), as SigmoidValue computes it.
+	Sigmoid(x, y []float32)
+	// BCELogits returns the binary cross-entropy of logits z, their
+	// sigmoids p and targets y, Σ BCELogitValue(z[i], p[i], y[i]): the
+	// values of the first len(z)&^15 summed in float32 into 16 lanes,
+	// value i into lane i%16, the lanes then added in order in float64,
+	// then the others. It sets g[i] = (p[i]-y[i])*scale, the gradient
+	// with respect to z times scale; g is as long as z.
+	BCELogits(z, p, y, g []float32, scale float32) float64
 	// UnitBytes sets dst[i] = float32(src[i]) / 255: 8-bit intensities
 	// scaled to [0, 1] as x.astype('float32') / 255 scales them.
 	UnitBytes(dst []float32, src []uint8)
@@ -88,7 +99,10 @@ func bestElementwise() Elementwise { return ElementwiseImplementations()[0] }
 // in vector assembly rather than portable Go: a layer that would make
 // values again where it reads them (MaxPoolGradGather, twice) rather than
 // read them from one pass over memory gains only then.
-func VectorElementwise() bool { return elementwise.Name() != (PortableElementwise{}).Name() }
+func VectorElementwise() bool {
+	_, vector := elementwise.(interface{ vectorGathers() })
+	return vector
+}
 
 // AddBiasReLU calls the implementation in use; see Elementwise.
 func AddBiasReLU(pre, out, bias []float32, relu bool) { elementwise.AddBiasReLU(pre, out, bias, relu) }
@@ -99,6 +113,14 @@ func ReLUGrad(z, dy, dz []float32) { elementwise.ReLUGrad(z, dy, dz) }
 // AdamStep calls the implementation in use; see Elementwise.
 func AdamStep(w, g, m, v []float32, alpha, c1, c2, eps float32) {
 	elementwise.AdamStep(w, g, m, v, alpha, c1, c2, eps)
+}
+
+// Sigmoid calls the implementation in use; see Elementwise.
+func Sigmoid(x, y []float32) { elementwise.Sigmoid(x, y) }
+
+// BCELogits calls the implementation in use; see Elementwise.
+func BCELogits(z, p, y, g []float32, scale float32) float64 {
+	return elementwise.BCELogits(z, p, y, g, scale)
 }
 
 // UnitBytes calls the implementation in use; see Elementwise.
@@ -165,9 +187,9 @@ func (PortableElementwise) AdamStep(w, g, m, v []float32, alpha, c1, c2, eps flo
 	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
 	for i := range w {
 		gi := g[i]
-		m[i] += (gi - m[i]) * c1
-		v[i] += (gi*gi - v[i]) * c2
-		w[i] -= alpha * m[i] / (float32(math.Sqrt(float64(v[i]))) + eps)
+		m[i] += float32((gi - m[i]) * c1)
+		v[i] += float32((float32(gi*gi) - v[i]) * c2)
+		w[i] -= float32(alpha*m[i]) / (float32(math.Sqrt(float64(v[i]))) + eps)
 	}
 }
 

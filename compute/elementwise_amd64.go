@@ -47,10 +47,14 @@ func unitBytesAVX512(dst *float32, src *uint8, blocks int, tail uint64)
 func adamAVX512(w, grad, m, v *float32, blocks int, tail uint64, alpha, c1, c2, eps float32)
 
 func fastElementwise() []Elementwise {
+	var fast []Elementwise
 	if cpu.X86.HasAVX512F {
-		return []Elementwise{avx512Elementwise{}}
+		fast = append(fast, avx512Elementwise{})
 	}
-	return nil
+	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
+		fast = append(fast, avx2Elementwise{})
+	}
+	return fast
 }
 
 // avx512Elementwise runs the element-wise operations 16 lanes at a time,
@@ -58,6 +62,10 @@ func fastElementwise() []Elementwise {
 type avx512Elementwise struct{}
 
 func (avx512Elementwise) Name() string { return "avx512" }
+
+// vectorGathers marks an implementation whose gathers run in vector
+// code (VectorElementwise).
+func (avx512Elementwise) vectorGathers() {}
 
 // tailMask has the low n%16 bits set.
 func tailMask(n int) uint64 { return 1<<(n%16) - 1 }

@@ -149,7 +149,7 @@ func addPartial(c []float32, ldc int, t []float32, ldt, m, n int, first bool, al
 		switch {
 		case !first:
 			for j, v := range trow {
-				crow[j] += alpha * v
+				crow[j] += float32(alpha * v)
 			}
 		case beta == 0:
 			for j, v := range trow {
@@ -157,7 +157,7 @@ func addPartial(c []float32, ldc int, t []float32, ldt, m, n int, first bool, al
 			}
 		default:
 			for j, v := range trow {
-				crow[j] = alpha*v + beta*crow[j]
+				crow[j] = float32(alpha*v) + float32(beta*crow[j])
 			}
 		}
 	}

@@ -81,7 +81,7 @@ func (s *Scaler) Fit(src Source) error {
 				f := float64(v)
 				lo[j], hi[j] = min(lo[j], f), max(hi[j], f)
 				sum[j] += f
-				sq[j] += f * f
+				sq[j] += float64(f * f)
 			}
 		}
 	})
@@ -95,7 +95,7 @@ func (s *Scaler) Fit(src Source) error {
 		s.Shift[j] = float32(lo[j])
 		if s.Kind == "standard" {
 			mean := sum[j] / n
-			spread = math.Sqrt(max(sq[j]/n-mean*mean, 0))
+			spread = math.Sqrt(max(sq[j]/n-float64(mean*mean), 0))
 			s.Shift[j] = float32(mean)
 		}
 		s.Mul[j] = 1

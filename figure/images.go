@@ -29,7 +29,7 @@ func (c Colormap) level(v float32) uint8 {
 	if c == Greys {
 		v = 1 - v
 	}
-	return uint8(v*255 + 0.5)
+	return uint8(float32(v*255) + 0.5)
 }
 
 // ImageRows draws rows of equally sized images (height×width values in

@@ -39,10 +39,10 @@ func ReconstructionErrors(m model.Model, src data.Source, batch int) (Errors, er
 			y := float64(x.Data[i])
 			unit = unit && y >= 0 && y <= 1
 			d := float64(p) - y
-			sq += d * d
+			sq += float64(d * d)
 			q := float64(min(max(p, loss.Epsilon), 1-loss.Epsilon))
 			eps := float64(loss.Epsilon)
-			ce -= y*math.Log(q+eps) + (1-y)*math.Log(1-q+eps)
+			ce -= float64(y*math.Log(q+eps)) + float64((1-y)*math.Log(1-q+eps))
 		}
 		n += len(r.Data)
 	}

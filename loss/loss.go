@@ -13,7 +13,6 @@ import (
 	"math"
 
 	"github.com/latent-go/latent/compute"
-	"github.com/latent-go/latent/internal/vecf"
 	"github.com/latent-go/latent/nn"
 	"github.com/latent-go/latent/tensor"
 )
@@ -123,7 +122,7 @@ func SumBCEFromLogits(out nn.Output, y *tensor.Tensor, g []float32, scale float3
 func bceLogits(out nn.Output, y *tensor.Tensor) elementSum {
 	z, p := out.SigmoidLogits.Data, out.Value.Data
 	return func(lo, hi int, g []float32, scale float32) float64 {
-		return vecf.BCELogits(z[lo:hi], p[lo:hi], y.Data[lo:hi], g, scale)
+		return compute.BCELogits(z[lo:hi], p[lo:hi], y.Data[lo:hi], g, scale)
 	}
 }
 
@@ -135,7 +134,7 @@ func bceProbabilities(p, y []float32) elementSum {
 			yi := y[i]
 			a := q + Epsilon
 			b := 1 - q + Epsilon
-			s -= float64(yi)*math.Log(float64(a)) + float64(1-yi)*math.Log(float64(b))
+			s -= float64(float64(yi)*math.Log(float64(a))) + float64(float64(1-yi)*math.Log(float64(b)))
 			if g != nil {
 				d := float32(0)
 				if p[i] >= Epsilon && p[i] <= 1-Epsilon {
@@ -176,7 +175,7 @@ func squaredError(p, y []float32) elementSum {
 		var s float64
 		for i := lo; i < hi; i++ {
 			d := p[i] - y[i]
-			s += float64(d) * float64(d)
+			s += float64(float64(d) * float64(d))
 			if g != nil {
 				g[i-lo] = d * scale
 			}

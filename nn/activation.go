@@ -7,8 +7,6 @@ import (
 	"strings"
 
 	"github.com/latent-go/latent/compute"
-	"github.com/latent-go/latent/internal/mathf"
-	"github.com/latent-go/latent/internal/vecf"
 	"github.com/latent-go/latent/tensor"
 )
 
@@ -102,7 +100,7 @@ func (relu) Grad(z, y, dy, dz []float32) { compute.ReLUGrad(z, dy, dz) }
 type sigmoid struct{}
 
 func (sigmoid) Name() string         { return "sigmoid" }
-func (sigmoid) Apply(z, y []float32) { vecf.Sigmoid(z, y) }
+func (sigmoid) Apply(z, y []float32) { compute.Sigmoid(z, y) }
 func (sigmoid) Grad(z, y, dy, dz []float32) {
 	for i := range z {
 		dz[i] = dy[i] * y[i] * (1 - y[i])
@@ -110,8 +108,9 @@ func (sigmoid) Grad(z, y, dy, dz []float32) {
 }
 
 // Sigmoid is 1/(1+exp(-z)) in float32, computed without overflow to
-// within a few ulps (see package mathf).
-func Sigmoid(z float32) float32 { return mathf.Sigmoid(z) }
+// within a few ulps, with the bits of the sigmoid layer's
+// (compute.SigmoidValue).
+func Sigmoid(z float32) float32 { return compute.SigmoidValue(z) }
 
 type tanhAct struct{}
 
@@ -123,7 +122,7 @@ func (tanhAct) Apply(z, y []float32) {
 }
 func (tanhAct) Grad(z, y, dy, dz []float32) {
 	for i := range z {
-		dz[i] = dy[i] * (1 - y[i]*y[i])
+		dz[i] = dy[i] * (1 - float32(y[i]*y[i]))
 	}
 }
 

@@ -111,7 +111,9 @@ func (d *Dense) Build(in [][]int, rng *rand.Rand) ([]int, error) {
 func GlorotUniform(w []float32, fanIn, fanOut int, rng *rand.Rand) {
 	limit := float32(math.Sqrt(6 / float64(fanIn+fanOut)))
 	for i := range w {
-		w[i] = limit * (2*rng.Float32() - 1)
+		// Float32 is a product (k * 2**-24), rounded here so that no
+		// compiler fuses it with the sum.
+		w[i] = limit * (2*float32(rng.Float32()) - 1)
 	}
 }
 

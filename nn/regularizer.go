@@ -51,20 +51,20 @@ func (r L1L2) Penalty(x []float32) float64 {
 	for _, v := range x {
 		f := float64(v)
 		s1 += math.Abs(f)
-		s2 += f * f
+		s2 += float64(f * f)
 	}
-	return float64(r.L1)*s1 + float64(r.L2)*s2
+	return float64(float64(r.L1)*s1) + float64(float64(r.L2)*s2)
 }
 
 // AddGrad implements Regularizer.
 func (r L1L2) AddGrad(x, g []float32, scale float32) {
-	a, b := r.L1*scale, 2*r.L2*scale
+	a, b := float32(r.L1*scale), float32(2*r.L2*scale)
 	for i, v := range x {
 		switch {
 		case v > 0:
-			g[i] += a + b*v
+			g[i] += a + float32(b*v)
 		case v < 0:
-			g[i] += -a + b*v
+			g[i] += -a + float32(b*v)
 		}
 	}
 }

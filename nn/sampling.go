@@ -106,7 +106,7 @@ func (l *Sampling) Forward(c *Call) {
 	for i := range mean {
 		s.eps[i] = float32(rng.NormFloat64())
 		s.scale[i] = float32(math.Exp(0.5 * float64(logVar[i])))
-		c.Out.Data[i] = mean[i] + s.scale[i]*s.eps[i]
+		c.Out.Data[i] = mean[i] + float32(s.scale[i]*s.eps[i])
 	}
 }
 

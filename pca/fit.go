@@ -128,7 +128,7 @@ func (p *PCA) setWeights(w *mat.Dense, mean []float64) {
 			c := w.At(i, k)
 			ek[i*dim+k] = float32(c)
 			dk[k*d+i] = float32(c)
-			shift += mean[i] * c
+			shift += float64(mean[i] * c)
 		}
 		eb[k] = float32(-shift)
 	}

@@ -72,8 +72,8 @@ func InpaintingError(m model.Model, masked, original, train *tensor.Tensor, hidd
 		y := float64(original.Data[i])
 		dm := float64(filled.Data[i]) - y
 		db := mean[i%cols] - y
-		r.ModelMSE += dm * dm
-		r.BaselineMSE += db * db
+		r.ModelMSE += float64(dm * dm)
+		r.BaselineMSE += float64(db * db)
 		r.ModelMAE += abs(dm)
 		r.BaselineMAE += abs(db)
 		r.Values++

@@ -22,7 +22,7 @@ func (m *mean) add(v Value, size int) {
 	values := append([]float64{v.Total}, v.Parts...)
 	for i, x := range values {
 		if m.how == BySamples {
-			m.total32[i] += float32(x) * float32(size)
+			m.total32[i] += float32(float32(x) * float32(size))
 		} else {
 			m.total64[i] += x
 		}

@@ -19,7 +19,7 @@ func Noise(x *tensor.Tensor, factor float64, seed uint64) *tensor.Tensor {
 	rng := rand.New(rand.NewPCG(seed, 0x6e6f697365)) // "noise"
 	out := x.Clone()
 	for i, v := range out.Data {
-		out.Data[i] = float32(min(max(float64(v)+factor*rng.NormFloat64(), 0), 1))
+		out.Data[i] = float32(min(max(float64(v)+float64(factor*rng.NormFloat64()), 0), 1))
 	}
 	return out
 }

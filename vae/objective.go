@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/latent-go/latent/internal/vecf"
+	"github.com/latent-go/latent/compute"
 	"github.com/latent-go/latent/loss"
 	"github.com/latent-go/latent/nn"
 	"github.com/latent-go/latent/tensor"
@@ -61,7 +61,7 @@ func (Objective) PerSample(s *nn.Session, y *tensor.Tensor, dst []float64) error
 	scratch := make([]float32, cols)
 	for r := range dst {
 		lo, hi := r*cols, (r+1)*cols
-		dst[r] = vecf.BCELogits(rec.SigmoidLogits.Data[lo:hi], rec.Value.Data[lo:hi], y.Data[lo:hi], scratch, 1)
+		dst[r] = compute.BCELogits(rec.SigmoidLogits.Data[lo:hi], rec.Value.Data[lo:hi], y.Data[lo:hi], scratch, 1)
 		dst[r] += KL(mean.Value.Row(r), logVar.Value.Row(r), 1, nil, nil)
 	}
 	s.PenaltyPerSample(dst)
@@ -78,7 +78,7 @@ func KL(mean, logVar []float32, batch int, gMean, gLogVar []float32) float64 {
 	for i, m := range mean {
 		lv := logVar[i]
 		e := float32(math.Exp(float64(lv)))
-		kl += -0.5 * float64(1+lv-m*m-e)
+		kl += float64(-0.5 * float64(1+lv-float32(m*m)-e))
 		if gMean != nil {
 			gMean[i] = m * scale
 			gLogVar[i] = -0.5 * (1 - e) * scale
