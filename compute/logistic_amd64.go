@@ -8,11 +8,15 @@ func sigmoidAVX512(x, y *float32, n int)
 //go:noescape
 func bceAVX512(z, p, y, grad *float32, n int, scale float32, lanes *float32)
 
-func (avx512Elementwise) Sigmoid(x, y []float32) {
+func (avx512Elementwise) Sigmoid(x, y []float32) { sigmoidBy(sigmoidAVX512, 16, x, y) }
+
+// sigmoidBy runs kernel on the values up to the last multiple of width,
+// and the portable sigmoid on the others.
+func sigmoidBy(kernel func(x, y *float32, n int), width int, x, y []float32) {
 	y = y[:len(x)]
-	n := len(x) &^ 15
+	n := len(x) / width * width
 	if n > 0 {
-		sigmoidAVX512(&x[0], &y[0], n)
+		kernel(&x[0], &y[0], n)
 	}
 	PortableElementwise{}.Sigmoid(x[n:], y[n:])
 }
@@ -40,14 +44,7 @@ type avx2Elementwise struct{ PortableElementwise }
 
 func (avx2Elementwise) Name() string { return "avx2" }
 
-func (avx2Elementwise) Sigmoid(x, y []float32) {
-	y = y[:len(x)]
-	n := len(x) &^ 7
-	if n > 0 {
-		sigmoidAVX2(&x[0], &y[0], n)
-	}
-	PortableElementwise{}.Sigmoid(x[n:], y[n:])
-}
+func (avx2Elementwise) Sigmoid(x, y []float32) { sigmoidBy(sigmoidAVX2, 8, x, y) }
 
 // BCELogits sums blocks of 16 values in assembly; a block with a
 // probability the assembly does not handle (q*4/3 not a normal number:

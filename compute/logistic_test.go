@@ -182,30 +182,24 @@ func realLogits(rng *rand.Rand, n int) []float32 {
 	return v
 }
 
-func BenchmarkSigmoid(b *testing.B) {
+// BenchmarkLogistic times Sigmoid and BCELogits of each implementation on
+// the element-wise benchmarks' size (BenchmarkMemoryLimit is the
+// machine's rate for one pass over it).
+func BenchmarkLogistic(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	z, p, y, g := realLogits(rng, benchValues), make([]float32, benchValues), make([]float32, benchValues), make([]float32, benchValues)
+	for i := range y {
+		y[i] = rng.Float32()
+	}
 	for _, e := range compute.ElementwiseImplementations() {
-		b.Run(e.Name(), func(b *testing.B) {
-			x := realLogits(rand.New(rand.NewPCG(1, 2)), 1<<14)
-			y := make([]float32, len(x))
-			b.SetBytes(int64(len(x) * 4))
+		b.Run("Sigmoid/"+e.Name(), func(b *testing.B) {
+			b.SetBytes(2 * 4 * benchValues) // x read, y written
 			for b.Loop() {
-				e.Sigmoid(x, y)
+				e.Sigmoid(z, p)
 			}
 		})
-	}
-}
-
-func BenchmarkBCELogits(b *testing.B) {
-	for _, e := range compute.ElementwiseImplementations() {
-		b.Run(e.Name(), func(b *testing.B) {
-			rng := rand.New(rand.NewPCG(1, 2))
-			z := realLogits(rng, 1<<14)
-			p, y, g := make([]float32, len(z)), make([]float32, len(z)), make([]float32, len(z))
-			e.Sigmoid(z, p)
-			for i := range y {
-				y[i] = rng.Float32()
-			}
-			b.SetBytes(int64(len(z) * 4))
+		b.Run("BCELogits/"+e.Name(), func(b *testing.B) {
+			b.SetBytes(4 * 4 * benchValues) // z, p and y read, g written
 			for b.Loop() {
 				e.BCELogits(z, p, y, g, 1)
 			}

@@ -4,8 +4,8 @@
 // scores samples one by one (the mean over a sample's elements), which is
 // what anomaly detection ranks; the batch loss is the mean of those scores.
 //
-// It imports nn (for a model output and its gradient buffers) and the
-// numeric kernels, nothing above them.
+// It imports nn (for a model output and its gradient buffers) and compute,
+// nothing above them.
 package loss
 
 import (

@@ -9,7 +9,7 @@
 // exporters; PlanChain checks a stack of layers and counts its weights
 // before any is allocated.
 //
-// It imports tensor, compute and the numeric kernels, nothing above them.
+// It imports tensor and compute, nothing above them.
 package nn
 
 import (

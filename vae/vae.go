@@ -5,8 +5,8 @@
 // summed over the pixels) and the KL term (summed over the latent
 // dimensions), each averaged over the batch.
 //
-// It imports nn, train and model, and registers the family "vae" with
-// model.
+// It imports compute, nn, loss, train and model, and registers the family
+// "vae" with model.
 package vae
 
 import (
