@@ -88,6 +88,25 @@ func TestConversionRoundsOnItsOwn(t *testing.T) {
 	}
 }
 
+// TestFMAOfProducts: FMA(x, y, u*v) rounds u*v first, then fuses x*y
+// with it, however the compiler inlines it (a compiler may fuse either
+// product of x*y + u*v).
+func TestFMAOfProducts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 100000 {
+		x, y := notConstant(float32(rng.NormFloat64())), notConstant(float32(rng.NormFloat64()))
+		u, v := notConstant(float32(rng.NormFloat64())), notConstant(float32(rng.NormFloat64()))
+		got, want := FMA(x, y, u*v), exactFMA(x, y, float32(u*v))
+		if math.Float32bits(got) != math.Float32bits(want) {
+			t.Fatalf("FMA(%g, %g, %g*%g) = %g, want %g", x, y, u, v, got, want)
+		}
+		got, want = FMA(u*v, y, x), exactFMA(float32(u*v), y, x)
+		if math.Float32bits(got) != math.Float32bits(want) {
+			t.Fatalf("FMA(%g*%g, %g, %g) = %g, want %g", u, v, y, x, got, want)
+		}
+	}
+}
+
 // notConstant returns v through memory, so that the compiler cannot fold
 // expressions of it at build time.
 //
