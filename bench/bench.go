@@ -36,11 +36,13 @@ type Options struct {
 
 // Report is what bench measures.
 type Report struct {
-	Recipe    string `json:"recipe"`
-	GEMM      string `json:"gemm"`
-	Threads   int    `json:"threads"`
-	Images    int    `json:"images"`
-	BatchSize int    `json:"batch_size"`
+	Recipe string `json:"recipe"`
+	GEMM   string `json:"gemm"`
+	// Elementwise is the element-wise implementation (avx512, avx2, go).
+	Elementwise string `json:"elementwise"`
+	Threads     int    `json:"threads"`
+	Images      int    `json:"images"`
+	BatchSize   int    `json:"batch_size"`
 	// Epochs are the run's epochs (one-based) that ran at this thread
 	// count, and EpochSeconds their times.
 	Epochs        []int     `json:"epochs"`
@@ -152,7 +154,7 @@ func Interleave(r *recipe.Recipe, opt Options, threads []int) ([]*Report, error)
 	reps := make([]*Report, len(threads))
 	for i, n := range threads {
 		rep := &Report{
-			Recipe: r.Name, GEMM: compute.Current().Name(), Threads: n,
+			Recipe: r.Name, GEMM: compute.Current().Name(), Elementwise: compute.CurrentElementwise().Name(), Threads: n,
 			Images: d.Train.Len(), BatchSize: r.BatchSize, Dataset: d.Dataset, Hardware: runtime.GOARCH,
 		}
 		turns.fill(rep, i, h)
@@ -299,7 +301,7 @@ func (r *Report) Print(w io.Writer) {
 	if r.Threads == 1 {
 		threads = "thread"
 	}
-	fmt.Fprintf(w, "%s on %s: %d images, batch %d, GEMM %s, %d %s\n", r.Recipe, r.Dataset, r.Images, r.BatchSize, r.GEMM, r.Threads, threads)
+	fmt.Fprintf(w, "%s on %s: %d images, batch %d, GEMM %s, element-wise %s, %d %s\n", r.Recipe, r.Dataset, r.Images, r.BatchSize, r.GEMM, r.Elementwise, r.Threads, threads)
 	for i, s := range r.EpochSeconds {
 		epoch := i + 1
 		if i < len(r.Epochs) {

@@ -87,6 +87,20 @@ var elementwise = bestElementwise()
 // element-wise functions for the whole program (tests compare them).
 func UseElementwise(e Elementwise) { elementwise = e }
 
+// CurrentElementwise is the element-wise implementation in use.
+func CurrentElementwise() Elementwise { return elementwise }
+
+// ElementwiseByName finds an implementation of ElementwiseImplementations
+// by its Name ("avx512", "avx2", "go").
+func ElementwiseByName(name string) (Elementwise, bool) {
+	for _, e := range ElementwiseImplementations() {
+		if e.Name() == name {
+			return e, true
+		}
+	}
+	return nil, false
+}
+
 // ElementwiseImplementations lists every element-wise implementation this
 // build offers, the default first; the last is the portable reference.
 func ElementwiseImplementations() []Elementwise {
@@ -96,7 +110,8 @@ func ElementwiseImplementations() []Elementwise {
 func bestElementwise() Elementwise { return ElementwiseImplementations()[0] }
 
 // VectorElementwise reports whether the element-wise operations in use run
-// in vector assembly rather than portable Go: a layer that would make
+// pooling's gathers (MaxPoolGradGather) in vector assembly rather than
+// portable Go (AVX-512 does; AVX2 does not): a layer that would make
 // values again where it reads them (MaxPoolGradGather, twice) rather than
 // read them from one pass over memory gains only then.
 func VectorElementwise() bool {

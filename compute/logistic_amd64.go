@@ -37,13 +37,6 @@ func sigmoidAVX2(x, y *float32, n int)
 //go:noescape
 func bceAVX2(z, p, y, grad *float32, n int, scale float32, lanes *float32) int
 
-// avx2Elementwise runs the sigmoid and the cross-entropy in AVX2 and FMA
-// assembly, 8 lanes at a time, with the bits of the AVX-512 kernels; the
-// other operations, in portable Go.
-type avx2Elementwise struct{ PortableElementwise }
-
-func (avx2Elementwise) Name() string { return "avx2" }
-
 func (avx2Elementwise) Sigmoid(x, y []float32) { sigmoidBy(sigmoidAVX2, 8, x, y) }
 
 // BCELogits sums blocks of 16 values in assembly; a block with a

@@ -26,7 +26,8 @@ func cmdBench(args []string, stdout io.Writer) error {
 	threads := flags.String("threads", "", "thread counts to time, comma-separated (e.g. 1,2): one run takes them in turn, epoch by epoch; default: GOMAXPROCS")
 	asJSON := flags.Bool("json", false, "print the report as JSON")
 	gemm := flags.String("gemm", "", "GEMM implementation (default: the fastest this build has; see --list)")
-	list := flags.Bool("list", false, "list the GEMM implementations and exit")
+	elementwise := flags.String("elementwise", "", "element-wise implementation: avx512, avx2 or go (default: the fastest this build has; see --list)")
+	list := flags.Bool("list", false, "list the GEMM and element-wise implementations and exit")
 	dataDir := flags.String("data-dir", "", "read the four IDX files from this folder")
 	dataset := flags.String("dataset", "", "dataset: mnist or fashion (default: the recipe's)")
 	cpuProfile := flags.String("cpuprofile", "", "write a CPU profile of the timed epochs to this file (read it with go tool pprof)")
@@ -38,6 +39,9 @@ func cmdBench(args []string, stdout io.Writer) error {
 	if *list || (len(args) > 0 && (args[len(args)-1] == "--list" || args[len(args)-1] == "-list")) {
 		for _, g := range compute.Implementations() {
 			fmt.Fprintln(stdout, g.Name())
+		}
+		for _, e := range compute.ElementwiseImplementations() {
+			fmt.Fprintln(stdout, "element-wise", e.Name())
 		}
 		return nil
 	}
@@ -55,6 +59,9 @@ func cmdBench(args []string, stdout io.Writer) error {
 		return usageErr("--epochs must be a positive number, got %d", *epochs)
 	}
 	if err := useGEMM(*gemm); err != nil {
+		return err
+	}
+	if err := useElementwise(*elementwise); err != nil {
 		return err
 	}
 	r, err := benchRecipe(name, *dataset, *dataDir)

@@ -214,22 +214,40 @@ func checkDataset(name, dir string) error {
 	return nil
 }
 
-// useGEMM switches the compute seam to the named implementation; "" keeps
-// the default.
+// useGEMM makes the named GEMM the one in use ("": the default).
 func useGEMM(name string) error {
+	g, ok, err := implementation("--gemm", name, compute.Implementations(), compute.ByName)
+	if ok {
+		compute.Use(g)
+	}
+	return err
+}
+
+// useElementwise makes the named element-wise implementation the one in
+// use ("": the default).
+func useElementwise(name string) error {
+	e, ok, err := implementation("--elementwise", name, compute.ElementwiseImplementations(), compute.ElementwiseByName)
+	if ok {
+		compute.UseElementwise(e)
+	}
+	return err
+}
+
+// implementation finds the implementation a flag names among all those
+// this build has: ok is false for "" (the default) and for an unknown
+// name, which is an error that lists the names.
+func implementation[T interface{ Name() string }](flag, name string, all []T, byName func(string) (T, bool)) (impl T, ok bool, err error) {
 	if name == "" {
-		return nil
+		return impl, false, nil
 	}
-	g, ok := compute.ByName(name)
-	if !ok {
-		var names []string
-		for _, g := range compute.Implementations() {
-			names = append(names, g.Name())
-		}
-		return usageErr("unknown --gemm %q (this build has: %s)", name, strings.Join(names, ", "))
+	if impl, ok = byName(name); ok {
+		return impl, true, nil
 	}
-	compute.Use(g)
-	return nil
+	names := make([]string, len(all))
+	for i, a := range all {
+		names[i] = a.Name()
+	}
+	return impl, false, usageErr("unknown %s %q (this build has: %s)", flag, name, strings.Join(names, ", "))
 }
 
 func isTerminal(w io.Writer) bool {

@@ -77,6 +77,7 @@ func TestBadInputGivesOneLine(t *testing.T) {
 		{[]string{"summary", filepath.Join(t.TempDir(), "absent.safetensors")}, 1, "absent.safetensors"},
 		{[]string{"bench", "ae1", "--epochs", "0"}, 2, "--epochs must be a positive number"},
 		{[]string{"bench", "ae1", "--gemm", "cublas"}, 2, "unknown --gemm"},
+		{[]string{"bench", "ae1", "--elementwise", "neon"}, 2, "unknown --elementwise"},
 	}
 	for _, c := range cases {
 		cmd := exec.Command(bin, c.args...)
