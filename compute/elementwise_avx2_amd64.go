@@ -27,14 +27,17 @@ func gatherSumAVX2(dst, src *float32, idx *int32, rows, taps, blocks int)
 func gatherSum1AVX2(dst, src *float32, byTap *int32, blocks, taps, rows int)
 
 //go:noescape
+func maxPoolAVX2(x *float32, idx *int32, rows, taps, width int, best *float32, arg *int32, lanes *int32)
+
+//go:noescape
 func gatherCopyAVX2(dst, src *float32, idx *int32, rows, blocks int)
 
 // avx2Elementwise runs, on processors with AVX2 and FMA but not AVX-512,
 // the bias and ReLU, ReLU's gradient, row sums, the Adam step, bytes to
 // [0, 1], the sigmoid and the cross-entropy in assembly, 8 lanes at a
-// time, and the gathers of rows of a multiple of 8 values, with the bits
-// of the AVX-512 kernels; the last few values of a row or slice, other
-// gathers and pooling, in portable Go.
+// time, and max pooling and the gathers over rows of a multiple of 8
+// values, with the bits of the AVX-512 kernels; the last few values of a
+// row or slice, other gathers and pooling's gradients, in portable Go.
 type avx2Elementwise struct{ PortableElementwise }
 
 func (avx2Elementwise) Name() string { return "avx2" }
@@ -150,4 +153,13 @@ func (avx2Elementwise) GatherCopy(dst, src []float32, t *GatherTable, width int)
 	if rows := t.Rows(); rows > 0 && width > 0 {
 		gatherCopyAVX2(&dst[0], &src[0], &t.idx[0], rows, width/8)
 	}
+}
+
+func (avx2Elementwise) MaxPool(x []float32, t *GatherTable, best []float32, arg []int32) {
+	width := t.checkPool(x, best, arg)
+	if width == 0 || width%8 != 0 {
+		PortableElementwise{}.MaxPool(x, t, best, arg)
+		return
+	}
+	maxPoolAVX2(&x[0], &t.idx[0], t.Rows(), t.taps, width, &best[0], &arg[0], &lanes[0])
 }

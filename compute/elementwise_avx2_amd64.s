@@ -161,7 +161,7 @@ TEXT ·unitBytesAVX2(SB), NOSPLIT, $0-24
 	MOVQ src+8(FP), SI
 	MOVQ blocks+16(FP), CX
 	MOVQ $0x437f0000, AX // 255
-	MOVQ AX, X15
+	VMOVQ AX, X15
 	VBROADCASTSS X15, Y15
 ub2loop:
 	TESTQ CX, CX
@@ -336,5 +336,65 @@ g1store:
 	DECQ CX
 	JMP g1block
 g1done:
+	VZEROUPPER
+	RET
+
+// func maxPoolAVX2(x *float32, idx *int32, rows, taps, width int, best *float32, arg *int32, lanes *int32)
+// maxPoolAVX512 for widths that are a multiple of 8: for each row of idx
+// (taps offsets, the window's pixels first, then -1s) and each channel,
+// best = the largest value, arg = where it is (the first on ties; a NaN
+// never wins over an earlier value).
+TEXT ·maxPoolAVX2(SB), NOSPLIT, $0-64
+	MOVQ x+0(FP), SI
+	MOVQ idx+8(FP), R8
+	MOVQ rows+16(FP), CX
+	MOVQ taps+24(FP), R9
+	MOVQ width+32(FP), DX
+	MOVQ best+40(FP), DI
+	MOVQ arg+48(FP), R10
+	MOVQ lanes+56(FP), BX
+	VMOVDQU (BX), Y15
+mp2row:
+	TESTQ CX, CX
+	JE mp2done
+	XORQ R12, R12
+mp2block:
+	CMPQ R12, DX
+	JGE mp2rowend
+	MOVLQSX (R8), R13
+	ADDQ R12, R13
+	VMOVUPS (SI)(R13*4), Y0
+	VMOVQ R13, X1
+	VPBROADCASTD X1, Y1
+	VPADDD Y15, Y1, Y1
+	MOVQ $1, R14
+mp2tap:
+	CMPQ R14, R9
+	JGE mp2store
+	MOVLQSX (R8)(R14*4), R13
+	TESTQ R13, R13
+	JS mp2store
+	ADDQ R12, R13
+	VMOVUPS (SI)(R13*4), Y2
+	VCMPPS $0x1e, Y0, Y2, Y4
+	VBLENDVPS Y4, Y2, Y0, Y0
+	VMOVQ R13, X3
+	VPBROADCASTD X3, Y3
+	VPADDD Y15, Y3, Y3
+	VBLENDVPS Y4, Y3, Y1, Y1
+	INCQ R14
+	JMP mp2tap
+mp2store:
+	VMOVUPS Y0, (DI)(R12*4)
+	VMOVDQU Y1, (R10)(R12*4)
+	ADDQ $8, R12
+	JMP mp2block
+mp2rowend:
+	LEAQ (R8)(R9*4), R8
+	LEAQ (DI)(DX*4), DI
+	LEAQ (R10)(DX*4), R10
+	DECQ CX
+	JMP mp2row
+mp2done:
 	VZEROUPPER
 	RET
