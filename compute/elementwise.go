@@ -109,14 +109,15 @@ func ElementwiseImplementations() []Elementwise {
 
 func bestElementwise() Elementwise { return ElementwiseImplementations()[0] }
 
-// VectorElementwise reports whether the element-wise operations in use run
-// pooling's gathers (MaxPoolGradGather) in vector assembly rather than
-// portable Go (AVX-512 does; AVX2 does not): a layer that would make
-// values again where it reads them (MaxPoolGradGather, twice) rather than
-// read them from one pass over memory gains only then.
-func VectorElementwise() bool {
-	_, vector := elementwise.(interface{ vectorGathers() })
-	return vector
+// VectorGathers reports whether the element-wise implementation in use
+// gathers pooling's gradient (MaxPoolGradGather) for rows of width values
+// in vector assembly rather than portable Go (AVX-512 for any width, AVX2
+// for multiples of 8): a layer that would make values again where it
+// reads them (MaxPoolGradGather, twice) rather than read them from one
+// pass over memory gains only then.
+func VectorGathers(width int) bool {
+	v, ok := elementwise.(interface{ vectorGathers(width int) bool })
+	return ok && v.vectorGathers(width)
 }
 
 // AddBiasReLU calls the implementation in use; see Elementwise.

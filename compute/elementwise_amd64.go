@@ -63,9 +63,9 @@ type avx512Elementwise struct{}
 
 func (avx512Elementwise) Name() string { return "avx512" }
 
-// vectorGathers marks an implementation whose gathers run in vector
-// code (VectorElementwise).
-func (avx512Elementwise) vectorGathers() {}
+// vectorGathers: the gathers run in vector code at any width
+// (VectorGathers).
+func (avx512Elementwise) vectorGathers(int) bool { return true }
 
 // tailMask has the low n%16 bits set.
 func tailMask(n int) uint64 { return 1<<(n%16) - 1 }

@@ -30,6 +30,9 @@ func gatherSum1AVX2(dst, src *float32, byTap *int32, blocks, taps, rows int)
 func maxPoolAVX2(x *float32, idx *int32, rows, taps, width int, best *float32, arg *int32, lanes *int32)
 
 //go:noescape
+func maxPoolGradGather8AVX2(dst *float32, window *int32, pixels, blocks int, dy, out *float32, arg *int32, first int, lanes *int32)
+
+//go:noescape
 func gatherCopyAVX2(dst, src *float32, idx *int32, rows, blocks int)
 
 // avx2Elementwise runs, on processors with AVX2 and FMA but not AVX-512,
@@ -162,4 +165,19 @@ func (avx2Elementwise) MaxPool(x []float32, t *GatherTable, best []float32, arg 
 		return
 	}
 	maxPoolAVX2(&x[0], &t.idx[0], t.Rows(), t.taps, width, &best[0], &arg[0], &lanes[0])
+}
+
+// vectorGathers: MaxPoolGradGather runs in vector code at widths that
+// are a multiple of 8 (VectorGathers).
+func (avx2Elementwise) vectorGathers(width int) bool { return width%8 == 0 }
+
+func (avx2Elementwise) MaxPoolGradGather(dst []float32, w *PixelWindows, q0, width int, dy, out []float32, arg []int32) {
+	if width%8 != 0 {
+		PortableElementwise{}.MaxPoolGradGather(dst, w, q0, width, dy, out, arg)
+		return
+	}
+	checkGradGather(dst, w, q0, width, dy, out, arg)
+	if len(dst) > 0 {
+		maxPoolGradGather8AVX2(&dst[0], &w.window[q0], len(dst)/width, width/8, &dy[0], &out[0], &arg[0], q0*width, &lanes[0])
+	}
 }

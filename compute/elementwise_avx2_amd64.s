@@ -398,3 +398,53 @@ mp2rowend:
 mp2done:
 	VZEROUPPER
 	RET
+
+// func maxPoolGradGather8AVX2(dst *float32, window *int32, pixels, blocks int, dy, out *float32, arg *int32, first int, lanes *int32)
+// maxPoolGradGather16AVX512 for widths that are a multiple of 8 (blocks
+// of 8 channels a pixel): dst = 0 + dy where the pixel's window's argmax
+// is this value's place and the window's output is positive, +0 elsewhere.
+TEXT ·maxPoolGradGather8AVX2(SB), NOSPLIT, $0-72
+	MOVQ dst+0(FP), DI
+	MOVQ window+8(FP), R8
+	MOVQ pixels+16(FP), R9
+	MOVQ blocks+24(FP), R11
+	MOVQ dy+32(FP), SI
+	MOVQ out+40(FP), R10
+	MOVQ arg+48(FP), DX
+	MOVQ first+56(FP), BX
+	MOVQ lanes+64(FP), CX
+	VMOVQ BX, X0
+	VPBROADCASTD X0, Y0
+	VPADDD (CX), Y0, Y0            // the first vector's x offsets
+	MOVQ $8, BX
+	VMOVQ BX, X15
+	VPBROADCASTD X15, Y15          // the step from vector to vector
+	VPXOR Y14, Y14, Y14            // +0
+	MOVQ R11, R13
+	SHLQ $5, R13                   // a pixel's bytes
+g8pixel:
+	TESTQ R9, R9
+	JE g8done
+	MOVLQSX (R8), R12
+	IMULQ R13, R12                 // the window's byte offset
+	MOVQ R11, R14
+g8block:
+	VMOVDQU (DX)(R12*1), Y1        // the argmaxes
+	VPCMPEQD Y0, Y1, Y1
+	VMOVDQU (R10)(R12*1), Y2       // the pooled outputs
+	VPCMPGTD Y14, Y2, Y2           // > 0 as ReLUGrad reads it
+	VPAND Y2, Y1, Y1
+	VPAND (SI)(R12*1), Y1, Y3
+	VADDPS Y3, Y14, Y3             // 0 + dy: -0 becomes +0
+	VMOVUPS Y3, (DI)
+	VPADDD Y15, Y0, Y0
+	ADDQ $32, DI
+	ADDQ $32, R12
+	DECQ R14
+	JNE g8block
+	ADDQ $4, R8
+	DECQ R9
+	JMP g8pixel
+g8done:
+	VZEROUPPER
+	RET

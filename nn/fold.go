@@ -123,10 +123,14 @@ func (m *Model) planFold(plan *foldPlan, n *Node, outputs map[*Node]bool) {
 // code (in portable Go, making the rows twice costs more than the pass it
 // saves). Either way the bits are the same.
 func (s *Session) gathersPooling(q *Node) bool {
-	if !foldReLUs || !s.m.fold.gathered[q] || !compute.VectorElementwise() {
+	if !foldReLUs || !s.m.fold.gathered[q] {
 		return false
 	}
-	qc, conv := s.call(q), q.inputs[0].layer.(*Conv2D)
+	conv := q.inputs[0].layer.(*Conv2D)
+	if !compute.VectorGathers(conv.filters) {
+		return false
+	}
+	qc := s.call(q)
 	return qc.GradOutSet && byRowPieces(qc.Out.Rows()*conv.g.outH*conv.g.outW, conv.filters)
 }
 

@@ -345,7 +345,7 @@ func TestGatheredPoolingSameBits(t *testing.T) {
 			foldReLUs = fold
 			defer func() { foldReLUs = true }()
 			return stepValues(t, m, batches, func(s *Session) {
-				if s.gathersPooling(pool) != (fold && compute.VectorElementwise()) {
+				if s.gathersPooling(pool) != (fold && compute.VectorGathers(filters)) {
 					t.Fatalf("%d filters, folded %v: the pooling's gradient gathered: %v", filters, fold, !fold)
 				}
 			})
