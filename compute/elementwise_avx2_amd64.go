@@ -33,6 +33,9 @@ func maxPoolAVX2(x *float32, idx *int32, rows, taps, width int, best *float32, a
 func maxPoolGradGather8AVX2(dst *float32, window *int32, pixels, blocks int, dy, out *float32, arg *int32, first int, lanes *int32)
 
 //go:noescape
+func gatherCopy1AVX2(dst, src *float32, idx *int32, blocks int)
+
+//go:noescape
 func gatherCopyAVX2(dst, src *float32, idx *int32, rows, blocks int)
 
 // avx2Elementwise runs, on processors with AVX2 and FMA but not AVX-512,
@@ -148,13 +151,24 @@ func sumAt(src []float32, offsets []int32) float32 {
 }
 
 func (avx2Elementwise) GatherCopy(dst, src []float32, t *GatherTable, width int) {
-	if width%8 != 0 || len(src) == 0 {
+	rows := t.Rows()
+	switch {
+	case len(src) == 0:
 		PortableElementwise{}.GatherCopy(dst, src, t, width)
-		return
-	}
-	t.checkCopy(dst, src, width)
-	if rows := t.Rows(); rows > 0 && width > 0 {
+	case width == 1 && rows >= 8:
+		t.checkCopy(dst, src, width)
+		gatherCopy1AVX2(&dst[0], &src[0], &t.idx[0], rows/8)
+		for r := rows &^ 7; r < rows; r++ {
+			dst[r] = 0
+			if o := t.idx[r]; o >= 0 {
+				dst[r] = src[o]
+			}
+		}
+	case width%8 == 0 && width > 0 && rows > 0:
+		t.checkCopy(dst, src, width)
 		gatherCopyAVX2(&dst[0], &src[0], &t.idx[0], rows, width/8)
+	default:
+		PortableElementwise{}.GatherCopy(dst, src, t, width)
 	}
 }
 

@@ -448,3 +448,28 @@ g8block:
 g8done:
 	VZEROUPPER
 	RET
+
+// func gatherCopy1AVX2(dst, src *float32, idx *int32, blocks int)
+// gatherCopyAVX2 for rows of one value, 8 rows at a time: dst[r] =
+// src[idx[r]], or +0 where idx[r] is negative.
+TEXT ·gatherCopy1AVX2(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ idx+16(FP), DX
+	MOVQ blocks+24(FP), CX
+	VPCMPEQD Y14, Y14, Y14
+gc1loop:
+	TESTQ CX, CX
+	JE gc1done
+	VMOVDQU (DX), Y1
+	VPCMPGTD Y14, Y1, Y2
+	VXORPS Y3, Y3, Y3
+	VGATHERDPS Y2, (SI)(Y1*4), Y3
+	VMOVUPS Y3, (DI)
+	ADDQ $32, DI
+	ADDQ $32, DX
+	DECQ CX
+	JMP gc1loop
+gc1done:
+	VZEROUPPER
+	RET
