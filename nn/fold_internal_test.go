@@ -316,11 +316,21 @@ func chainModel(t *testing.T, seed uint64, shape []int, specs []LayerSpec) (*Mod
 // TestGatheredPoolingSameBits: a convolution of the model's input and the
 // max pooling after it run their backward passes as one, the pooling's
 // gradient gathered a piece of rows at a time (4 filters: the masked
-// kernel; 16: whole vectors), and give the bits of the layers run one by
-// one: the output, the gradients, two batches. The batch (6 images of
-// 24×24) is tall enough for the bias gradient's pieces of rows.
+// kernel; 8 and 16: whole vectors), and give the bits of the layers run
+// one by one: the output, the gradients, two batches, with each
+// element-wise implementation (AVX2 gathers 8 and 16 filters only). The
+// batch (6 images of 24×24) is tall enough for the bias gradient's pieces
+// of rows.
 func TestGatheredPoolingSameBits(t *testing.T) {
-	for _, filters := range []int{4, 16} {
+	defer compute.UseElementwise(compute.CurrentElementwise())
+	for _, e := range compute.ElementwiseImplementations() {
+		compute.UseElementwise(e)
+		t.Run(e.Name(), checkGatheredPooling)
+	}
+}
+
+func checkGatheredPooling(t *testing.T) {
+	for _, filters := range []int{4, 8, 16} {
 		m, _ := chainModel(t, 5, []int{24, 24, 1}, []LayerSpec{
 			{Type: "Conv2D", Filters: filters, KernelSize: []int{3}, Padding: "same", Activation: "relu"},
 			{Type: "MaxPooling2D", PoolSize: []int{2}},
