@@ -127,27 +127,13 @@ func (avx2Elementwise) GatherSum(dst, src []float32, t *GatherTable, width int) 
 	case width == 1 && rows >= 8:
 		t.check(dst, src, width)
 		gatherSum1AVX2(&dst[0], &src[0], &t.tapMajor()[0], rows/8, t.taps, rows)
-		for r := rows &^ 7; r < rows; r++ {
-			dst[r] = sumAt(src, t.idx[r*t.taps:(r+1)*t.taps])
-		}
+		gatherSumRows(dst, src, t, 1, rows&^7)
 	case width%8 == 0 && width > 0 && rows > 0:
 		t.check(dst, src, width)
 		gatherSumAVX2(&dst[0], &src[0], &t.idx[0], rows, t.taps, width/8)
 	default:
 		PortableElementwise{}.GatherSum(dst, src, t, width)
 	}
-}
-
-// sumAt is 0 plus the values of src at each offset that is not
-// negative, in order: one row of GatherSum of width 1.
-func sumAt(src []float32, offsets []int32) float32 {
-	var sum float32
-	for _, o := range offsets {
-		if o >= 0 {
-			sum += src[o]
-		}
-	}
-	return sum
 }
 
 func (avx2Elementwise) GatherCopy(dst, src []float32, t *GatherTable, width int) {
@@ -158,12 +144,7 @@ func (avx2Elementwise) GatherCopy(dst, src []float32, t *GatherTable, width int)
 	case width == 1 && rows >= 8:
 		t.checkCopy(dst, src, width)
 		gatherCopy1AVX2(&dst[0], &src[0], &t.idx[0], rows/8)
-		for r := rows &^ 7; r < rows; r++ {
-			dst[r] = 0
-			if o := t.idx[r]; o >= 0 {
-				dst[r] = src[o]
-			}
-		}
+		gatherCopyRows(dst, src, t, 1, rows&^7)
 	case width%8 == 0 && width > 0 && rows > 0:
 		t.checkCopy(dst, src, width)
 		gatherCopyAVX2(&dst[0], &src[0], &t.idx[0], rows, width/8)

@@ -72,7 +72,12 @@ func GatherSum(dst, src []float32, t *GatherTable, width int) {
 // GatherSum implements Elementwise.
 func (PortableElementwise) GatherSum(dst, src []float32, t *GatherTable, width int) {
 	t.check(dst, src, width)
-	for r := 0; r < t.Rows(); r++ {
+	gatherSumRows(dst, src, t, width, 0)
+}
+
+// gatherSumRows is GatherSum for t's rows from r0 on, once checked.
+func gatherSumRows(dst, src []float32, t *GatherTable, width, r0 int) {
+	for r := r0; r < t.Rows(); r++ {
 		out := dst[r*width : (r+1)*width]
 		clear(out)
 		for _, o := range t.idx[r*t.taps : (r+1)*t.taps] {
@@ -94,7 +99,13 @@ func GatherCopy(dst, src []float32, t *GatherTable, width int) {
 // GatherCopy implements Elementwise.
 func (PortableElementwise) GatherCopy(dst, src []float32, t *GatherTable, width int) {
 	t.checkCopy(dst, src, width)
-	for r, o := range t.idx {
+	gatherCopyRows(dst, src, t, width, 0)
+}
+
+// gatherCopyRows is GatherCopy for t's rows from r0 on, once checked.
+func gatherCopyRows(dst, src []float32, t *GatherTable, width, r0 int) {
+	for r := r0; r < len(t.idx); r++ {
+		o := t.idx[r]
 		out := dst[r*width : (r+1)*width]
 		if o < 0 {
 			clear(out)
