@@ -59,6 +59,8 @@ type Report struct {
 	Loss     float64 `json:"last_loss"`
 	Dataset  string  `json:"dataset"`
 	Hardware string  `json:"hardware"`
+	// Machine says which machine the run was on (Processor).
+	Machine string `json:"machine"`
 	// PeakRSSMB is the process's peak resident memory, data loading
 	// included (0 where the system does not tell).
 	PeakRSSMB float64 `json:"peak_rss_mb"`
@@ -152,10 +154,11 @@ func Interleave(r *recipe.Recipe, opt Options, threads []int) ([]*Report, error)
 		return nil, err
 	}
 	reps := make([]*Report, len(threads))
+	machine := Processor()
 	for i, n := range threads {
 		rep := &Report{
 			Recipe: r.Name, GEMM: compute.Current().Name(), Elementwise: compute.CurrentElementwise().Name(), Threads: n,
-			Images: d.Train.Len(), BatchSize: r.BatchSize, Dataset: d.Dataset, Hardware: runtime.GOARCH,
+			Images: d.Train.Len(), BatchSize: r.BatchSize, Dataset: d.Dataset, Hardware: runtime.GOARCH, Machine: machine,
 		}
 		turns.fill(rep, i, h)
 		rep.ImagesPerSec = float64(d.Train.Len()) / rep.MedianSeconds

@@ -112,10 +112,13 @@ func benchRecipe(name, dataset, dataDir string) (*recipe.Recipe, error) {
 	return r, nil
 }
 
-// printBench prints each thread count's report (and its parallel sites
+// printBench prints the machine, each thread count's report (and its parallel sites
 // with --parallel-sites), then each count's speed-up over the first, and,
 // for counts taken in turn in one run, layer by layer.
 func printBench(w io.Writer, reps []*bench.Report, sites bool) {
+	if len(reps) > 0 && reps[0].Machine != "" {
+		fmt.Fprintf(w, "machine: %s\n", reps[0].Machine)
+	}
 	for _, rep := range reps {
 		rep.Print(w)
 		if sites {

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Runs latent and PyTorch side by side on this machine, one after the
-# other, and prints the README's speed table: for each recipe the median
+# other, and prints the README's speed table, then the machine latent ran
+# on (latent bench's report names it): for each recipe the median
 # seconds per epoch of latent at BASE and THREADS threads and of PyTorch at
 # THREADS threads, PyTorch's time over latent's, and latent's speed-up from
 # BASE to THREADS threads (latent's two counts in one run, taken in turn
@@ -80,3 +81,4 @@ after += f", threads {min(trips):.0f} to {max(trips):.0f} ns apart" if trips els
 print(f"| {sys.argv[3]} | {fmt(one)} | {fmt(many)} | {fmt(torch)} | **{torch / many:.2f}** | {one / many:.2f} | {sys.argv[4]}{after} |")
 PY
 done
+"$python" -c 'import json, sys; print("\nmachine:", json.load(open(sys.argv[1]))[0].get("machine") or "not reported")' "$keep/${recipes[-1]}.json"
