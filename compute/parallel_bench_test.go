@@ -9,12 +9,13 @@ import (
 
 // BenchmarkParallelFor times one ParallelFor call of a given number of
 // pieces, each summing work values that stay in the core's first-level
-// cache: with little work per piece it measures what handing out the
-// pieces and waiting for the last costs, with more it shows how close the
-// call comes to the threads' count times one thread's rate.
+// cache: with no work (2 pieces, one a thread on 2 threads) or little per
+// piece it measures what handing out the pieces and waiting for the last
+// costs, with more it shows how close the call comes to the threads' count
+// times one thread's rate.
 func BenchmarkParallelFor(b *testing.B) {
-	for _, pieces := range []int{16, 128} {
-		for _, work := range []int{256, 4096} {
+	for _, pieces := range []int{2, 16, 128} {
+		for _, work := range []int{0, 256, 4096} {
 			b.Run(fmt.Sprintf("pieces=%d/work=%d", pieces, work), func(b *testing.B) {
 				data := make([][]float32, pieces)
 				for p := range data {
