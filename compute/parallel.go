@@ -81,10 +81,8 @@ type job struct {
 	// every call cost a fifth of a 2-piece call's time on two threads);
 	// finished once left reaches 0, and closed then if it was made.
 	done atomic.Pointer[chan struct{}]
-	_    [64]byte
 	// inline holds the blocks of a call offered to a few threads, in the
-	// job's own allocation, after a line that keeps the first from
-	// sharing left's.
+	// job's own allocation.
 	inline [inlineBlocks]block
 }
 
