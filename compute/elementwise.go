@@ -69,6 +69,8 @@ type Elementwise interface {
 	AdamStep(w, g, m, v []float32, alpha, c1, c2, eps float32)
 	// Sigmoid sets y[i] = 1/(1+e**-x[i]), as SigmoidValue computes it.
 	Sigmoid(x, y []float32)
+	// Tanh sets y[i] = tanh x[i], as TanhValue computes it.
+	Tanh(x, y []float32)
 	// BCELogits returns the binary cross-entropy of logits z, their
 	// sigmoids p and targets y, Σ BCELogitValue(z[i], p[i], y[i]): the
 	// values of the first len(z)&^15 summed in float32 into 16 lanes,
@@ -133,6 +135,9 @@ func AdamStep(w, g, m, v []float32, alpha, c1, c2, eps float32) {
 
 // Sigmoid calls the implementation in use; see Elementwise.
 func Sigmoid(x, y []float32) { elementwise.Sigmoid(x, y) }
+
+// Tanh calls the implementation in use; see Elementwise.
+func Tanh(x, y []float32) { elementwise.Tanh(x, y) }
 
 // BCELogits calls the implementation in use; see Elementwise.
 func BCELogits(z, p, y, g []float32, scale float32) float64 {

@@ -52,7 +52,13 @@ var (
 // a NaN, as VMINPS passes its second operand), e**-x as 2**n * e**r with n = round(-x/ln 2) and r by its
 // Taylor series to r**7/7! (2 ulps), then one division.
 func SigmoidValue(x float32) float32 {
-	t := maxPS(minPS(0-x, expHi), expLo)
+	return 1 / (exp(maxPS(minPS(0-x, expHi), expLo)) + 1)
+}
+
+// exp is e**t as the kernels compute it, for t within [-87.34, 88.72]
+// (exp_amd64.h): 2**n * e**r, n = round(t/ln 2), r = t - n*ln2Hi -
+// n*ln2Lo, e**r by its Taylor series to r**7/7!.
+func exp(t float32) float32 {
 	n := roundEven(t * log2e)
 	r := mathf.FMA(-n, ln2Hi, t)
 	r = mathf.FMA(-n, ln2Lo, r)
@@ -60,7 +66,7 @@ func SigmoidValue(x float32) float32 {
 	for _, c := range expTaylor[1:] {
 		p = mathf.FMA(p, r, c)
 	}
-	return 1 / (scaleF(p, n) + 1)
+	return scaleF(p, n)
 }
 
 // BCELogitValue is binary cross-entropy from a logit z, its sigmoid p and

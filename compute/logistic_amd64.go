@@ -8,17 +8,20 @@ func sigmoidAVX512(x, y *float32, n int)
 //go:noescape
 func bceAVX512(z, p, y, grad *float32, n int, scale float32, lanes *float32)
 
-func (avx512Elementwise) Sigmoid(x, y []float32) { sigmoidBy(sigmoidAVX512, 16, x, y) }
+func (avx512Elementwise) Sigmoid(x, y []float32) {
+	mapBy(sigmoidAVX512, 16, PortableElementwise{}.Sigmoid, x, y)
+}
 
-// sigmoidBy runs kernel on the values up to the last multiple of width,
-// and the portable sigmoid on the others.
-func sigmoidBy(kernel func(x, y *float32, n int), width int, x, y []float32) {
+// mapBy runs kernel, which maps x to y value by value, on the values up
+// to the last multiple of width, and rest (the same map in Go) on the
+// others.
+func mapBy(kernel func(x, y *float32, n int), width int, rest func(x, y []float32), x, y []float32) {
 	y = y[:len(x)]
 	n := len(x) / width * width
 	if n > 0 {
 		kernel(&x[0], &y[0], n)
 	}
-	PortableElementwise{}.Sigmoid(x[n:], y[n:])
+	rest(x[n:], y[n:])
 }
 
 func (avx512Elementwise) BCELogits(z, p, y, g []float32, scale float32) float64 {
@@ -37,7 +40,9 @@ func sigmoidAVX2(x, y *float32, n int)
 //go:noescape
 func bceAVX2(z, p, y, grad *float32, n int, scale float32, lanes *float32) int
 
-func (avx2Elementwise) Sigmoid(x, y []float32) { sigmoidBy(sigmoidAVX2, 8, x, y) }
+func (avx2Elementwise) Sigmoid(x, y []float32) {
+	mapBy(sigmoidAVX2, 8, PortableElementwise{}.Sigmoid, x, y)
+}
 
 // BCELogits sums blocks of 16 values in assembly; a block with a
 // probability the assembly does not handle (q*4/3 not a normal number:

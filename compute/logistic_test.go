@@ -14,42 +14,54 @@ import (
 // logits draws n values of every size a logit takes, and some no logit
 // should: ±0, the clamps' edges, ±Inf, NaN, subnormals.
 func logits(rng *rand.Rand, n int) []float32 {
-	edges := []float32{0, float32(math.Copysign(0, -1)), 88.72283, -88.72283, 87.33655, -87.33655, 88.8, -88.8, 100, -100,
-		float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), 1e-40, -1e-40, 1e-7, 0.34657, -0.34657}
+	return drawValues(rng, n, 40, 4, 0, float32(math.Copysign(0, -1)), 88.72283, -88.72283, 87.33655, -87.33655, 88.8, -88.8, 100, -100,
+		float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), 1e-40, -1e-40, 1e-7, 0.34657, -0.34657)
+}
+
+// drawValues draws n values: a tenth from edges, a fifth normal with
+// standard deviation wide, the rest with standard deviation narrow.
+func drawValues(rng *rand.Rand, n int, wide, narrow float64, edges ...float32) []float32 {
 	v := make([]float32, n)
 	for i := range v {
 		switch rng.IntN(10) {
 		case 0:
 			v[i] = edges[rng.IntN(len(edges))]
 		case 1, 2:
-			v[i] = float32(rng.NormFloat64() * 40)
+			v[i] = float32(rng.NormFloat64() * wide)
 		default:
-			v[i] = float32(rng.NormFloat64() * 4)
+			v[i] = float32(rng.NormFloat64() * narrow)
 		}
 	}
 	return v
 }
 
 // TestSigmoidConforms holds every implementation's Sigmoid to the
-// portable one, bit for bit, at every length up to 70 (the vector part
-// and tails) and on a long slice, writing nothing past y's length.
+// portable one (mapConforms).
 func TestSigmoidConforms(t *testing.T) {
-	ref := compute.PortableElementwise{}
-	rng := rand.New(rand.NewPCG(21, 22))
+	mapConforms(t, "Sigmoid", logits, func(e compute.Elementwise) func(x, y []float32) { return e.Sigmoid }, 21)
+}
+
+// mapConforms holds every implementation's map op, value by value, to
+// the portable one's, bit for bit, at every length up to 70 (the vector
+// part and tails) and on a long slice of values draw draws, writing
+// nothing past y's length.
+func mapConforms(t *testing.T, name string, draw func(*rand.Rand, int) []float32, op func(compute.Elementwise) func(x, y []float32), seed uint64) {
+	ref := op(compute.PortableElementwise{})
+	rng := rand.New(rand.NewPCG(seed, seed+1))
 	for _, e := range compute.ElementwiseImplementations() {
 		for _, n := range append(lengths(70), 10000) {
-			x := logits(rng, n)
+			x := draw(rng, n)
 			want, got := make([]float32, n), make([]float32, n+1)
 			got[n] = -1
-			ref.Sigmoid(x, want)
-			e.Sigmoid(x, got[:n])
+			ref(x, want)
+			op(e)(x, got[:n])
 			for i := range want {
 				if !sameBits(want[i:i+1], got[i:i+1]) {
-					t.Fatalf("%s: Sigmoid(%v) = %v (%#x), portable %v (%#x)", e.Name(), x[i], got[i], math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
+					t.Fatalf("%s: %s(%v) = %v (%#x), portable %v (%#x)", e.Name(), name, x[i], got[i], math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
 				}
 			}
 			if got[n] != -1 {
-				t.Fatalf("%s: Sigmoid of %d values wrote past them", e.Name(), n)
+				t.Fatalf("%s: %s of %d values wrote past them", e.Name(), name, n)
 			}
 		}
 	}

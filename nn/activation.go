@@ -114,12 +114,8 @@ func Sigmoid(z float32) float32 { return compute.SigmoidValue(z) }
 
 type tanhAct struct{}
 
-func (tanhAct) Name() string { return "tanh" }
-func (tanhAct) Apply(z, y []float32) {
-	for i := range z {
-		y[i] = float32(math.Tanh(float64(z[i])))
-	}
-}
+func (tanhAct) Name() string         { return "tanh" }
+func (tanhAct) Apply(z, y []float32) { compute.Tanh(z, y) }
 func (tanhAct) Grad(z, y, dy, dz []float32) {
 	for i := range z {
 		dz[i] = dy[i] * (1 - float32(y[i]*y[i]))
