@@ -132,7 +132,8 @@ func (softplus) Apply(z, y []float32) {
 	}
 }
 func (softplus) Grad(z, y, dy, dz []float32) {
-	for i := range z {
-		dz[i] = dy[i] * Sigmoid(z[i])
+	compute.Sigmoid(z, dz) // softplus' = sigmoid, in the seam's vector kernels
+	for i, g := range dy[:len(z)] {
+		dz[i] *= g
 	}
 }
