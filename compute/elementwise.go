@@ -71,6 +71,8 @@ type Elementwise interface {
 	Sigmoid(x, y []float32)
 	// Tanh sets y[i] = tanh x[i], as TanhValue computes it.
 	Tanh(x, y []float32)
+	// Softplus sets y[i] = log(1 + e**x[i]), as SoftplusValue computes it.
+	Softplus(x, y []float32)
 	// BCELogits returns the binary cross-entropy of logits z, their
 	// sigmoids p and targets y, Σ BCELogitValue(z[i], p[i], y[i]): the
 	// values of the first len(z)&^15 summed in float32 into 16 lanes,
@@ -138,6 +140,9 @@ func Sigmoid(x, y []float32) { elementwise.Sigmoid(x, y) }
 
 // Tanh calls the implementation in use; see Elementwise.
 func Tanh(x, y []float32) { elementwise.Tanh(x, y) }
+
+// Softplus calls the implementation in use; see Elementwise.
+func Softplus(x, y []float32) { elementwise.Softplus(x, y) }
 
 // BCELogits calls the implementation in use; see Elementwise.
 func BCELogits(z, p, y, g []float32, scale float32) float64 {

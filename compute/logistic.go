@@ -79,6 +79,13 @@ func BCELogitValue(z, p, y float32) float32 {
 	if z < 0 {
 		q = 1 - p
 	}
+	return v - log(q)
+}
+
+// log is ln q as the kernels compute it, for q a normal number: e ln 2 +
+// 2 atanh((m-1)/(m+1)), q = m * 2**e, m in [3/4, 3/2), the series to
+// u**11.
+func log(q float32) float32 {
 	e := getExp(q * fourThirds)
 	m := scaleF(q, 0-e)
 	u := (m - 1) / (m + 1)
@@ -87,7 +94,7 @@ func BCELogitValue(z, p, y float32) float32 {
 	for _, k := range atanhSeries[1:] {
 		c = mathf.FMA(c, s, k)
 	}
-	return v - mathf.FMA(e, ln2, u*c)
+	return mathf.FMA(e, ln2, u*c)
 }
 
 // Sigmoid implements Elementwise.

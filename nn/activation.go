@@ -2,7 +2,6 @@ package nn
 
 import (
 	"fmt"
-	"math"
 	"sort"
 	"strings"
 
@@ -124,13 +123,8 @@ func (tanhAct) Grad(z, y, dy, dz []float32) {
 
 type softplus struct{}
 
-func (softplus) Name() string { return "softplus" }
-func (softplus) Apply(z, y []float32) {
-	for i := range z {
-		x := float64(z[i])
-		y[i] = float32(math.Max(x, 0) + math.Log1p(math.Exp(-math.Abs(x))))
-	}
-}
+func (softplus) Name() string         { return "softplus" }
+func (softplus) Apply(z, y []float32) { compute.Softplus(z, y) }
 func (softplus) Grad(z, y, dy, dz []float32) {
 	compute.Sigmoid(z, dz) // softplus' = sigmoid, in the seam's vector kernels
 	for i, g := range dy[:len(z)] {
