@@ -117,29 +117,20 @@ bcedone:
 // read off the exponent field, VRNDSCALEPS as VROUNDPS. Their constants:
 DATA logc<>+0(SB)/4, $0x42b17213  // expHi
 DATA logc<>+4(SB)/4, $0xc2aeac4a  // expLo
-DATA logc<>+8(SB)/4, $0x3fb8aa3b  // log2e
-DATA logc<>+12(SB)/4, $0x3f318000 // ln2Hi
-DATA logc<>+16(SB)/4, $0xb95e8083 // ln2Lo
-DATA logc<>+20(SB)/4, $0x39500d01 // 1/5040
-DATA logc<>+24(SB)/4, $0x3ab60b61 // 1/720
-DATA logc<>+28(SB)/4, $0x3c088889 // 1/120
-DATA logc<>+32(SB)/4, $0x3d2aaaab // 1/24
-DATA logc<>+36(SB)/4, $0x3e2aaaab // 1/6
-DATA logc<>+40(SB)/4, $0x3f000000 // 1/2
-DATA logc<>+44(SB)/4, $0x3f800000 // 1
-DATA logc<>+48(SB)/4, $0x0000007f // 127, the exponent's bias
-DATA logc<>+52(SB)/4, $0x3faaaaab // 4/3
-DATA logc<>+56(SB)/4, $0x3f317218 // ln2
-DATA logc<>+60(SB)/4, $0x3e3a2e8c // 2/11
-DATA logc<>+64(SB)/4, $0x3e638e39 // 2/9
-DATA logc<>+68(SB)/4, $0x3e924925 // 2/7
-DATA logc<>+72(SB)/4, $0x3ecccccd // 2/5
-DATA logc<>+76(SB)/4, $0x3f2aaaab // 2/3
-DATA logc<>+80(SB)/4, $0x40000000 // 2
-DATA logc<>+84(SB)/4, $0x7fffffff // all but the sign
-DATA logc<>+88(SB)/4, $0x007fffff // the largest subnormal
-DATA logc<>+92(SB)/4, $0x7f7fffff // the largest finite number
-GLOBL logc<>(SB), RODATA|NOPTR, $96
+DATA logc<>+8(SB)/4, $0x3f800000 // 1
+DATA logc<>+12(SB)/4, $0x0000007f // 127, the exponent's bias
+DATA logc<>+16(SB)/4, $0x3faaaaab // 4/3
+DATA logc<>+20(SB)/4, $0x3f317218 // ln2
+DATA logc<>+24(SB)/4, $0x3e3a2e8c // 2/11
+DATA logc<>+28(SB)/4, $0x3e638e39 // 2/9
+DATA logc<>+32(SB)/4, $0x3e924925 // 2/7
+DATA logc<>+36(SB)/4, $0x3ecccccd // 2/5
+DATA logc<>+40(SB)/4, $0x3f2aaaab // 2/3
+DATA logc<>+44(SB)/4, $0x40000000 // 2
+DATA logc<>+48(SB)/4, $0x7fffffff // all but the sign
+DATA logc<>+52(SB)/4, $0x007fffff // the largest subnormal
+DATA logc<>+56(SB)/4, $0x7f7fffff // the largest finite number
+GLOBL logc<>(SB), RODATA|NOPTR, $60
 
 // func sigmoidAVX2(x, y *float32, n int)
 // y = 1/(1+exp(-x)) for n (a multiple of 8) values, with the bits of
@@ -151,11 +142,8 @@ TEXT ·sigmoidAVX2(SB), NOSPLIT, $0-24
 	SHRQ $3, CX
 	VBROADCASTSS logc<>+0(SB), Y14
 	VBROADCASTSS logc<>+4(SB), Y13
-	VBROADCASTSS logc<>+8(SB), Y12
-	VBROADCASTSS logc<>+12(SB), Y11
-	VBROADCASTSS logc<>+16(SB), Y10
-	VBROADCASTSS logc<>+44(SB), Y9
-	VPBROADCASTD logc<>+48(SB), Y8
+	EXP_CONSTANTS_AVX2
+	VBROADCASTSS logc<>+8(SB), Y9
 	VXORPS Y15, Y15, Y15
 sig2loop:
 	TESTQ CX, CX
@@ -164,33 +152,7 @@ sig2loop:
 	VSUBPS Y0, Y15, Y1
 	VMINPS Y14, Y1, Y1
 	VMAXPS Y13, Y1, Y1
-	VMULPS Y12, Y1, Y2
-	VROUNDPS $0, Y2, Y2
-	VFNMADD231PS Y11, Y2, Y1
-	VFNMADD231PS Y10, Y2, Y1
-	VBROADCASTSS logc<>+20(SB), Y3
-	VBROADCASTSS logc<>+24(SB), Y4
-	VFMADD213PS Y4, Y1, Y3
-	VBROADCASTSS logc<>+28(SB), Y4
-	VFMADD213PS Y4, Y1, Y3
-	VBROADCASTSS logc<>+32(SB), Y4
-	VFMADD213PS Y4, Y1, Y3
-	VBROADCASTSS logc<>+36(SB), Y4
-	VFMADD213PS Y4, Y1, Y3
-	VBROADCASTSS logc<>+40(SB), Y4
-	VFMADD213PS Y4, Y1, Y3
-	VFMADD213PS Y9, Y1, Y3
-	VFMADD213PS Y9, Y1, Y3
-	// Y3 * 2**n, n = Y2: times 2**(n>>1), then times 2**(n-n>>1).
-	VCVTPS2DQ Y2, Y5
-	VPSRAD $1, Y5, Y6
-	VPSUBD Y6, Y5, Y5
-	VPADDD Y8, Y6, Y6
-	VPSLLD $23, Y6, Y6
-	VPADDD Y8, Y5, Y5
-	VPSLLD $23, Y5, Y5
-	VMULPS Y6, Y3, Y3
-	VMULPS Y5, Y3, Y3
+	EXP_AVX2(Y1, Y2, Y3, Y4)
 	VADDPS Y9, Y3, Y3
 	VDIVPS Y3, Y9, Y4
 	VMOVUPS Y4, (DI)
@@ -219,19 +181,19 @@ sig2done:
 	VCMPPS $1, Y11, Y0, Y5 \
 	VSUBPS Y1, Y13, Y6 \
 	VBLENDVPS Y5, Y6, Y1, Y1 \
-	VBROADCASTSS logc<>+52(SB), Y6 \
+	VBROADCASTSS logc<>+16(SB), Y6 \
 	VMULPS Y6, Y1, Y6 \
-	VPBROADCASTD logc<>+84(SB), Y7 \
+	VPBROADCASTD logc<>+48(SB), Y7 \
 	VPAND Y7, Y6, Y6 \
-	VPBROADCASTD logc<>+88(SB), Y7 \
+	VPBROADCASTD logc<>+52(SB), Y7 \
 	VPCMPGTD Y7, Y6, Y8 \
-	VPBROADCASTD logc<>+92(SB), Y7 \
+	VPBROADCASTD logc<>+56(SB), Y7 \
 	VPCMPGTD Y7, Y6, Y9 \
 	VPANDN Y8, Y9, Y8 \
 	VMOVMSKPS Y8, DX \
 	ANDL DX, AX \
 	VPSRLD $23, Y6, Y6 \
-	VPBROADCASTD logc<>+48(SB), Y7 \
+	VPBROADCASTD logc<>+12(SB), Y7 \
 	VPSUBD Y7, Y6, Y6 \
 	VPSUBD Y6, Y11, Y8 \
 	VPSRAD $1, Y8, Y9 \
@@ -247,19 +209,19 @@ sig2done:
 	VADDPS Y13, Y1, Y5 \
 	VDIVPS Y5, Y9, Y9 \
 	VMULPS Y9, Y9, Y5 \
-	VBROADCASTSS logc<>+60(SB), Y7 \
-	VBROADCASTSS logc<>+64(SB), Y8 \
+	VBROADCASTSS logc<>+24(SB), Y7 \
+	VBROADCASTSS logc<>+28(SB), Y8 \
 	VFMADD213PS Y8, Y5, Y7 \
-	VBROADCASTSS logc<>+68(SB), Y8 \
+	VBROADCASTSS logc<>+32(SB), Y8 \
 	VFMADD213PS Y8, Y5, Y7 \
-	VBROADCASTSS logc<>+72(SB), Y8 \
+	VBROADCASTSS logc<>+36(SB), Y8 \
 	VFMADD213PS Y8, Y5, Y7 \
-	VBROADCASTSS logc<>+76(SB), Y8 \
+	VBROADCASTSS logc<>+40(SB), Y8 \
 	VFMADD213PS Y8, Y5, Y7 \
-	VBROADCASTSS logc<>+80(SB), Y8 \
+	VBROADCASTSS logc<>+44(SB), Y8 \
 	VFMADD213PS Y8, Y5, Y7 \
 	VMULPS Y9, Y7, Y7 \
-	VBROADCASTSS logc<>+56(SB), Y8 \
+	VBROADCASTSS logc<>+20(SB), Y8 \
 	VFMADD231PS Y8, Y6, Y7 \
 	VSUBPS Y7, Y4, Y4
 
@@ -276,7 +238,7 @@ TEXT ·bceAVX2(SB), NOSPLIT, $0-64
 	SHRQ $4, CX
 	VBROADCASTSS scale+40(FP), Y12
 	MOVQ lanes+48(FP), R10
-	VBROADCASTSS logc<>+44(SB), Y13
+	VBROADCASTSS logc<>+8(SB), Y13
 	VMOVUPS (R10), Y15
 	VMOVUPS 32(R10), Y14
 	XORQ BX, BX

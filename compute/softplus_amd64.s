@@ -87,25 +87,16 @@ spdone:
 DATA spc<>+0(SB)/4, $0x7fffffff  // all but the sign
 DATA spc<>+4(SB)/4, $0xc2aeac4a  // expLo
 DATA spc<>+8(SB)/4, $0x3f800000  // 1
-DATA spc<>+12(SB)/4, $0x3fb8aa3b // log2e
-DATA spc<>+16(SB)/4, $0x3f318000 // ln2Hi
-DATA spc<>+20(SB)/4, $0xb95e8083 // ln2Lo
-DATA spc<>+24(SB)/4, $0x39500d01 // 1/5040
-DATA spc<>+28(SB)/4, $0x3ab60b61 // 1/720
-DATA spc<>+32(SB)/4, $0x3c088889 // 1/120
-DATA spc<>+36(SB)/4, $0x3d2aaaab // 1/24
-DATA spc<>+40(SB)/4, $0x3e2aaaab // 1/6
-DATA spc<>+44(SB)/4, $0x3f000000 // 1/2
-DATA spc<>+48(SB)/4, $0x0000007f // 127, the exponent's bias
-DATA spc<>+52(SB)/4, $0x3faaaaab // 4/3
-DATA spc<>+56(SB)/4, $0x3f317218 // ln2
-DATA spc<>+60(SB)/4, $0x3e3a2e8c // 2/11
-DATA spc<>+64(SB)/4, $0x3e638e39 // 2/9
-DATA spc<>+68(SB)/4, $0x3e924925 // 2/7
-DATA spc<>+72(SB)/4, $0x3ecccccd // 2/5
-DATA spc<>+76(SB)/4, $0x3f2aaaab // 2/3
-DATA spc<>+80(SB)/4, $0x40000000 // 2
-GLOBL spc<>(SB), RODATA|NOPTR, $84
+DATA spc<>+12(SB)/4, $0x0000007f // 127, the exponent's bias
+DATA spc<>+16(SB)/4, $0x3faaaaab // 4/3
+DATA spc<>+20(SB)/4, $0x3f317218 // ln2
+DATA spc<>+24(SB)/4, $0x3e3a2e8c // 2/11
+DATA spc<>+28(SB)/4, $0x3e638e39 // 2/9
+DATA spc<>+32(SB)/4, $0x3e924925 // 2/7
+DATA spc<>+36(SB)/4, $0x3ecccccd // 2/5
+DATA spc<>+40(SB)/4, $0x3f2aaaab // 2/3
+DATA spc<>+44(SB)/4, $0x40000000 // 2
+GLOBL spc<>(SB), RODATA|NOPTR, $48
 
 // spTerm(acc, x, off): acc = acc*x + the constant at off (Y4 scratch).
 #define spTerm(acc, x, off) \
@@ -135,10 +126,8 @@ TEXT ·softplusAVX2(SB), NOSPLIT, $0-24
 	VXORPS Y15, Y15, Y15
 	VBROADCASTSS spc<>+4(SB), Y14
 	VBROADCASTSS spc<>+8(SB), Y13
-	VBROADCASTSS spc<>+12(SB), Y12
-	VBROADCASTSS spc<>+16(SB), Y11
-	VBROADCASTSS spc<>+20(SB), Y10
-	VPBROADCASTD spc<>+48(SB), Y9
+	EXP_CONSTANTS_AVX2
+	VPBROADCASTD spc<>+12(SB), Y9
 sp2loop:
 	TESTQ CX, CX
 	JE sp2done
@@ -148,25 +137,10 @@ sp2loop:
 	VANDPS Y1, Y0, Y1
 	VSUBPS Y1, Y15, Y1
 	VMAXPS Y1, Y14, Y1
-	VMULPS Y12, Y1, Y2
-	VROUNDPS $0, Y2, Y2
-	VFNMADD231PS Y11, Y2, Y1
-	VFNMADD231PS Y10, Y2, Y1
-	VBROADCASTSS spc<>+24(SB), Y3
-	spTerm(Y3, Y1, 28)
-	spTerm(Y3, Y1, 32)
-	spTerm(Y3, Y1, 36)
-	spTerm(Y3, Y1, 40)
-	spTerm(Y3, Y1, 44)
-	VFMADD213PS Y13, Y1, Y3
-	VFMADD213PS Y13, Y1, Y3
-	VCVTPS2DQ Y2, Y2
-	spPow2(Y2, Y5)
-	VMULPS Y5, Y3, Y3
-	VMULPS Y2, Y3, Y3
+	EXP_AVX2(Y1, Y2, Y3, Y4)
 	// q = u + 1, in Y1; e in Y6, m in Y8
 	VADDPS Y13, Y3, Y1
-	VBROADCASTSS spc<>+52(SB), Y6
+	VBROADCASTSS spc<>+16(SB), Y6
 	VMULPS Y6, Y1, Y6
 	VBROADCASTSS spc<>+0(SB), Y7
 	VPAND Y7, Y6, Y6
@@ -182,14 +156,14 @@ sp2loop:
 	VADDPS Y13, Y8, Y5
 	VDIVPS Y5, Y7, Y7
 	VMULPS Y7, Y7, Y5
-	VBROADCASTSS spc<>+60(SB), Y8
-	spTerm(Y8, Y5, 64)
-	spTerm(Y8, Y5, 68)
-	spTerm(Y8, Y5, 72)
-	spTerm(Y8, Y5, 76)
-	spTerm(Y8, Y5, 80)
+	VBROADCASTSS spc<>+24(SB), Y8
+	spTerm(Y8, Y5, 28)
+	spTerm(Y8, Y5, 32)
+	spTerm(Y8, Y5, 36)
+	spTerm(Y8, Y5, 40)
+	spTerm(Y8, Y5, 44)
 	VMULPS Y7, Y8, Y8
-	VBROADCASTSS spc<>+56(SB), Y4
+	VBROADCASTSS spc<>+20(SB), Y4
 	VFMADD231PS Y4, Y6, Y8
 	// times u/(q-1) where q is not 1, else u
 	VSUBPS Y13, Y1, Y4

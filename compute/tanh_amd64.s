@@ -81,37 +81,22 @@ tanhdone:
 DATA tanhc<>+0(SB)/4, $0x7fffffff  // all but the sign
 DATA tanhc<>+4(SB)/4, $0x3f0ccccd  // 0.55
 DATA tanhc<>+8(SB)/4, $0x41a00000  // 20
-DATA tanhc<>+12(SB)/4, $0x3fb8aa3b // log2e
-DATA tanhc<>+16(SB)/4, $0x3f318000 // ln2Hi
-DATA tanhc<>+20(SB)/4, $0xb95e8083 // ln2Lo
-DATA tanhc<>+24(SB)/4, $0x39500d01 // 1/5040
-DATA tanhc<>+28(SB)/4, $0x3ab60b61 // 1/720
-DATA tanhc<>+32(SB)/4, $0x3c088889 // 1/120
-DATA tanhc<>+36(SB)/4, $0x3d2aaaab // 1/24
-DATA tanhc<>+40(SB)/4, $0x3e2aaaab // 1/6
-DATA tanhc<>+44(SB)/4, $0x3f000000 // 1/2
-DATA tanhc<>+48(SB)/4, $0x3f800000 // 1
-DATA tanhc<>+52(SB)/4, $0x0000007f // 127, the exponent's bias
-DATA tanhc<>+56(SB)/4, $0x3a1aac12 // tanh's series, highest power first
-DATA tanhc<>+60(SB)/4, $0xbabed1b2
-DATA tanhc<>+64(SB)/4, $0x3b6b69e8
-DATA tanhc<>+68(SB)/4, $0xbc11371b
-DATA tanhc<>+72(SB)/4, $0x3cb327a4
-DATA tanhc<>+76(SB)/4, $0xbd5d0dd1
-DATA tanhc<>+80(SB)/4, $0x3e088889
-DATA tanhc<>+84(SB)/4, $0xbeaaaaab
-DATA tanhc<>+88(SB)/4, $0x40000000 // 2
-GLOBL tanhc<>(SB), RODATA|NOPTR, $92
+DATA tanhc<>+12(SB)/4, $0x3f800000 // 1
+DATA tanhc<>+16(SB)/4, $0x3a1aac12 // tanh's series, highest power first
+DATA tanhc<>+20(SB)/4, $0xbabed1b2
+DATA tanhc<>+24(SB)/4, $0x3b6b69e8
+DATA tanhc<>+28(SB)/4, $0xbc11371b
+DATA tanhc<>+32(SB)/4, $0x3cb327a4
+DATA tanhc<>+36(SB)/4, $0xbd5d0dd1
+DATA tanhc<>+40(SB)/4, $0x3e088889
+DATA tanhc<>+44(SB)/4, $0xbeaaaaab
+DATA tanhc<>+48(SB)/4, $0x40000000 // 2
+GLOBL tanhc<>(SB), RODATA|NOPTR, $52
 
 // tanhTerm: Y3 = Y3*Y2 + the constant at off.
 #define tanhTerm(off) \
 	VBROADCASTSS tanhc<>+off(SB), Y4 \
 	VFMADD213PS Y4, Y2, Y3
-
-// expTerm: Y7 = Y7*Y5 + the constant at off.
-#define expTerm(off) \
-	VBROADCASTSS tanhc<>+off(SB), Y3 \
-	VFMADD213PS Y3, Y5, Y7
 
 // func tanhAVX2(x, y *float32, n int)
 // y = tanh x for n (a multiple of 8) values, with the bits of tanhAVX512;
@@ -124,11 +109,8 @@ TEXT ·tanhAVX2(SB), NOSPLIT, $0-24
 	VBROADCASTSS tanhc<>+0(SB), Y15
 	VBROADCASTSS tanhc<>+4(SB), Y14
 	VBROADCASTSS tanhc<>+8(SB), Y13
-	VBROADCASTSS tanhc<>+12(SB), Y12
-	VBROADCASTSS tanhc<>+16(SB), Y11
-	VBROADCASTSS tanhc<>+20(SB), Y10
-	VBROADCASTSS tanhc<>+48(SB), Y9
-	VPBROADCASTD tanhc<>+52(SB), Y8
+	EXP_CONSTANTS_AVX2
+	VBROADCASTSS tanhc<>+12(SB), Y9
 tanh2loop:
 	TESTQ CX, CX
 	JE tanh2done
@@ -136,43 +118,22 @@ tanh2loop:
 	VANDPS Y15, Y0, Y1
 	// a < 0.55: a + (a*s)*p(s), s = a*a
 	VMULPS Y1, Y1, Y2
-	VBROADCASTSS tanhc<>+56(SB), Y3
-	tanhTerm(60)
-	tanhTerm(64)
-	tanhTerm(68)
-	tanhTerm(72)
-	tanhTerm(76)
-	tanhTerm(80)
-	tanhTerm(84)
+	VBROADCASTSS tanhc<>+16(SB), Y3
+	tanhTerm(20)
+	tanhTerm(24)
+	tanhTerm(28)
+	tanhTerm(32)
+	tanhTerm(36)
+	tanhTerm(40)
+	tanhTerm(44)
 	VMULPS Y2, Y1, Y4
 	VFMADD213PS Y1, Y3, Y4
 	// from 0.55: 1 - 2/(e**t + 1), t = min(20, 2a)
 	VADDPS Y1, Y1, Y5
 	VMINPS Y5, Y13, Y5
-	VMULPS Y12, Y5, Y6
-	VROUNDPS $0, Y6, Y6
-	VFNMADD231PS Y11, Y6, Y5
-	VFNMADD231PS Y10, Y6, Y5
-	VBROADCASTSS tanhc<>+24(SB), Y7
-	expTerm(28)
-	expTerm(32)
-	expTerm(36)
-	expTerm(40)
-	expTerm(44)
-	VFMADD213PS Y9, Y5, Y7
-	VFMADD213PS Y9, Y5, Y7
-	// Y7 * 2**n, n = Y6: times 2**(n>>1), then times 2**(n-n>>1).
-	VCVTPS2DQ Y6, Y2
-	VPSRAD $1, Y2, Y3
-	VPSUBD Y3, Y2, Y2
-	VPADDD Y8, Y3, Y3
-	VPSLLD $23, Y3, Y3
-	VPADDD Y8, Y2, Y2
-	VPSLLD $23, Y2, Y2
-	VMULPS Y3, Y7, Y7
-	VMULPS Y2, Y7, Y7
+	EXP_AVX2(Y5, Y6, Y7, Y3)
 	VADDPS Y9, Y7, Y7
-	VBROADCASTSS tanhc<>+88(SB), Y3
+	VBROADCASTSS tanhc<>+48(SB), Y3
 	VDIVPS Y7, Y3, Y7
 	VSUBPS Y7, Y9, Y7
 	VCMPPS $1, Y14, Y1, Y2
