@@ -5,13 +5,14 @@ import "math"
 // The element-wise operations of training that surround the matrix
 // products: a layer's bias and ReLU, ReLU's gradient, the column sums of
 // a bias gradient, max pooling and the gathers of convolutions, the
-// sigmoid and the cross-entropy from logits, the Adam step, and 8-bit
-// samples scaled as batches are read. Each has
-// a portable Go version (the reference) and, on amd64 with AVX-512, an
-// assembly version that computes the same bits:
+// sigmoid, tanh and softplus and their gradients, the cross-entropy from
+// logits, the Adam step, and 8-bit samples scaled as batches are read.
+// Each has a portable Go version (the reference) and, on amd64 with
+// AVX-512 or AVX2, an assembly version that computes the same bits:
 // every value goes through the same single IEEE operations in the same
-// order, 16 lanes at a time. The conformance test holds every
-// implementation to the portable one, bit for bit.
+// order, 16 or 8 lanes at a time (the sigmoid, tanh and softplus: the
+// same constants and operations, see logistic.go). The conformance tests
+// hold every implementation to the portable one, bit for bit.
 
 // Elementwise is one implementation of the element-wise operations.
 type Elementwise interface {
@@ -73,6 +74,15 @@ type Elementwise interface {
 	Tanh(x, y []float32)
 	// Softplus sets y[i] = log(1 + e**x[i]), as SoftplusValue computes it.
 	Softplus(x, y []float32)
+	// SigmoidGrad sets dz[i] = dy[i]*y[i]*(1-y[i]), the sigmoid's
+	// gradient from its output y, each operation rounded on its own, in
+	// that order.
+	SigmoidGrad(y, dy, dz []float32)
+	// TanhGrad sets dz[i] = dy[i]*(1-y[i]*y[i]), tanh's gradient from its
+	// output y, the square rounded on its own.
+	TanhGrad(y, dy, dz []float32)
+	// Multiply sets dst[i] = dst[i]*by[i].
+	Multiply(dst, by []float32)
 	// BCELogits returns the binary cross-entropy of logits z, their
 	// sigmoids p and targets y, Σ BCELogitValue(z[i], p[i], y[i]): the
 	// values of the first len(z)&^15 summed in float32 into 16 lanes,

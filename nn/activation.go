@@ -98,13 +98,9 @@ func (relu) Grad(z, y, dy, dz []float32) { compute.ReLUGrad(z, dy, dz) }
 
 type sigmoid struct{}
 
-func (sigmoid) Name() string         { return "sigmoid" }
-func (sigmoid) Apply(z, y []float32) { compute.Sigmoid(z, y) }
-func (sigmoid) Grad(z, y, dy, dz []float32) {
-	for i := range z {
-		dz[i] = dy[i] * y[i] * (1 - y[i])
-	}
-}
+func (sigmoid) Name() string                { return "sigmoid" }
+func (sigmoid) Apply(z, y []float32)        { compute.Sigmoid(z, y) }
+func (sigmoid) Grad(z, y, dy, dz []float32) { compute.SigmoidGrad(y, dy, dz) }
 
 // Sigmoid is 1/(1+exp(-z)) in float32, computed without overflow to
 // within a few ulps, with the bits of the sigmoid layer's
@@ -113,21 +109,15 @@ func Sigmoid(z float32) float32 { return compute.SigmoidValue(z) }
 
 type tanhAct struct{}
 
-func (tanhAct) Name() string         { return "tanh" }
-func (tanhAct) Apply(z, y []float32) { compute.Tanh(z, y) }
-func (tanhAct) Grad(z, y, dy, dz []float32) {
-	for i := range z {
-		dz[i] = dy[i] * (1 - float32(y[i]*y[i]))
-	}
-}
+func (tanhAct) Name() string                { return "tanh" }
+func (tanhAct) Apply(z, y []float32)        { compute.Tanh(z, y) }
+func (tanhAct) Grad(z, y, dy, dz []float32) { compute.TanhGrad(y, dy, dz) }
 
 type softplus struct{}
 
 func (softplus) Name() string         { return "softplus" }
 func (softplus) Apply(z, y []float32) { compute.Softplus(z, y) }
 func (softplus) Grad(z, y, dy, dz []float32) {
-	compute.Sigmoid(z, dz) // softplus' = sigmoid, in the seam's vector kernels
-	for i, g := range dy[:len(z)] {
-		dz[i] *= g
-	}
+	compute.Sigmoid(z, dz) // softplus' = sigmoid
+	compute.Multiply(dz, dy)
 }
