@@ -17,7 +17,8 @@ import (
 
 // CSV is a Source over the rows of a CSV file of numbers: one sample per
 // line, an optional header (a first line in which no field is a number),
-// and optionally one label column, left out of the features. Opening it
+// optionally one label column and columns to ignore (an id, a name),
+// left out of the features. Opening it
 // reads the whole file once to check every value and to note where each
 // line starts; Read then reads only the lines asked for, so a file larger
 // than memory streams through.
@@ -28,6 +29,8 @@ type CSV struct {
 	lines    []int   // its line number, as an editor counts
 	cols     int     // features per sample
 	labelCol int     // -1: none
+	skip     []bool  // by column: the label and the ignored columns
+	header   []string
 	labels   []int
 	classes  []string
 	sep      byte
@@ -38,6 +41,9 @@ type CSVOptions struct {
 	// Label names the label column by its header name or by its index
 	// (0 is the first column); empty: no labels.
 	Label string
+	// Ignore names columns to leave out of the features (an id, a
+	// name), as Label names its column.
+	Ignore []string
 }
 
 // maxLineBytes bounds one line of a CSV file.
@@ -50,10 +56,7 @@ func OpenCSV(path string, opt CSVOptions) (*CSV, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &CSV{path: path, f: f, labelCol: -1, sep: ','}
-	if strings.HasSuffix(strings.ToLower(path), ".tsv") {
-		c.sep = '\t'
-	}
+	c := &CSV{path: path, f: f, labelCol: -1, sep: separatorOf(path)}
 	if err := c.scan(opt); err != nil {
 		f.Close()
 		return nil, err
@@ -85,25 +88,26 @@ func (c *CSV) scan(opt CSVOptions) error {
 		}
 		if width < 0 {
 			width = len(fields)
-			if isHeader(fields) {
-				if err := c.chooseLabel(opt.Label, fields, width, line); err != nil {
-					return err
-				}
-				continue
+			header := isHeader(fields)
+			if header {
+				c.header = fieldStrings(fields)
 			}
-			if err := c.chooseLabel(opt.Label, nil, width, line); err != nil {
+			if err := c.chooseColumns(opt, width, line); err != nil {
 				return err
+			}
+			if header {
+				continue
 			}
 		}
 		if len(fields) != width {
 			return c.errorf(line, 0, "%d columns, but the first line has %d", len(fields), width)
 		}
 		for j, f := range fields {
-			if j == c.labelCol {
+			if c.skip[j] {
 				continue
 			}
 			if _, err := parseValue(f); err != nil {
-				return c.errorf(line, j+1, "%v", err)
+				return c.errorf(line, j+1, "%v%s", err, c.ignoreHint(j, len(c.starts) == 0))
 			}
 		}
 		if c.labelCol >= 0 {
@@ -120,41 +124,19 @@ func (c *CSV) scan(opt CSVOptions) error {
 	if len(c.starts) == 0 {
 		return fmt.Errorf("%s: no rows of numbers", c.path)
 	}
-	c.cols = width
+	c.cols = 0
+	for _, s := range c.skip {
+		if !s {
+			c.cols++
+		}
+	}
 	if c.labelCol >= 0 {
-		c.cols--
 		c.labels, c.classes = labelIndices(rawLabels, labelNames)
 	}
 	if c.cols == 0 {
-		return fmt.Errorf("%s: no feature columns besides the label", c.path)
+		return fmt.Errorf("%s: no feature columns besides the label and the ignored ones", c.path)
 	}
 	return nil
-}
-
-// chooseLabel finds the label column by header name or by index among
-// width columns.
-func (c *CSV) chooseLabel(label string, header [][]byte, width, line int) error {
-	if label == "" {
-		return nil
-	}
-	for j, h := range header {
-		if field(h) == label {
-			c.labelCol = j
-			return nil
-		}
-	}
-	if i, err := strconv.Atoi(label); err == nil && i >= 0 && i < width {
-		c.labelCol = i
-		return nil
-	}
-	names := make([]string, len(header))
-	for j, h := range header {
-		names[j] = field(h)
-	}
-	if header == nil {
-		return fmt.Errorf("%s: no label column %q: the file has no header and %d columns, so name the column by its index (0 to %d)", c.path, label, width, width-1)
-	}
-	return fmt.Errorf("%s: line %d: no label column %q (the header has: %s)", c.path, line, label, strings.Join(names, ", "))
 }
 
 // labelIndices numbers the labels: integer labels keep their value when
@@ -259,6 +241,15 @@ func readLine(r *bufio.Reader) ([]byte, error) {
 	}
 }
 
+// separatorOf is the field separator of a file by its name: a tab for
+// .tsv, else a comma.
+func separatorOf(path string) byte {
+	if strings.HasSuffix(strings.ToLower(path), ".tsv") {
+		return '\t'
+	}
+	return ','
+}
+
 func trimEOL(b []byte) []byte { return bytes.TrimRight(b, "\r\n") }
 
 func splitFields(b []byte, sep byte) [][]byte { return bytes.Split(b, []byte{sep}) }
@@ -296,7 +287,7 @@ func (c *CSV) Read(dst []float32, rows []int) error {
 		out := dst[i*c.cols : (i+1)*c.cols]
 		k := 0
 		for j, f := range splitFields(trimEOL(buf), c.sep) {
-			if j == c.labelCol {
+			if j >= len(c.skip) || c.skip[j] {
 				continue
 			}
 			v, err := parseValue(f)

@@ -12,6 +12,9 @@ type FileOptions struct {
 	// Label names a CSV file's label column (its header name or its
 	// index); empty: no labels.
 	Label string
+	// Ignore names a CSV file's columns to leave out of the features (an
+	// id, a name), as Label names its column.
+	Ignore []string
 }
 
 // Open opens a user's data, by what the path is: a CSV (or TSV) file, a
@@ -28,11 +31,14 @@ func Open(path string, opt FileOptions) (Source, error) {
 	if opt.Label != "" && !isCSVName(name) {
 		return nil, fmt.Errorf("%s: a label column is for CSV files; this data's labels come from %s", path, labelSourceOf(st.IsDir()))
 	}
+	if len(opt.Ignore) > 0 && !isCSVName(name) {
+		return nil, fmt.Errorf("%s: ignored columns are for CSV files", path)
+	}
 	switch {
 	case st.IsDir():
 		return OpenPNGDir(path)
 	case isCSVName(name):
-		return OpenCSV(path, CSVOptions{Label: opt.Label})
+		return OpenCSV(path, CSVOptions{Label: opt.Label, Ignore: opt.Ignore})
 	case strings.HasSuffix(name, ".npy"):
 		return OpenNPY(path)
 	case strings.Contains(name, "idx") || strings.HasSuffix(name, ".idx"):

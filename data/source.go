@@ -172,6 +172,9 @@ func (r *reshaped) Shape() []int { return slices.Clone(r.shape) }
 
 func (r *reshaped) Labels() []int { l, _ := LabelsOf(r.Source); return l }
 
+// FeatureNames are the names of the source's features, if it has them.
+func (r *reshaped) FeatureNames() []string { return FeatureNamesOf(r.Source) }
+
 func (r *reshaped) Classes() []string { _, c := LabelsOf(r.Source); return c }
 
 // Head keeps the first n samples of s (all of them when n <= 0 or n is at

@@ -33,11 +33,20 @@ type File struct {
 // names prefix0, prefix1, ... in a CSV header. An empty path writes CSV
 // to stdout.
 func Create(path string, stdout io.Writer, n int, shape []int, prefix string) (*File, error) {
-	o := &File{path: path, wantRows: n}
-	cols := tensor.Size(shape)
-	for j := 0; j < cols; j++ {
-		o.header = append(o.header, prefix+strconv.Itoa(j))
+	header := make([]string, tensor.Size(shape))
+	for j := range header {
+		header[j] = prefix + strconv.Itoa(j)
 	}
+	return CreateWithHeader(path, stdout, n, shape, header)
+}
+
+// CreateWithHeader is Create with the CSV header's column names given,
+// one a value of a sample.
+func CreateWithHeader(path string, stdout io.Writer, n int, shape []int, header []string) (*File, error) {
+	if len(header) != tensor.Size(shape) {
+		return nil, fmt.Errorf("%d column names for samples of %d values", len(header), tensor.Size(shape))
+	}
+	o := &File{path: path, wantRows: n, header: header}
 	if path == "" {
 		o.w = bufio.NewWriter(stdout)
 		return o, o.writeCSVHeader()

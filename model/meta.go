@@ -14,6 +14,12 @@ const (
 	MetaDataset = "dataset"
 	// MetaLabel is the label column of the training CSV, if any.
 	MetaLabel = "label"
+	// MetaIgnore is the training CSV's columns left out of the features,
+	// comma-separated.
+	MetaIgnore = "ignore"
+	// MetaFeatures is the names of the input's values, from the training
+	// CSV's header (a JSON array of strings).
+	MetaFeatures = "features"
 	// MetaLoss is the loss it was trained with, which also scores samples.
 	MetaLoss = "loss"
 	// MetaScaler is the input transform fitted on the training data (JSON).
@@ -24,6 +30,25 @@ const (
 	// MetaExplainedVariance is a PCA's explained variance ratio (JSON).
 	MetaExplainedVariance = "explained_variance_ratio"
 )
+
+// FeaturesMeta is the MetaFeatures value of names: empty for none.
+func FeaturesMeta(names []string) string {
+	if names == nil {
+		return ""
+	}
+	b, _ := json.Marshal(names)
+	return string(b)
+}
+
+// FeaturesOf is the names of a model's input values that its file
+// records; nil when it records none or they are unreadable.
+func FeaturesOf(meta map[string]string) []string {
+	var names []string
+	if json.Unmarshal([]byte(meta[MetaFeatures]), &names) != nil {
+		return nil
+	}
+	return names
+}
 
 // ScalerOf reads the scaler a model file holds; none when it holds none.
 func ScalerOf(meta map[string]string) (data.Scaler, error) {

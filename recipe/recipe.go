@@ -47,6 +47,9 @@ type Recipe struct {
 	ValSplit float64 `json:"val_split,omitempty"`
 	// Label names the label column of a CSV file (header name or index).
 	Label string `json:"label,omitempty"`
+	// Ignore names columns of a CSV file to leave out of the features
+	// (an id, a name), as Label names its column.
+	Ignore []string `json:"ignore,omitempty"`
 	// Scale transforms the inputs: "none" (the default), "max=V",
 	// "minmax" or "standard", fitted on the training data and saved in
 	// the model file.
@@ -317,8 +320,8 @@ func (r *Recipe) checkData() error {
 	if r.ValSplit != 0 && !(r.ValSplit > 0 && r.ValSplit < 1) {
 		return fmt.Errorf("val_split must be between 0 and 1, got %v", r.ValSplit)
 	}
-	if r.Train == "" && (r.Val != "" || r.Label != "") {
-		return fmt.Errorf("val and label go with train, the user's own data")
+	if r.Train == "" && (r.Val != "" || r.Label != "" || len(r.Ignore) > 0) {
+		return fmt.Errorf("val, label and ignore go with train, the user's own data")
 	}
 	if r.Train != "" && r.TrainOnTest {
 		return fmt.Errorf("train_on_test is for the built-in datasets")

@@ -4,6 +4,7 @@ import (
 	"github.com/latent-go/latent/anomaly"
 	"github.com/latent-go/latent/model"
 	"github.com/latent-go/latent/train"
+	"strings"
 )
 
 // saveModel writes model.safetensors: the weights and the architecture,
@@ -28,5 +29,7 @@ func saveModel(r *run) error {
 		model.MetaScaler:         model.ScalerMeta(r.data.Scaler),
 		model.MetaTrainingErrors: anomaly.NewDistribution(errs).JSON(),
 		model.MetaLabel:          r.recipe.Label,
+		model.MetaIgnore:         strings.Join(r.recipe.Ignore, ","),
+		model.MetaFeatures:       model.FeaturesMeta(r.data.Features),
 	})
 }

@@ -34,6 +34,9 @@ type Prepared struct {
 	Corrupted bool
 	// Scaler is the transform fitted on the training data.
 	Scaler data.Scaler
+	// Features are the names of the samples' values (a CSV file's
+	// header); nil when the data has none.
+	Features []string
 	// Notes are lines that say how the data was prepared (a split drawn
 	// from the training data, classes left out), printed by the run.
 	Notes []string
@@ -84,7 +87,7 @@ func load(r *recipe.Recipe, opt Options) (*Prepared, data.Source, data.Source, e
 // holds out a seeded part of the training data.
 func loadFiles(r *recipe.Recipe) (*Prepared, data.Source, data.Source, error) {
 	p := &Prepared{Dataset: r.Train}
-	opt := data.FileOptions{Label: r.Label}
+	opt := data.FileOptions{Label: r.Label, Ignore: r.Ignore}
 	train, err := data.Open(r.Train, opt)
 	if err != nil {
 		return nil, nil, nil, err
@@ -92,6 +95,7 @@ func loadFiles(r *recipe.Recipe) (*Prepared, data.Source, data.Source, error) {
 	if s := train.Shape(); len(s) == 3 && s[2] == 1 || len(s) == 2 {
 		p.Height, p.Width = s[0], s[1]
 	}
+	p.Features = data.FeatureNamesOf(train)
 	if r.Val != "" {
 		val, err := data.Open(r.Val, opt)
 		if err != nil {

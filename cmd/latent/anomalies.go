@@ -27,7 +27,7 @@ type anomaliesReport struct {
 	AUC       *float64 `json:"auc,omitempty"`
 }
 
-func cmdAnomalies(args []string, stdout, _ io.Writer) error {
+func cmdAnomalies(args []string, stdout, stderr io.Writer) error {
 	u := newUseFlags("anomalies")
 	*u.out = "anomalies"
 	u.fs.Lookup("out").Usage = "output folder for scores.csv and the figures"
@@ -52,7 +52,7 @@ func cmdAnomalies(args []string, stdout, _ io.Writer) error {
 		}
 		*u.label = column
 	}
-	m, src, err := openModelAndInput(modelPath, input, u, false)
+	m, src, err := openModelAndInput(modelPath, input, u, false, stderr)
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func cmdAnomalies(args []string, stdout, _ io.Writer) error {
 	}
 	normal := m.Errors
 	if *fit != "" {
-		fitSrc, err := infer.OpenInput(*fit, m.Network().Inputs()[0].Shape(), u.inputOptions())
+		fitSrc, err := infer.OpenInput(*fit, m.Network().Inputs()[0].Shape(), u.inputOptions(m, *fit, stderr))
 		if err != nil {
 			return err
 		}

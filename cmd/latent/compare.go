@@ -21,12 +21,13 @@ type compareRow struct {
 	BCE   *float64 `json:"bce"`
 }
 
-func cmdCompare(args []string, stdout, _ io.Writer) error {
+func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
 	dataArg := fs.String("data", "", "the data every model is scored on (a file, a folder of PNG images, mnist or fashion)")
 	out := fs.String("out", "compare", "output folder for the figure")
 	asJSON := fs.Bool("json", false, "print the report as one JSON object")
 	label := fs.String("label", "", "the label column of a CSV file, left out of the features")
+	ignore := ignoreFlag(fs)
 	dataDir := fs.String("data-dir", "", "read a built-in dataset's four IDX files from this folder")
 	paths, err := parseCommand(fs, args, stdout)
 	if err != nil {
@@ -35,7 +36,7 @@ func cmdCompare(args []string, stdout, _ io.Writer) error {
 	if len(paths) == 0 || *dataArg == "" {
 		return usageErr("compare needs one or more MODEL files and --data DATA")
 	}
-	opt := infer.InputOptions{File: data.FileOptions{Label: *label}, Data: data.Options{Dir: *dataDir}}
+	opt := infer.InputOptions{File: data.FileOptions{Label: *label, Ignore: columnList(*ignore)}, Data: data.Options{Dir: *dataDir}}
 	var rows []compareRow
 	var figRows [][][]float32
 	h, w := 0, 0
@@ -44,7 +45,9 @@ func cmdCompare(args []string, stdout, _ io.Writer) error {
 		if err != nil {
 			return err
 		}
-		src, err := infer.OpenInput(*dataArg, m.Network().Inputs()[0].Shape(), opt)
+		own := opt
+		own.File = withModelColumns(opt.File, m.Meta, *dataArg, stderr)
+		src, err := infer.OpenInput(*dataArg, m.Network().Inputs()[0].Shape(), own)
 		if err != nil {
 			return err
 		}

@@ -63,7 +63,7 @@ func cmdPCA(args []string, stdout, _ io.Writer) error {
 	if dir == "" {
 		dir = fmt.Sprintf("pca-%s-%d", strings.TrimSuffix(filepath.Base(pos[0]), filepath.Ext(pos[0])), *dim)
 	}
-	if err := savePCA(p, ratio, prep, dir); err != nil {
+	if err := savePCA(p, ratio, prep, r, dir); err != nil {
 		return err
 	}
 	rep := pcaReport{Dim: *dim, Ratio: ratio, MSE: errs.MSE, BCE: errs.BCE}
@@ -84,9 +84,10 @@ func cmdPCA(args []string, stdout, _ io.Writer) error {
 	return nil
 }
 
-// savePCA writes the fitted PCA with its scaler, its training errors and
-// its explained variance into dir/model.safetensors.
-func savePCA(p *pca.PCA, ratio []float64, prep *runner.Prepared, dir string) error {
+// savePCA writes the fitted PCA with its scaler, its training errors, its
+// explained variance and the columns of r's data into
+// dir/model.safetensors.
+func savePCA(p *pca.PCA, ratio []float64, prep *runner.Prepared, r *recipe.Recipe, dir string) error {
 	objective, err := p.Family().Objective("")
 	if err != nil {
 		return err
@@ -101,6 +102,7 @@ func savePCA(p *pca.PCA, ratio []float64, prep *runner.Prepared, dir string) err
 	evr, _ := json.Marshal(ratio)
 	return model.Save(p, filepath.Join(dir, "model.safetensors"), map[string]string{
 		model.MetaRecipe: "pca", model.MetaDataset: prep.Dataset, model.MetaLoss: "mean_squared_error",
+		model.MetaLabel: r.Label, model.MetaIgnore: strings.Join(r.Ignore, ","), model.MetaFeatures: model.FeaturesMeta(prep.Features),
 		model.MetaScaler:            model.ScalerMeta(prep.Scaler),
 		model.MetaTrainingErrors:    anomaly.NewDistribution(scores).JSON(),
 		model.MetaExplainedVariance: string(evr),
@@ -118,8 +120,8 @@ func formatList(v []float64) string {
 // dataFlags are the flags that say which data a command fits on: a
 // built-in dataset or the user's files.
 type dataFlags struct {
-	val, scale, label, exclude, dataDir *string
-	seed                                *int64
+	val, scale, label, ignore, exclude, dataDir *string
+	seed                                        *int64
 }
 
 func addDataFlags(fs *flag.FlagSet) *dataFlags {
@@ -127,6 +129,7 @@ func addDataFlags(fs *flag.FlagSet) *dataFlags {
 		val:     fs.String("val", "", "validation data (default: the test split of a built-in dataset, or 10% of the data held out)"),
 		scale:   fs.String("scale", "", "input scaling: none, max=V, minmax or standard (fitted on the training data)"),
 		label:   fs.String("label", "", "the label column of a CSV file (header name or index)"),
+		ignore:  ignoreFlag(fs),
 		exclude: fs.String("exclude", "", "classes to leave out, comma-separated"),
 		dataDir: fs.String("data-dir", "", "read a built-in dataset's four IDX files from this folder"),
 		seed:    fs.Int64("seed", 7, "seed of the validation split"),
@@ -135,7 +138,7 @@ func addDataFlags(fs *flag.FlagSet) *dataFlags {
 
 // recipe is a recipe that only says where the data comes from.
 func (d *dataFlags) recipe(name, dataArg string) (*recipe.Recipe, error) {
-	r := &recipe.Recipe{Name: name, Dataset: dataArg, Val: *d.val, Scale: *d.scale, Label: *d.label, Seed: uint64(*d.seed)}
+	r := &recipe.Recipe{Name: name, Dataset: dataArg, Val: *d.val, Scale: *d.scale, Label: *d.label, Ignore: columnList(*d.ignore), Seed: uint64(*d.seed)}
 	if _, ok := data.Builtins[dataArg]; !ok {
 		r.Dataset, r.Train = "", dataArg
 	} else if r.Val != "" {

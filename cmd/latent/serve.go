@@ -25,6 +25,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (127.0.0.1:0 lets the system choose the port)")
 	dataArg := fs.String("data", "", "the points the explorer shows (default: the model's test data when it is a built-in dataset, or its training file)")
 	label := fs.String("label", "", "the label column of a CSV --data")
+	ignore := ignoreFlag(fs)
 	maxPoints := fs.Int("points", 2000, "at most this many points in the explorer")
 	threshold := fs.String("threshold", "p99", "the default anomaly rule of /v1/score")
 	dataDir := fs.String("data-dir", "", "read a built-in dataset's four IDX files from this folder")
@@ -39,7 +40,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	points, err := explorerData(m, *dataArg, *label, *dataDir)
+	points, err := explorerData(m, *dataArg, data.FileOptions{Label: *label, Ignore: columnList(*ignore)}, *dataDir, stderr)
 	if err != nil {
 		return err
 	}
@@ -57,18 +58,18 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 }
 
 // explorerData opens the explorer's points: --data, or what the model was
-// trained on when it can be found; nil when there is none.
-func explorerData(m *infer.Model, arg, label, dir string) (data.Source, error) {
-	opt := infer.InputOptions{File: data.FileOptions{Label: label}, Data: data.Options{Dir: dir}}
+// trained on when it can be found; nil when there is none. Its columns
+// are the flags', or else those the model's training CSV left out.
+func explorerData(m *infer.Model, arg string, columns data.FileOptions, dir string, notes io.Writer) (data.Source, error) {
 	if arg == "" {
 		arg = m.Meta[model.MetaDataset]
-		opt.File.Label = m.Meta[model.MetaLabel]
 		if _, builtin := data.Builtins[arg]; !builtin {
 			if _, err := os.Stat(arg); arg == "" || err != nil {
 				return nil, nil
 			}
 		}
 	}
+	opt := infer.InputOptions{File: withModelColumns(columns, m.Meta, arg, notes), Data: data.Options{Dir: dir}}
 	return infer.OpenInput(arg, m.Network().Inputs()[0].Shape(), opt)
 }
 

@@ -21,6 +21,7 @@ type useFlags struct {
 	out     *string
 	batch   *int
 	label   *string
+	ignore  *string
 	dataDir *string
 }
 
@@ -31,6 +32,7 @@ func newUseFlags(name string) *useFlags {
 		out:     fs.String("out", "", "output file, .csv or .npy (default: CSV on standard output)"),
 		batch:   fs.Int("batch-size", 256, "samples per batch"),
 		label:   fs.String("label", "", "the label column of a CSV input (its header name or index), left out of the features"),
+		ignore:  ignoreFlag(fs),
 		dataDir: fs.String("data-dir", "", "read a built-in dataset's four IDX files from this folder"),
 	}
 }
@@ -50,22 +52,49 @@ func (u *useFlags) parse(args []string, stdout io.Writer) (modelPath, input stri
 	return pos[0], pos[1], nil
 }
 
-func (u *useFlags) inputOptions() infer.InputOptions {
-	return infer.InputOptions{File: data.FileOptions{Label: *u.label}, Data: data.Options{Dir: *u.dataDir, NoDownload: *u.dataDir != ""}}
+// inputOptions are the options of reading input: the flags', and, for
+// what they leave unset, the columns the model's training CSV left out
+// (its label, its ignored columns) when input has them; notes says so.
+func (u *useFlags) inputOptions(m *infer.Model, input string, notes io.Writer) infer.InputOptions {
+	opt := data.FileOptions{Label: *u.label, Ignore: columnList(*u.ignore)}
+	if m != nil {
+		opt = withModelColumns(opt, m.Meta, input, notes)
+	}
+	return infer.InputOptions{File: opt, Data: data.Options{Dir: *u.dataDir, NoDownload: *u.dataDir != ""}}
 }
 
-// openModelAndInput opens the model and its input, shaped as shape says
-// (the model's input, or its code for decode).
-func openModelAndInput(modelPath, input string, u *useFlags, codes bool) (*infer.Model, data.Source, error) {
+// withModelColumns fills in the label and ignored columns opt leaves
+// unset with those the model file records, where input has them.
+func withModelColumns(opt data.FileOptions, meta map[string]string, input string, notes io.Writer) data.FileOptions {
+	var used []string
+	if label := meta[model.MetaLabel]; opt.Label == "" && label != "" && data.HasColumns(input, []string{label}) {
+		opt.Label = label
+		used = append(used, label+" (the label)")
+	}
+	if ignore := columnList(meta[model.MetaIgnore]); len(opt.Ignore) == 0 && len(ignore) > 0 && data.HasColumns(input, ignore) {
+		opt.Ignore = ignore
+		used = append(used, ignore...)
+	}
+	if len(used) > 0 {
+		fmt.Fprintf(notes, "%s: leaving out the columns the model was trained without: %s (--label and --ignore choose others)\n", input, strings.Join(used, ", "))
+	}
+	return opt
+}
+
+// openModelAndInput opens the model and its input: samples of the
+// model's input, or codes for decode (whose input has no columns to
+// leave out but those the flags name).
+func openModelAndInput(modelPath, input string, u *useFlags, codes bool, notes io.Writer) (*infer.Model, data.Source, error) {
 	m, err := infer.Open(modelPath)
 	if err != nil {
 		return nil, nil, err
 	}
 	shape := m.Network().Inputs()[0].Shape()
+	columnsOf := m
 	if codes {
-		shape = model.CodeShape(m)
+		shape, columnsOf = model.CodeShape(m), nil
 	}
-	src, err := infer.OpenInput(input, shape, u.inputOptions())
+	src, err := infer.OpenInput(input, shape, u.inputOptions(columnsOf, input, notes))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -79,7 +108,7 @@ func cmdEncode(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return helpIsNotAnError(err)
 	}
-	m, src, err := openModelAndInput(modelPath, input, u, false)
+	m, src, err := openModelAndInput(modelPath, input, u, false, stderr)
 	if err != nil {
 		return err
 	}
@@ -123,15 +152,29 @@ func transform(name string, args []string, stdout, stderr io.Writer, codes bool,
 	if err != nil {
 		return helpIsNotAnError(err)
 	}
-	m, src, err := openModelAndInput(modelPath, input, u, codes)
+	m, src, err := openModelAndInput(modelPath, input, u, codes, stderr)
 	if err != nil {
 		return err
 	}
-	out, err := infer.Create(*u.out, stdout, src.Len(), outShape(m), "x")
+	out, err := createOutput(*u.out, stdout, src, m, outShape(m), codes)
 	if err != nil {
 		return err
 	}
 	return out.Close(call(m)(src, *u.batch, out, progressTo(stderr)))
+}
+
+// createOutput starts the output of reconstruct or decode: a CSV's
+// columns take the names of the input's columns (reconstruct, from a CSV
+// with a header) or of the model's training CSV's, or else x0, x1, ....
+func createOutput(path string, stdout io.Writer, src data.Source, m *infer.Model, shape []int, codes bool) (*infer.File, error) {
+	names := model.FeaturesOf(m.Meta)
+	if !codes && data.FeatureNamesOf(src) != nil {
+		names = data.FeatureNamesOf(src)
+	}
+	if len(names) == tensor.Size(shape) {
+		return infer.CreateWithHeader(path, stdout, src.Len(), shape, names)
+	}
+	return infer.Create(path, stdout, src.Len(), shape, "x")
 }
 
 // parseCommand parses a command's flags and positional arguments; on -h

@@ -1,0 +1,24 @@
+package main
+
+import (
+	"flag"
+	"strings"
+)
+
+// ignoreUsage is the help of every command's --ignore flag.
+const ignoreUsage = "columns of a CSV file to leave out of the features, comma-separated header names or indices (an id, a name)"
+
+// ignoreFlag defines a command's --ignore flag.
+func ignoreFlag(fs *flag.FlagSet) *string { return fs.String("ignore", "", ignoreUsage) }
+
+// columnList is the columns of an --ignore value, each trimmed; none for
+// an empty value.
+func columnList(s string) []string {
+	var cols []string
+	for _, c := range strings.Split(s, ",") {
+		if c = strings.TrimSpace(c); c != "" {
+			cols = append(cols, c)
+		}
+	}
+	return cols
+}

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestOwnDataColumns: a CSV with an id and a name column trains with
+// --ignore, as the same numbers without those columns train (the same
+// losses); the model records the columns, so reconstruct leaves them out
+// unasked, says so, and names its output's columns as the input does, and
+// decode names them as the training data did.
+func TestOwnDataColumns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a model")
+	}
+	bin := binary(t)
+	dir := t.TempDir()
+	normal, _ := blobs(t, dir)
+	rows, _ := os.ReadFile(normal)
+	var withIDs strings.Builder
+	for i, line := range strings.Split(strings.TrimSpace(string(rows)), "\n") {
+		id, name := "id", "name"
+		if i > 0 {
+			id, name = "s"+string(rune('a'+i%26)), "n"+string(rune('a'+i%7))
+		}
+		withIDs.WriteString(id + "," + line + "," + name + "\n")
+	}
+	people := filepath.Join(dir, "people.csv")
+	os.WriteFile(people, []byte(withIDs.String()), 0o644)
+	recipePath := filepath.Join(dir, "tab.json")
+	os.WriteFile(recipePath, []byte(`{"name": "tab", "loss": "mean_squared_error", "epochs": 3, "batch_size": 32, "seed": 7,
+		"encoder": [{"type": "Dense", "units": 2}], "decoder": [{"type": "Dense", "units": 6}]}`), 0o644)
+	plain := latentOK(t, bin, dir, "run", recipePath, "--train", normal, "--label", "kind", "--out", "plain")
+	ignored := latentOK(t, bin, dir, "run", recipePath, "--train", people, "--label", "kind", "--ignore", "id, name", "--out", "ignored")
+	lastEpoch := regexp.MustCompile(`loss: \S+ - val_loss: \S+\n`)
+	if a, b := lastEpoch.FindAllString(plain, -1), lastEpoch.FindAllString(ignored, -1); len(a) != 3 || strings.Join(a, "") != strings.Join(b, "") {
+		t.Errorf("the losses with the columns ignored differ from those without them:\n%s\n%s", plain, ignored)
+	}
+	m := filepath.Join(dir, "ignored", "model.safetensors")
+	note := latentOK(t, bin, dir, "reconstruct", m, people, "--out", "unasked.csv")
+	if !strings.Contains(note, "people.csv: leaving out the columns the model was trained without: kind (the label), id, name") {
+		t.Errorf("reconstruct does not say which columns it leaves out: %q", note)
+	}
+	latentOK(t, bin, dir, "reconstruct", m, people, "--label", "kind", "--ignore", "id,name", "--out", "asked.csv")
+	unasked, _ := os.ReadFile(filepath.Join(dir, "unasked.csv"))
+	asked, _ := os.ReadFile(filepath.Join(dir, "asked.csv"))
+	if string(unasked) != string(asked) || !strings.HasPrefix(string(asked), "a,b,c,d,e,f\n") || strings.Count(string(asked), "\n") != 601 {
+		t.Errorf("reconstruct with the model's columns and with the flags' differ, or the header is not the input's: %q", string(asked[:min(40, len(asked))]))
+	}
+	latentOK(t, bin, dir, "encode", m, people, "--out", "codes.csv")
+	latentOK(t, bin, dir, "decode", m, "codes.csv", "--out", "decoded.csv")
+	if decoded, _ := os.ReadFile(filepath.Join(dir, "decoded.csv")); string(decoded) != string(asked) {
+		t.Errorf("decode(encode) is not reconstruct, header included: %q", string(decoded[:min(40, len(decoded))]))
+	}
+}

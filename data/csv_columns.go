@@ -1,0 +1,126 @@
+package data
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// chooseColumns finds the label column and the columns to ignore among
+// width columns, by header name or by index, and marks them skipped.
+func (c *CSV) chooseColumns(opt CSVOptions, width, line int) error {
+	c.skip = make([]bool, width)
+	if opt.Label != "" {
+		j, err := c.columnIndex("label", opt.Label, width, line)
+		if err != nil {
+			return err
+		}
+		c.labelCol, c.skip[j] = j, true
+	}
+	for _, name := range opt.Ignore {
+		j, err := c.columnIndex("ignored", name, width, line)
+		if err != nil {
+			return err
+		}
+		c.skip[j] = true
+	}
+	return nil
+}
+
+// columnIndex is the index of the column name names: a header name
+// first, else an index from 0.
+func (c *CSV) columnIndex(role, name string, width, line int) (int, error) {
+	for j, h := range c.header {
+		if h == name {
+			return j, nil
+		}
+	}
+	if i, err := strconv.Atoi(name); err == nil && i >= 0 && i < width {
+		return i, nil
+	}
+	if c.header == nil {
+		return 0, fmt.Errorf("%s: no %s column %q: the file has no header and %d columns, so name the column by its index (0 to %d)", c.path, role, name, width, width-1)
+	}
+	return 0, fmt.Errorf("%s: line %d: no %s column %q (the header has: %s)", c.path, line, role, name, strings.Join(c.header, ", "))
+}
+
+// ignoreHint names column j, for an error about a value of the first
+// row of numbers: the column may be one to leave out (an id, a name).
+func (c *CSV) ignoreHint(j int, firstRow bool) string {
+	if !firstRow {
+		return ""
+	}
+	name := strconv.Itoa(j)
+	if c.header != nil {
+		name = c.header[j]
+	}
+	return fmt.Sprintf(" (a column that is not a feature can be left out with --ignore %s)", name)
+}
+
+// FeatureNames are the header's names of the feature columns, in order;
+// nil when the file has no header.
+func (c *CSV) FeatureNames() []string {
+	if c.header == nil {
+		return nil
+	}
+	var names []string
+	for j, h := range c.header {
+		if !c.skip[j] {
+			names = append(names, h)
+		}
+	}
+	return names
+}
+
+// HasColumns says whether path is a CSV or TSV file with every column of
+// cols, named as CSVOptions name them (by header name, or by index).
+func HasColumns(path string, cols []string) bool {
+	if !isCSVName(strings.ToLower(path)) {
+		return false
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	r := bufio.NewReaderSize(f, 1<<16)
+	for {
+		text, err := readLine(r)
+		if err != nil || text == nil {
+			return false
+		}
+		fields := splitFields(trimEOL(text), separatorOf(path))
+		if len(fields) == 1 && len(fields[0]) == 0 {
+			continue // a blank line
+		}
+		c := &CSV{path: path}
+		if isHeader(fields) {
+			c.header = fieldStrings(fields)
+		}
+		for _, col := range cols {
+			if _, err := c.columnIndex("", col, len(fields), 1); err != nil {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+// FeatureNamesOf is the names of s's features (a CSV file's header), or
+// nil when it has none.
+func FeatureNamesOf(s Source) []string {
+	if n, ok := s.(interface{ FeatureNames() []string }); ok {
+		return n.FeatureNames()
+	}
+	return nil
+}
+
+func fieldStrings(fields [][]byte) []string {
+	names := make([]string, len(fields))
+	for j, f := range fields {
+		names[j] = field(f)
+	}
+	return names
+}

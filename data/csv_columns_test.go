@@ -1,0 +1,77 @@
+package data_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/latent-go/latent/data"
+	"github.com/latent-go/latent/tensor"
+)
+
+// TestCSVIgnore: columns left out by header name or by index are not
+// features; the label is still read; the feature names follow the
+// header.
+func TestCSVIgnore(t *testing.T) {
+	dir := t.TempDir()
+	p := write(t, dir, "people.csv", "id,a,name,b,kind\ns1,1,ann,2,x\ns2,3,bob,4,y\n")
+	for _, ignore := range [][]string{{"id", "name"}, {"0", "2"}, {"name", "0"}} {
+		s, err := data.Open(p, data.FileOptions{Label: "kind", Ignore: ignore})
+		if err != nil {
+			t.Fatalf("ignore %v: %v", ignore, err)
+		}
+		var b tensor.Tensor
+		if err := data.ReadBatch(s, &b, []int{1, 0}); err != nil || !slices.Equal(b.Data, []float32{3, 4, 1, 2}) {
+			t.Errorf("ignore %v: rows 1, 0 read %v (%v), want [3 4 1 2]", ignore, b.Data, err)
+		}
+		if labels, classes := data.LabelsOf(s); !slices.Equal(labels, []int{0, 1}) || !slices.Equal(classes, []string{"x", "y"}) {
+			t.Errorf("ignore %v: labels %v %v", ignore, labels, classes)
+		}
+		if names := data.FeatureNamesOf(s); !slices.Equal(names, []string{"a", "b"}) {
+			t.Errorf("ignore %v: feature names %v, want [a b]", ignore, names)
+		}
+	}
+	if !data.HasColumns(p, []string{"id", "kind"}) || data.HasColumns(p, []string{"id", "age"}) || !data.HasColumns(p, []string{"4"}) {
+		t.Errorf("HasColumns does not see the header's columns")
+	}
+	noHeader := write(t, dir, "plain.csv", "1,2,3\n")
+	if s, err := data.Open(noHeader, data.FileOptions{}); err != nil || data.FeatureNamesOf(s) != nil {
+		t.Errorf("a file without a header has feature names %v (%v)", data.FeatureNamesOf(s), err)
+	}
+	if data.HasColumns(noHeader, []string{"3"}) || !data.HasColumns(noHeader, []string{"2"}) {
+		t.Errorf("HasColumns by index on 3 columns")
+	}
+}
+
+// TestCSVIgnoreBad: an unknown column, nothing left, ignored columns of a
+// file that is not a CSV, and a text column that is not left out each
+// get one line; the hint to leave a column out comes only for the first
+// row of numbers (further down, a bad value is more likely a typo).
+func TestCSVIgnoreBad(t *testing.T) {
+	dir := t.TempDir()
+	for name, c := range map[string]struct {
+		content, label string
+		ignore         []string
+		want           string
+	}{
+		"unknown":        {"id,a\ns,1\n", "", []string{"age"}, `bad.csv: line 1: no ignored column "age" (the header has: id, a)`},
+		"unknown index":  {"1,2\n", "", []string{"2"}, `no ignored column "2": the file has no header and 2 columns`},
+		"nothing left":   {"id,a,k\ns,1,x\n", "k", []string{"id", "a"}, "no feature columns besides the label and the ignored ones"},
+		"text column":    {"id,a\ns1,1\n", "", nil, `bad.csv: line 2, column 1: "s1" is not a number (a column that is not a feature can be left out with --ignore id)`},
+		"typo further":   {"a,b\n1,2\n3,x\n", "", nil, `bad.csv: line 3, column 2: "x" is not a number`},
+		"no header hint": {"1,t\n", "", nil, `"t" is not a number (a column that is not a feature can be left out with --ignore 1)`},
+	} {
+		p := write(t, dir, "bad.csv", c.content)
+		_, err := data.Open(p, data.FileOptions{Label: c.label, Ignore: c.ignore})
+		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s: error %v, want %q", name, err, c.want)
+		}
+		if name == "typo further" && strings.Contains(err.Error(), "--ignore") {
+			t.Errorf("%s: %v: a hint to leave out a column for a value below the first row", name, err)
+		}
+	}
+	npy := write(t, dir, "x.npy", "")
+	if _, err := data.Open(npy, data.FileOptions{Ignore: []string{"0"}}); err == nil || !strings.Contains(err.Error(), "ignored columns are for CSV files") {
+		t.Errorf("ignored columns of a .npy file: %v", err)
+	}
+}
