@@ -16,6 +16,7 @@ import (
 
 	"github.com/latent-go/latent/data"
 	"github.com/latent-go/latent/infer"
+	"github.com/latent-go/latent/model"
 	"github.com/latent-go/latent/serve"
 )
 
@@ -118,8 +119,35 @@ func TestEndpointsEqualTheLibrary(t *testing.T) {
 	var info map[string]any
 	json.NewDecoder(resp.Body).Decode(&info)
 	resp.Body.Close()
-	if info["family"] != "pca" || info["params"].(float64) != 3922 || !strings.Contains(info["summary"].(string), `Model: "encoder"`) {
+	if info["family"] != "pca" || info["params"].(float64) != 3922 || !strings.Contains(info["summary"].(string), `Model: "encoder"`) || info["features"] != nil {
 		t.Errorf("model: %v", info)
+	}
+}
+
+// TestModelFeatures: /v1/model names the input's values as the model file
+// records them (a training CSV's header).
+func TestModelFeatures(t *testing.T) {
+	m := savedPCA(t)
+	names := make([]string, 784)
+	for i := range names {
+		names[i] = fmt.Sprintf("pixel %d", i)
+	}
+	m.Meta[model.MetaFeatures] = model.FeaturesMeta(names)
+	s, err := serve.New(m, serve.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/v1/model")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var info struct{ Features []string }
+	json.NewDecoder(resp.Body).Decode(&info)
+	if len(info.Features) != 784 || info.Features[0] != "pixel 0" || info.Features[783] != "pixel 783" {
+		t.Errorf("features %v", info.Features)
 	}
 }
 

@@ -19,13 +19,16 @@ type modelInfo struct {
 	Loss       string `json:"loss,omitempty"`
 	Scaler     string `json:"scaler"`
 	Threshold  string `json:"threshold"`
-	Summary    string `json:"summary"`
+	// Features names the input's values, as the training CSV's header
+	// did; left out when it had none.
+	Features []string `json:"features,omitempty"`
+	Summary  string   `json:"summary"`
 }
 
 func (s *Server) handleModel(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, modelInfo{
 		Family: s.m.Family().Name(), InputShape: s.m.Network().Inputs()[0].Shape(), CodeShape: model.CodeShape(s.m),
-		Params: model.CountWeights(s.m), Loss: s.m.Loss, Scaler: s.m.Scaler.String(), Threshold: s.rule.String(), Summary: s.summary,
+		Params: model.CountWeights(s.m), Loss: s.m.Loss, Scaler: s.m.Scaler.String(), Threshold: s.rule.String(), Features: model.FeaturesOf(s.m.Meta), Summary: s.summary,
 	})
 }
 
