@@ -46,6 +46,10 @@ type CSVOptions struct {
 	Ignore []string
 }
 
+// utf8BOM is the byte order mark some programs (spreadsheets) write at
+// the start of a UTF-8 CSV file; it is not part of the first field.
+var utf8BOM = []byte{0xef, 0xbb, 0xbf}
+
 // maxLineBytes bounds one line of a CSV file.
 const maxLineBytes = 1 << 24
 
@@ -79,6 +83,9 @@ func (c *CSV) scan(opt CSVOptions) error {
 		}
 		if err != nil {
 			return c.errorf(line, 0, "%v", err)
+		}
+		if line == 1 && bytes.HasPrefix(text, utf8BOM) {
+			text, offset = text[len(utf8BOM):], int64(len(utf8BOM))
 		}
 		start := offset
 		offset += int64(len(text))

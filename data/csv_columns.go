@@ -2,6 +2,7 @@ package data
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"os"
 	"strconv"
@@ -86,10 +87,13 @@ func HasColumns(path string, cols []string) bool {
 	}
 	defer f.Close()
 	r := bufio.NewReaderSize(f, 1<<16)
-	for {
+	for line := 1; ; line++ {
 		text, err := readLine(r)
 		if err != nil || text == nil {
 			return false
+		}
+		if line == 1 {
+			text = bytes.TrimPrefix(text, utf8BOM)
 		}
 		fields := splitFields(trimEOL(text), separatorOf(path))
 		if len(fields) == 1 && len(fields[0]) == 0 {

@@ -75,3 +75,28 @@ func TestCSVIgnoreBad(t *testing.T) {
 		t.Errorf("ignored columns of a .npy file: %v", err)
 	}
 }
+
+// TestCSVByteOrderMark: the byte order mark a spreadsheet writes before a
+// UTF-8 CSV is not part of the first column's name, nor of the first
+// value of a file without a header.
+func TestCSVByteOrderMark(t *testing.T) {
+	dir := t.TempDir()
+	bom := "\xef\xbb\xbf"
+	withHeader := write(t, dir, "header.csv", bom+"id,a\nx,1\ny,2\n")
+	s, err := data.Open(withHeader, data.FileOptions{Ignore: []string{"id"}})
+	if err != nil || !data.HasColumns(withHeader, []string{"id"}) {
+		t.Fatalf("the first column's name is not %q: %v", "id", err)
+	}
+	if names := data.FeatureNamesOf(s); !slices.Equal(names, []string{"a"}) {
+		t.Errorf("feature names %q", names)
+	}
+	plain := write(t, dir, "plain.csv", bom+"1,2\n3,4\n")
+	s, err = data.Open(plain, data.FileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b tensor.Tensor
+	if err := data.ReadBatch(s, &b, []int{0, 1}); err != nil || !slices.Equal(b.Data, []float32{1, 2, 3, 4}) {
+		t.Errorf("read %v (%v), want [1 2 3 4]", b.Data, err)
+	}
+}
