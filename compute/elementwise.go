@@ -6,7 +6,7 @@ import "math"
 // products: a layer's bias and ReLU, ReLU's gradient, the column sums of
 // a bias gradient, max pooling and the gathers of convolutions, the
 // sigmoid, tanh and softplus and their gradients, the cross-entropy from
-// logits, the Adam step, and 8-bit samples scaled as batches are read.
+// logits, the squared error, the Adam step, and 8-bit samples scaled as batches are read.
 // Each has a portable Go version (the reference) and, on amd64 with
 // AVX-512 or AVX2, an assembly version that computes the same bits:
 // every value goes through the same single IEEE operations in the same
@@ -90,6 +90,11 @@ type Elementwise interface {
 	// then the others. It sets g[i] = (p[i]-y[i])*scale, the gradient
 	// with respect to z times scale; g is as long as z.
 	BCELogits(z, p, y, g []float32, scale float32) float64
+	// SquaredError returns Σ (p[i]-y[i])², each square exact in float64:
+	// those of the first len(p)&^15 values summed into 16 lanes, value i
+	// into lane i%16, the lanes then added in order, then the others one
+	// by one. Unless g is nil it sets g[i] = (p[i]-y[i])*scale.
+	SquaredError(p, y, g []float32, scale float32) float64
 	// UnitBytes sets dst[i] = float32(src[i]) / 255: 8-bit intensities
 	// scaled to [0, 1] as x.astype('float32') / 255 scales them.
 	UnitBytes(dst []float32, src []uint8)
