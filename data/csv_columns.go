@@ -3,7 +3,9 @@ package data
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -53,11 +55,7 @@ func (c *CSV) ignoreHint(j int, firstRow bool) string {
 	if !firstRow {
 		return ""
 	}
-	name := strconv.Itoa(j)
-	if c.header != nil {
-		name = c.header[j]
-	}
-	return fmt.Sprintf(" (a column that is not a feature can be left out with --ignore %s)", name)
+	return fmt.Sprintf(" (a column that is not a feature can be left out with --ignore %s)", c.columnName(j))
 }
 
 // FeatureNames are the header's names of the feature columns, in order;
@@ -110,6 +108,66 @@ func HasColumns(path string, cols []string) bool {
 		}
 		return true
 	}
+}
+
+// KeyColumns are the columns left out that are not the label (an id, a
+// name), by header name, or by index without a header, in file order:
+// what names a row for the user.
+func (c *CSV) KeyColumns() []string {
+	var keys []string
+	for j, skip := range c.skip {
+		if skip && j != c.labelCol {
+			keys = append(keys, c.columnName(j))
+		}
+	}
+	return keys
+}
+
+// Keys returns row r's values of the KeyColumns, as the file has them
+// (quotes and spaces trimmed). It reads the row's line again.
+func (c *CSV) Keys(r int) ([]string, error) {
+	if r < 0 || r >= len(c.starts) {
+		return nil, fmt.Errorf("sample %d is out of range: the data has %d", r, len(c.starts))
+	}
+	buf := make([]byte, c.endOf(r)-c.starts[r])
+	if _, err := c.f.ReadAt(buf, c.starts[r]); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%s: line %d: %w", c.path, c.lines[r], err)
+	}
+	fields := splitFields(trimEOL(buf), c.sep)
+	if len(fields) != len(c.skip) {
+		return nil, c.errorf(c.lines[r], 0, "the file changed since it was opened")
+	}
+	var keys []string
+	for j, skip := range c.skip {
+		if skip && j != c.labelCol {
+			keys = append(keys, field(fields[j]))
+		}
+	}
+	return keys, nil
+}
+
+// columnName is column j's header name, or its index without a header.
+func (c *CSV) columnName(j int) string {
+	if c.header != nil {
+		return c.header[j]
+	}
+	return strconv.Itoa(j)
+}
+
+// Keyed is a source whose rows carry keys besides their features (a CSV
+// file's ignored columns: an id, a name).
+type Keyed interface {
+	KeyColumns() []string
+	Keys(r int) ([]string, error)
+}
+
+// KeyedOf is s as a Keyed source, when it is one with key columns.
+func KeyedOf(s Source) (Keyed, bool) {
+	k, ok := s.(Keyed)
+	if !ok || len(k.KeyColumns()) == 0 {
+		return nil, false
+	}
+	return k, true
 }
 
 // FeatureNamesOf is the names of s's features (a CSV file's header), or

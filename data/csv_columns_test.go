@@ -30,13 +30,30 @@ func TestCSVIgnore(t *testing.T) {
 		if names := data.FeatureNamesOf(s); !slices.Equal(names, []string{"a", "b"}) {
 			t.Errorf("ignore %v: feature names %v, want [a b]", ignore, names)
 		}
+		keyed, ok := data.KeyedOf(s)
+		if !ok || !slices.Equal(keyed.KeyColumns(), []string{"id", "name"}) {
+			t.Fatalf("ignore %v: no key columns id and name", ignore)
+		}
+		if keys, err := keyed.Keys(1); err != nil || !slices.Equal(keys, []string{"s2", "bob"}) {
+			t.Errorf("ignore %v: the keys of row 1 are %v (%v), want [s2 bob]", ignore, keys, err)
+		}
 	}
 	if !data.HasColumns(p, []string{"id", "kind"}) || data.HasColumns(p, []string{"id", "age"}) || !data.HasColumns(p, []string{"4"}) {
 		t.Errorf("HasColumns does not see the header's columns")
 	}
+	if s, err := data.Open(write(t, dir, "numbers.csv", "a,b,kind\n1,2,x\n"), data.FileOptions{Label: "kind"}); err != nil {
+		t.Error(err)
+	} else if _, ok := data.KeyedOf(s); ok {
+		t.Errorf("key columns without any ignored")
+	}
 	noHeader := write(t, dir, "plain.csv", "1,2,3\n")
 	if s, err := data.Open(noHeader, data.FileOptions{}); err != nil || data.FeatureNamesOf(s) != nil {
 		t.Errorf("a file without a header has feature names %v (%v)", data.FeatureNamesOf(s), err)
+	}
+	if s, err := data.Open(noHeader, data.FileOptions{Ignore: []string{"1"}}); err != nil {
+		t.Error(err)
+	} else if keyed, ok := data.KeyedOf(s); !ok || !slices.Equal(keyed.KeyColumns(), []string{"1"}) {
+		t.Errorf("without a header the key column is not named by its index")
 	}
 	if data.HasColumns(noHeader, []string{"3"}) || !data.HasColumns(noHeader, []string{"2"}) {
 		t.Errorf("HasColumns by index on 3 columns")

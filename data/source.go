@@ -175,6 +175,22 @@ func (r *reshaped) Labels() []int { l, _ := LabelsOf(r.Source); return l }
 // FeatureNames are the names of the source's features, if it has them.
 func (r *reshaped) FeatureNames() []string { return FeatureNamesOf(r.Source) }
 
+// KeyColumns are the source's key columns, if it has them.
+func (r *reshaped) KeyColumns() []string {
+	if k, ok := KeyedOf(r.Source); ok {
+		return k.KeyColumns()
+	}
+	return nil
+}
+
+// Keys are row i's keys, if the source has them.
+func (r *reshaped) Keys(i int) ([]string, error) {
+	if k, ok := KeyedOf(r.Source); ok {
+		return k.Keys(i)
+	}
+	return nil, nil
+}
+
 func (r *reshaped) Classes() []string { _, c := LabelsOf(r.Source); return c }
 
 // Head keeps the first n samples of s (all of them when n <= 0 or n is at

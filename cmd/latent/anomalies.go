@@ -179,20 +179,11 @@ func writeDetection(dir string, m *infer.Model, src data.Source, det *infer.Dete
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	var b strings.Builder
-	b.WriteString("index,score,anomaly")
-	if truth != nil {
-		b.WriteString(",label")
+	scores, err := scoresCSV(src, det, truth)
+	if err != nil {
+		return err
 	}
-	b.WriteString("\n")
-	for i, s := range det.Scores {
-		fmt.Fprintf(&b, "%d,%s,%d", i, strconv.FormatFloat(s, 'g', -1, 64), boolInt(det.Flags[i]))
-		if truth != nil {
-			fmt.Fprintf(&b, ",%d", boolInt(truth[i]))
-		}
-		b.WriteString("\n")
-	}
-	if err := os.WriteFile(filepath.Join(dir, "scores.csv"), []byte(b.String()), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "scores.csv"), []byte(scores), 0o644); err != nil {
 		return err
 	}
 	title := fmt.Sprintf("%d samples, %d flagged (%s)", len(det.Scores), det.Flagged, det.Rule)
@@ -205,6 +196,51 @@ func writeDetection(dir string, m *infer.Model, src data.Source, det *infer.Dete
 		}
 	}
 	return drawWorst(filepath.Join(dir, "worst.png"), m, src, det.Scores)
+}
+
+// scoresCSV is scores.csv: each sample's index, its keys when the input
+// has some (a CSV's ignored columns: an id, a name), its score, whether it
+// is flagged and, with the truth, its label.
+func scoresCSV(src data.Source, det *infer.Detection, truth []bool) (string, error) {
+	keyed, hasKeys := data.KeyedOf(src)
+	var b strings.Builder
+	b.WriteString("index")
+	if hasKeys {
+		b.WriteString("," + csvFields(keyed.KeyColumns()))
+	}
+	b.WriteString(",score,anomaly")
+	if truth != nil {
+		b.WriteString(",label")
+	}
+	b.WriteString("\n")
+	for i, s := range det.Scores {
+		fmt.Fprintf(&b, "%d", i)
+		if hasKeys {
+			keys, err := keyed.Keys(i)
+			if err != nil {
+				return "", err
+			}
+			b.WriteString("," + csvFields(keys))
+		}
+		fmt.Fprintf(&b, ",%s,%d", strconv.FormatFloat(s, 'g', -1, 64), boolInt(det.Flags[i]))
+		if truth != nil {
+			fmt.Fprintf(&b, ",%d", boolInt(truth[i]))
+		}
+		b.WriteString("\n")
+	}
+	return b.String(), nil
+}
+
+// csvFields joins fields into one CSV line, quoting those that need it.
+func csvFields(fields []string) string {
+	quoted := make([]string, len(fields))
+	for i, f := range fields {
+		if strings.ContainsAny(f, ",\"\n\r") {
+			f = `"` + strings.ReplaceAll(f, `"`, `""`) + `"`
+		}
+		quoted[i] = f
+	}
+	return strings.Join(quoted, ",")
 }
 
 func boolInt(b bool) int {

@@ -11,8 +11,9 @@ import (
 // TestOwnDataColumns: a CSV with an id and a name column trains with
 // --ignore, as the same numbers without those columns train (the same
 // losses); the model records the columns, so reconstruct leaves them out
-// unasked, says so, and names its output's columns as the input does, and
-// decode names them as the training data did.
+// unasked, says so, and names its output's columns as the input does,
+// decode names them as the training data did, and anomalies' scores.csv
+// carries each row's id and name.
 func TestOwnDataColumns(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains a model")
@@ -55,5 +56,11 @@ func TestOwnDataColumns(t *testing.T) {
 	latentOK(t, bin, dir, "decode", m, "codes.csv", "--out", "decoded.csv")
 	if decoded, _ := os.ReadFile(filepath.Join(dir, "decoded.csv")); string(decoded) != string(asked) {
 		t.Errorf("decode(encode) is not reconstruct, header included: %q", string(decoded[:min(40, len(decoded))]))
+	}
+	latentOK(t, bin, dir, "anomalies", m, people, "--out", "an")
+	scores, _ := os.ReadFile(filepath.Join(dir, "an", "scores.csv"))
+	lines := strings.Split(string(scores), "\n")
+	if len(lines) != 602 || lines[0] != "index,id,name,score,anomaly" || !strings.HasPrefix(lines[2], "1,sc,nc,") {
+		t.Errorf("scores.csv: %q ...", lines[:min(3, len(lines))])
 	}
 }
