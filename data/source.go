@@ -298,6 +298,29 @@ func (s *subset) Read(dst []float32, rows []int) error {
 	return s.Source.Read(dst, inner)
 }
 
+// FeatureNames are the names of the source's features, if it has them.
+func (s *subset) FeatureNames() []string { return FeatureNamesOf(s.Source) }
+
+// KeyColumns are the source's key columns, if it has them.
+func (s *subset) KeyColumns() []string {
+	if k, ok := KeyedOf(s.Source); ok {
+		return k.KeyColumns()
+	}
+	return nil
+}
+
+// Keys are the keys of the source's row that is row r here.
+func (s *subset) Keys(r int) ([]string, error) {
+	k, ok := KeyedOf(s.Source)
+	if !ok {
+		return nil, nil
+	}
+	if r < 0 || r >= len(s.rows) {
+		return nil, fmt.Errorf("sample %d is out of range: the data has %d", r, len(s.rows))
+	}
+	return k.Keys(s.rows[r])
+}
+
 func (s *subset) Labels() []int {
 	l, _ := LabelsOf(s.Source)
 	if l == nil {

@@ -9,6 +9,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -277,5 +279,48 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	if _, err := http.Get(fmt.Sprintf("http://%s/healthz", ln.Addr())); err == nil {
 		t.Error("the server still answers after its shutdown")
+	}
+}
+
+// TestPointsKeys: points read from a CSV with an id column carry their
+// ids (and /v1/points names the column), for the explorer to show.
+func TestPointsKeys(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("id")
+	for j := range 784 {
+		fmt.Fprintf(&b, ",p%d", j)
+	}
+	for i := range 5 {
+		fmt.Fprintf(&b, "\nrow-%d", i)
+		for j := range 784 {
+			fmt.Fprintf(&b, ",%g", float64((i*784+j)%255)/255)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "points.csv")
+	if err := os.WriteFile(path, []byte(b.String()+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src, err := data.Open(path, data.FileOptions{Ignore: []string{"id"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := serve.New(savedPCA(t), serve.Options{Points: src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/v1/points")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var view struct {
+		KeyColumns []string   `json:"key_columns"`
+		Keys       [][]string `json:"keys"`
+	}
+	json.NewDecoder(resp.Body).Decode(&view)
+	if len(view.KeyColumns) != 1 || view.KeyColumns[0] != "id" || len(view.Keys) != 5 || view.Keys[3][0] != "row-3" {
+		t.Errorf("key columns %v, keys %v", view.KeyColumns, view.Keys)
 	}
 }

@@ -26,7 +26,11 @@ type pointsView struct {
 	Plane   [][2]float32 `json:"plane"`
 	Labels  []int        `json:"labels"`
 	Classes []string     `json:"classes"`
-	Errors  []float64    `json:"errors"`
+	// KeyColumns and Keys name each point in the user's terms: a CSV's
+	// ignored columns (an id, a name) and their values; absent without.
+	KeyColumns []string   `json:"key_columns,omitempty"`
+	Keys       [][]string `json:"keys,omitempty"`
+	Errors     []float64  `json:"errors"`
 	// A code of the plane's point (u, v) is Origin + u·Axes[0] + v·Axes[1].
 	Origin []float32    `json:"origin"`
 	Axes   [2][]float32 `json:"axes"`
@@ -59,6 +63,9 @@ func newPoints(m *infer.Model, src data.Source, max int) (*points, error) {
 	p := &points{src: src}
 	v := &p.view
 	v.Labels, v.Classes = data.LabelsOf(src)
+	if err := v.readKeys(src); err != nil {
+		return nil, err
+	}
 	v.Errors = errs
 	if err := v.project(z.Data, z.Cols()); err != nil {
 		return nil, err
@@ -67,6 +74,23 @@ func newPoints(m *infer.Model, src data.Source, max int) (*points, error) {
 		v.Image = &imageSize{h, w}
 	}
 	return p, nil
+}
+
+// readKeys reads the points' keys, when the data has key columns.
+func (v *pointsView) readKeys(src data.Source) error {
+	keyed, ok := data.KeyedOf(src)
+	if !ok {
+		return nil
+	}
+	v.KeyColumns, v.Keys = keyed.KeyColumns(), make([][]string, src.Len())
+	for i := range v.Keys {
+		keys, err := keyed.Keys(i)
+		if err != nil {
+			return err
+		}
+		v.Keys[i] = keys
+	}
+	return nil
 }
 
 // project puts the codes on the plane.
