@@ -89,6 +89,9 @@ func (c *CSV) scan(opt CSVOptions) error {
 		}
 		start := offset
 		offset += int64(len(text))
+		if openQuote(text) {
+			return c.errorf(line, 0, "a quoted field is not closed on its line (fields over several lines are not read)")
+		}
 		fields := splitFields(trimEOL(text), c.sep)
 		if len(fields) == 1 && len(fields[0]) == 0 {
 			continue // a blank line
@@ -197,7 +200,7 @@ func isHeader(fields [][]byte) bool {
 func field(f []byte) string {
 	s := strings.TrimSpace(string(f))
 	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
-		s = strings.TrimSpace(s[1 : len(s)-1])
+		s = strings.TrimSpace(strings.ReplaceAll(s[1:len(s)-1], `""`, `"`))
 	}
 	return s
 }
@@ -259,7 +262,29 @@ func separatorOf(path string) byte {
 
 func trimEOL(b []byte) []byte { return bytes.TrimRight(b, "\r\n") }
 
-func splitFields(b []byte, sep byte) [][]byte { return bytes.Split(b, []byte{sep}) }
+// splitFields splits a line at sep, but not inside double quotes: a
+// quoted field (RFC 4180) may hold the separator, and "" for a quote.
+func splitFields(b []byte, sep byte) [][]byte {
+	if bytes.IndexByte(b, '"') < 0 {
+		return bytes.Split(b, []byte{sep})
+	}
+	var fields [][]byte
+	quoted, start := false, 0
+	for i, c := range b {
+		switch {
+		case c == '"':
+			quoted = !quoted
+		case c == sep && !quoted:
+			fields = append(fields, b[start:i])
+			start = i + 1
+		}
+	}
+	return append(fields, b[start:])
+}
+
+// openQuote says whether a line leaves a double quote open: a quoted
+// field that goes on over the next lines, which this reader does not take.
+func openQuote(b []byte) bool { return bytes.Count(b, []byte{'"'})%2 == 1 }
 
 // Len implements Source.
 func (c *CSV) Len() int { return len(c.starts) }
@@ -327,17 +352,23 @@ func WriteCSVRows(w io.Writer, x *tensor.Tensor) error {
 	cols := x.Cols()
 	var line []byte
 	for r := 0; r < x.Rows(); r++ {
-		line = line[:0]
-		for j, v := range x.Data[r*cols : (r+1)*cols] {
-			if j > 0 {
-				line = append(line, ',')
-			}
-			line = strconv.AppendFloat(line, float64(v), 'g', -1, 32)
-		}
+		line = AppendCSVValues(line[:0], x.Data[r*cols:(r+1)*cols])
 		line = append(line, '\n')
 		if _, err := w.Write(line); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// AppendCSVValues appends values to line, comma-separated, each in the
+// shortest form that reads back to the same float32.
+func AppendCSVValues(line []byte, values []float32) []byte {
+	for j, v := range values {
+		if j > 0 {
+			line = append(line, ',')
+		}
+		line = strconv.AppendFloat(line, float64(v), 'g', -1, 32)
+	}
+	return line
 }

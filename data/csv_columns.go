@@ -186,3 +186,15 @@ func fieldStrings(fields [][]byte) []string {
 	}
 	return names
 }
+
+// CSVFields joins fields into one CSV line, quoting those that need it.
+func CSVFields(fields []string) string {
+	quoted := make([]string, len(fields))
+	for i, f := range fields {
+		if strings.ContainsAny(f, ",\"\n\r") {
+			f = `"` + strings.ReplaceAll(f, `"`, `""`) + `"`
+		}
+		quoted[i] = f
+	}
+	return strings.Join(quoted, ",")
+}

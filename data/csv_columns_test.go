@@ -117,3 +117,29 @@ func TestCSVByteOrderMark(t *testing.T) {
 		t.Errorf("read %v (%v), want [1 2 3 4]", b.Data, err)
 	}
 }
+
+// TestCSVQuotedFields: a quoted field may hold the separator and doubled
+// quotes (RFC 4180), as a name column often does; a quote left open on
+// its line is one error.
+func TestCSVQuotedFields(t *testing.T) {
+	dir := t.TempDir()
+	p := write(t, dir, "names.csv", "\"name\",\"a\",b\n\"Smith, John\",1,\"2.5\"\n\"say \"\"hi\"\"\",3,4\n")
+	s, err := data.Open(p, data.FileOptions{Ignore: []string{"name"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b tensor.Tensor
+	if err := data.ReadBatch(s, &b, []int{0, 1}); err != nil || !slices.Equal(b.Data, []float32{1, 2.5, 3, 4}) {
+		t.Errorf("read %v (%v), want [1 2.5 3 4]", b.Data, err)
+	}
+	keyed, _ := data.KeyedOf(s)
+	for r, want := range []string{"Smith, John", `say "hi"`} {
+		if keys, err := keyed.Keys(r); err != nil || len(keys) != 1 || keys[0] != want {
+			t.Errorf("row %d's name: %q (%v), want %q", r, keys, err, want)
+		}
+	}
+	open := write(t, dir, "open.csv", "name,a\n\"Smith,\n John\",1\n")
+	if _, err := data.Open(open, data.FileOptions{Ignore: []string{"name"}}); err == nil || !strings.Contains(err.Error(), "open.csv: line 2: a quoted field is not closed on its line") {
+		t.Errorf("an open quote: %v", err)
+	}
+}

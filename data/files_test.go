@@ -345,13 +345,20 @@ func TestSplitAndWithoutClasses(t *testing.T) {
 	}
 }
 
+// FuzzCSV: a CSV that opens reads back whole, with finite values, the
+// keys of every row and as many feature names as features.
 func FuzzCSV(f *testing.F) {
-	f.Add([]byte("a,b\n1,2\n3,4\n"), "")
-	f.Add([]byte("1,x\n2,y\n"), "1")
-	f.Fuzz(func(t *testing.T, content []byte, label string) {
+	f.Add([]byte("a,b\n1,2\n3,4\n"), "", "")
+	f.Add([]byte("1,x\n2,y\n"), "1", "")
+	f.Add([]byte("\xef\xbb\xbfid,\"name\",a,k\ns1,\"Smith, J\",1,x\ns2,\"a \"\"b\"\"\",2,y\n"), "k", "id,name")
+	f.Fuzz(func(t *testing.T, content []byte, label, ignore string) {
 		p := filepath.Join(t.TempDir(), "f.csv")
 		os.WriteFile(p, content, 0o644)
-		s, err := data.Open(p, data.FileOptions{Label: label})
+		var ignored []string
+		if ignore != "" {
+			ignored = strings.Split(ignore, ",")
+		}
+		s, err := data.Open(p, data.FileOptions{Label: label, Ignore: ignored})
 		if err != nil {
 			return
 		}
@@ -362,6 +369,16 @@ func FuzzCSV(f *testing.F) {
 		for _, v := range x.Data {
 			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
 				t.Fatalf("read %v", v)
+			}
+		}
+		if names := data.FeatureNamesOf(s); names != nil && len(names) != s.Shape()[0] {
+			t.Fatalf("%d feature names for %d features", len(names), s.Shape()[0])
+		}
+		if keyed, ok := data.KeyedOf(s); ok {
+			for r := range s.Len() {
+				if keys, err := keyed.Keys(r); err != nil || len(keys) != len(keyed.KeyColumns()) {
+					t.Fatalf("row %d's keys: %v (%v)", r, keys, err)
+				}
 			}
 		}
 	})

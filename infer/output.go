@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -27,26 +28,37 @@ type File struct {
 	header    []string
 	rows      int
 	wantRows  int
+	keys      data.Keyed // CSV rows start with their keys; nil: none
 }
 
 // Create starts an output of n rows of samples of shape, with column
 // names prefix0, prefix1, ... in a CSV header. An empty path writes CSV
 // to stdout.
 func Create(path string, stdout io.Writer, n int, shape []int, prefix string) (*File, error) {
-	header := make([]string, tensor.Size(shape))
-	for j := range header {
-		header[j] = prefix + strconv.Itoa(j)
+	return CreateWithHeader(path, stdout, n, shape, NumberedColumns(prefix, tensor.Size(shape)), nil)
+}
+
+// NumberedColumns are n column names: prefix0, prefix1, ....
+func NumberedColumns(prefix string, n int) []string {
+	names := make([]string, n)
+	for j := range names {
+		names[j] = prefix + strconv.Itoa(j)
 	}
-	return CreateWithHeader(path, stdout, n, shape, header)
+	return names
 }
 
 // CreateWithHeader is Create with the CSV header's column names given,
-// one a value of a sample.
-func CreateWithHeader(path string, stdout io.Writer, n int, shape []int, header []string) (*File, error) {
+// one a value of a sample. With keys (the input's key columns: an id, a
+// name), each CSV row starts with its input row's keys, and the header
+// with their columns; a .npy file, of numbers only, leaves them out.
+func CreateWithHeader(path string, stdout io.Writer, n int, shape []int, header []string, keys data.Keyed) (*File, error) {
 	if len(header) != tensor.Size(shape) {
 		return nil, fmt.Errorf("%d column names for samples of %d values", len(header), tensor.Size(shape))
 	}
-	o := &File{path: path, wantRows: n, header: header}
+	o := &File{path: path, wantRows: n, header: header, keys: keys}
+	if keys != nil {
+		o.header = append(slices.Clone(keys.KeyColumns()), header...)
+	}
 	if path == "" {
 		o.w = bufio.NewWriter(stdout)
 		return o, o.writeCSVHeader()
@@ -70,7 +82,7 @@ func CreateWithHeader(path string, stdout io.Writer, n int, shape []int, header 
 }
 
 func (o *File) writeCSVHeader() error {
-	_, err := o.w.WriteString(strings.Join(o.header, ",") + "\n")
+	_, err := o.w.WriteString(data.CSVFields(o.header) + "\n")
 	return err
 }
 
@@ -87,7 +99,29 @@ func (o *File) Write(x *tensor.Tensor) error {
 		}
 		return nil
 	}
-	return data.WriteCSVRows(o.w, x)
+	if o.keys == nil {
+		return data.WriteCSVRows(o.w, x)
+	}
+	return o.writeKeyedRows(x, o.rows-x.Rows())
+}
+
+// writeKeyedRows writes the rows of x, the first of which is row first
+// of the output, each after its keys.
+func (o *File) writeKeyedRows(x *tensor.Tensor, first int) error {
+	cols := x.Cols()
+	var line []byte
+	for r := 0; r < x.Rows(); r++ {
+		keys, err := o.keys.Keys(first + r)
+		if err != nil {
+			return err
+		}
+		line = append(append(line[:0], data.CSVFields(keys)...), ',')
+		line = append(data.AppendCSVValues(line, x.Data[r*cols:(r+1)*cols]), '\n')
+		if _, err := o.w.Write(line); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Close finishes the output and puts the file in place; after an error

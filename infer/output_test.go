@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -111,5 +112,53 @@ func TestStdoutOutputAndBadExtension(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Fatalf("a refused output left %d entries", len(entries))
+	}
+}
+
+// TestKeyedOutput: with the input's keys, each CSV row written in batches
+// starts with its row's keys (quoted where they need it) and the header
+// with their columns, and the file reads back with them ignored; a .npy
+// file holds the numbers alone.
+func TestKeyedOutput(t *testing.T) {
+	dir := t.TempDir()
+	input := filepath.Join(dir, "in.csv")
+	os.WriteFile(input, []byte("id,v\na,1\n\"b\"\"c\",2\nd,3\n"), 0o644)
+	src, err := data.Open(input, data.FileOptions{Ignore: []string{"id"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, ok := data.KeyedOf(src)
+	if !ok {
+		t.Fatal("no keys")
+	}
+	x := tensor.FromSlice([]float32{0.5, -1.25, 3, 1e-3, 7, 0.1}, 3, 2)
+	for _, name := range []string{"out.csv", "out.npy"} {
+		path := filepath.Join(dir, name)
+		o, err := infer.CreateWithHeader(path, nil, 3, []int{2}, []string{"p", "q"}, keys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, rows := range [][2]int{{0, 2}, {2, 3}} {
+			if err := o.Write(x.Slice(rows[0], rows[1])); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := o.Close(nil); err != nil {
+			t.Fatal(err)
+		}
+		if name == "out.csv" {
+			got, _ := os.ReadFile(path)
+			if want := "id,p,q\na,0.5,-1.25\n\"b\"\"c\",3,0.001\nd,7,0.1\n"; string(got) != want {
+				t.Errorf("keyed CSV:\n%s\nwant\n%s", got, want)
+			}
+			continue
+		}
+		back, err := data.Open(path, data.FileOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if all, err := data.ReadAll(back); err != nil || !slices.Equal(all.Data, x.Data) {
+			t.Errorf("the .npy file holds %v (%v), want %v", all, err, x.Data)
+		}
 	}
 }

@@ -62,7 +62,7 @@ func cmdAnomalies(args []string, stdout, stderr io.Writer) error {
 	}
 	normal := m.Errors
 	if *fit != "" {
-		fitSrc, err := infer.OpenInput(*fit, m.Network().Inputs()[0].Shape(), u.inputOptions(m, *fit, stderr))
+		fitSrc, err := infer.OpenInput(*fit, m.Network().Inputs()[0].Shape(), u.inputOptions(m, *fit, stderr, false))
 		if err != nil {
 			return err
 		}
@@ -206,7 +206,7 @@ func scoresCSV(src data.Source, det *infer.Detection, truth []bool) (string, err
 	var b strings.Builder
 	b.WriteString("index")
 	if hasKeys {
-		b.WriteString("," + csvFields(keyed.KeyColumns()))
+		b.WriteString("," + data.CSVFields(keyed.KeyColumns()))
 	}
 	b.WriteString(",score,anomaly")
 	if truth != nil {
@@ -220,7 +220,7 @@ func scoresCSV(src data.Source, det *infer.Detection, truth []bool) (string, err
 			if err != nil {
 				return "", err
 			}
-			b.WriteString("," + csvFields(keys))
+			b.WriteString("," + data.CSVFields(keys))
 		}
 		fmt.Fprintf(&b, ",%s,%d", strconv.FormatFloat(s, 'g', -1, 64), boolInt(det.Flags[i]))
 		if truth != nil {
@@ -229,18 +229,6 @@ func scoresCSV(src data.Source, det *infer.Detection, truth []bool) (string, err
 		b.WriteString("\n")
 	}
 	return b.String(), nil
-}
-
-// csvFields joins fields into one CSV line, quoting those that need it.
-func csvFields(fields []string) string {
-	quoted := make([]string, len(fields))
-	for i, f := range fields {
-		if strings.ContainsAny(f, ",\"\n\r") {
-			f = `"` + strings.ReplaceAll(f, `"`, `""`) + `"`
-		}
-		quoted[i] = f
-	}
-	return strings.Join(quoted, ",")
 }
 
 func boolInt(b bool) int {

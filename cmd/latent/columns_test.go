@@ -12,8 +12,8 @@ import (
 // --ignore, as the same numbers without those columns train (the same
 // losses); the model records the columns, so reconstruct leaves them out
 // unasked, says so, and names its output's columns as the input does,
-// decode names them as the training data did, and anomalies' scores.csv
-// carries each row's id and name.
+// decode names them as the training data did; codes, decodings,
+// reconstructions and anomalies' scores.csv carry each row's id and name.
 func TestOwnDataColumns(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains a model")
@@ -49,10 +49,13 @@ func TestOwnDataColumns(t *testing.T) {
 	latentOK(t, bin, dir, "reconstruct", m, people, "--label", "kind", "--ignore", "id,name", "--out", "asked.csv")
 	unasked, _ := os.ReadFile(filepath.Join(dir, "unasked.csv"))
 	asked, _ := os.ReadFile(filepath.Join(dir, "asked.csv"))
-	if string(unasked) != string(asked) || !strings.HasPrefix(string(asked), "a,b,c,d,e,f\n") || strings.Count(string(asked), "\n") != 601 {
+	if string(unasked) != string(asked) || !strings.HasPrefix(string(asked), "id,name,a,b,c,d,e,f\nsb,nb,") || strings.Count(string(asked), "\n") != 601 {
 		t.Errorf("reconstruct with the model's columns and with the flags' differ, or the header is not the input's: %q", string(asked[:min(40, len(asked))]))
 	}
 	latentOK(t, bin, dir, "encode", m, people, "--out", "codes.csv")
+	if codes, _ := os.ReadFile(filepath.Join(dir, "codes.csv")); !strings.HasPrefix(string(codes), "id,name,z0,z1\nsb,nb,") {
+		t.Errorf("the codes do not start with their rows' ids and names: %q", string(codes[:min(40, len(codes))]))
+	}
 	latentOK(t, bin, dir, "decode", m, "codes.csv", "--out", "decoded.csv")
 	if decoded, _ := os.ReadFile(filepath.Join(dir, "decoded.csv")); string(decoded) != string(asked) {
 		t.Errorf("decode(encode) is not reconstruct, header included: %q", string(decoded[:min(40, len(decoded))]))

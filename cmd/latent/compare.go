@@ -46,7 +46,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		own := opt
-		own.File = withModelColumns(opt.File, m.Meta, *dataArg, stderr)
+		own.File = withModelColumns(opt.File, m.Meta, *dataArg, stderr, true)
 		src, err := infer.OpenInput(*dataArg, m.Network().Inputs()[0].Shape(), own)
 		if err != nil {
 			return err

@@ -69,7 +69,7 @@ func explorerData(m *infer.Model, arg string, columns data.FileOptions, dir stri
 			}
 		}
 	}
-	opt := infer.InputOptions{File: withModelColumns(columns, m.Meta, arg, notes), Data: data.Options{Dir: dir}}
+	opt := infer.InputOptions{File: withModelColumns(columns, m.Meta, arg, notes, true), Data: data.Options{Dir: dir}}
 	return infer.OpenInput(arg, m.Network().Inputs()[0].Shape(), opt)
 }
 

@@ -54,22 +54,21 @@ func (u *useFlags) parse(args []string, stdout io.Writer) (modelPath, input stri
 
 // inputOptions are the options of reading input: the flags', and, for
 // what they leave unset, the columns the model's training CSV left out
-// (its label, its ignored columns) when input has them; notes says so.
-func (u *useFlags) inputOptions(m *infer.Model, input string, notes io.Writer) infer.InputOptions {
-	opt := data.FileOptions{Label: *u.label, Ignore: columnList(*u.ignore)}
-	if m != nil {
-		opt = withModelColumns(opt, m.Meta, input, notes)
-	}
+// (its label, its ignored columns; only the ignored ones in codes) when
+// input has them; notes says so.
+func (u *useFlags) inputOptions(m *infer.Model, input string, notes io.Writer, codes bool) infer.InputOptions {
+	opt := withModelColumns(data.FileOptions{Label: *u.label, Ignore: columnList(*u.ignore)}, m.Meta, input, notes, !codes)
 	return infer.InputOptions{File: opt, Data: data.Options{Dir: *u.dataDir, NoDownload: *u.dataDir != ""}}
 }
 
-// withModelColumns fills in the label and ignored columns opt leaves
-// unset with those the model file records, where input has them.
-func withModelColumns(opt data.FileOptions, meta map[string]string, input string, notes io.Writer) data.FileOptions {
+// withModelColumns fills in the ignored columns and, with label, the
+// label column that opt leaves unset with those the model file records,
+// where input has them.
+func withModelColumns(opt data.FileOptions, meta map[string]string, input string, notes io.Writer, label bool) data.FileOptions {
 	var used []string
-	if label := meta[model.MetaLabel]; opt.Label == "" && label != "" && data.HasColumns(input, []string{label}) {
-		opt.Label = label
-		used = append(used, label+" (the label)")
+	if name := meta[model.MetaLabel]; label && opt.Label == "" && name != "" && data.HasColumns(input, []string{name}) {
+		opt.Label = name
+		used = append(used, name+" (the label)")
 	}
 	if ignore := columnList(meta[model.MetaIgnore]); len(opt.Ignore) == 0 && len(ignore) > 0 && data.HasColumns(input, ignore) {
 		opt.Ignore = ignore
@@ -82,19 +81,17 @@ func withModelColumns(opt data.FileOptions, meta map[string]string, input string
 }
 
 // openModelAndInput opens the model and its input: samples of the
-// model's input, or codes for decode (whose input has no columns to
-// leave out but those the flags name).
+// model's input, or codes for decode.
 func openModelAndInput(modelPath, input string, u *useFlags, codes bool, notes io.Writer) (*infer.Model, data.Source, error) {
 	m, err := infer.Open(modelPath)
 	if err != nil {
 		return nil, nil, err
 	}
 	shape := m.Network().Inputs()[0].Shape()
-	columnsOf := m
 	if codes {
-		shape, columnsOf = model.CodeShape(m), nil
+		shape = model.CodeShape(m)
 	}
-	src, err := infer.OpenInput(input, shape, u.inputOptions(columnsOf, input, notes))
+	src, err := infer.OpenInput(input, shape, u.inputOptions(m, input, notes, codes))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -112,7 +109,7 @@ func cmdEncode(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	out, err := infer.Create(*u.out, stdout, src.Len(), model.CodeShape(m), "z")
+	out, err := createOutput(*u.out, stdout, src, model.CodeShape(m), nil, "z")
 	if err != nil {
 		return err
 	}
@@ -156,25 +153,27 @@ func transform(name string, args []string, stdout, stderr io.Writer, codes bool,
 	if err != nil {
 		return err
 	}
-	out, err := createOutput(*u.out, stdout, src, m, outShape(m), codes)
+	names := model.FeaturesOf(m.Meta)
+	if !codes && data.FeatureNamesOf(src) != nil {
+		names = data.FeatureNamesOf(src)
+	}
+	out, err := createOutput(*u.out, stdout, src, outShape(m), names, "x")
 	if err != nil {
 		return err
 	}
 	return out.Close(call(m)(src, *u.batch, out, progressTo(stderr)))
 }
 
-// createOutput starts the output of reconstruct or decode: a CSV's
-// columns take the names of the input's columns (reconstruct, from a CSV
-// with a header) or of the model's training CSV's, or else x0, x1, ....
-func createOutput(path string, stdout io.Writer, src data.Source, m *infer.Model, shape []int, codes bool) (*infer.File, error) {
-	names := model.FeaturesOf(m.Meta)
-	if !codes && data.FeatureNamesOf(src) != nil {
-		names = data.FeatureNamesOf(src)
+// createOutput starts a command's output of one sample of shape for each
+// input row: a CSV's columns are names (the training data's or the
+// input's), or prefix0, prefix1, ... when names do not fit, after the
+// input's key columns (an id, a name) when it has some.
+func createOutput(path string, stdout io.Writer, src data.Source, shape []int, names []string, prefix string) (*infer.File, error) {
+	if len(names) != tensor.Size(shape) {
+		names = infer.NumberedColumns(prefix, tensor.Size(shape))
 	}
-	if len(names) == tensor.Size(shape) {
-		return infer.CreateWithHeader(path, stdout, src.Len(), shape, names)
-	}
-	return infer.Create(path, stdout, src.Len(), shape, "x")
+	keys, _ := data.KeyedOf(src)
+	return infer.CreateWithHeader(path, stdout, src.Len(), shape, names, keys)
 }
 
 // parseCommand parses a command's flags and positional arguments; on -h
