@@ -285,25 +285,7 @@ func TestGracefulShutdown(t *testing.T) {
 // TestPointsKeys: points read from a CSV with an id column carry their
 // ids (and /v1/points names the column), for the explorer to show.
 func TestPointsKeys(t *testing.T) {
-	var b strings.Builder
-	b.WriteString("id")
-	for j := range 784 {
-		fmt.Fprintf(&b, ",p%d", j)
-	}
-	for i := range 5 {
-		fmt.Fprintf(&b, "\nrow-%d", i)
-		for j := range 784 {
-			fmt.Fprintf(&b, ",%g", float64((i*784+j)%255)/255)
-		}
-	}
-	path := filepath.Join(t.TempDir(), "points.csv")
-	if err := os.WriteFile(path, []byte(b.String()+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	src, err := data.Open(path, data.FileOptions{Ignore: []string{"id"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	src := idPoints(t, 5)
 	s, err := serve.New(savedPCA(t), serve.Options{Points: src})
 	if err != nil {
 		t.Fatal(err)
@@ -323,4 +305,30 @@ func TestPointsKeys(t *testing.T) {
 	if len(view.KeyColumns) != 1 || view.KeyColumns[0] != "id" || len(view.Keys) != 5 || view.Keys[3][0] != "row-3" {
 		t.Errorf("key columns %v, keys %v", view.KeyColumns, view.Keys)
 	}
+}
+
+// idPoints is n points of 784 values read from a CSV with an id column
+// (row-0, row-1, ...), ignored.
+func idPoints(t *testing.T, n int) data.Source {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("id")
+	for j := range 784 {
+		fmt.Fprintf(&b, ",p%d", j)
+	}
+	for i := range n {
+		fmt.Fprintf(&b, "\nrow-%d", i)
+		for j := range 784 {
+			fmt.Fprintf(&b, ",%g", float64((i*784+j*(i+1))%255)/255)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "points.csv")
+	if err := os.WriteFile(path, []byte(b.String()+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src, err := data.Open(path, data.FileOptions{Ignore: []string{"id"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src
 }

@@ -103,6 +103,43 @@ func TestExplorerInBrowser(t *testing.T) {
 	}
 }
 
+// TestExplorerShowsKeys: a click on a point of a CSV with an id column
+// shows that point's id.
+func TestExplorerShowsKeys(t *testing.T) {
+	ctx := browser(t)
+	s, err := serve.New(savedPCA(t), serve.Options{Points: idPoints(t, 20)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	rect, err := chromedp.Run(ctx, chromedp.Evaluate[struct{ Left, Top float64 }](`(() => { const r = document.getElementById("scatter").getBoundingClientRect(); return {Left: r.left, Top: r.top}; })()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	px, err := chromedp.Run(ctx, chromedp.Evaluate[[2]float64](`window.latent.pointPixel(7)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.MouseClickXY(rect.Left+px[0], rect.Top+px[1]),
+		chromedp.WaitVisible(chromedp.CSS(`#sample-output[data-index]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	index, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("sample-output").dataset.index`))
+	info, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("sample-info").textContent`))
+	if !strings.Contains(info, "point "+index+", id row-"+index+":") {
+		t.Errorf("the clicked point %s's line: %q", index, info)
+	}
+}
+
 // TestExplorerScreenshots takes the README's screenshots: with
 // LATENT_SCREENSHOT_MODELS=a.safetensors,b.safetensors and
 // LATENT_SCREENSHOTS=DIR it opens each model's explorer over 1,000 MNIST
