@@ -13,7 +13,8 @@ import (
 // losses); the model records the columns, so reconstruct leaves them out
 // unasked, says so, and names its output's columns as the input does,
 // decode names them as the training data did; codes, decodings,
-// reconstructions and anomalies' scores.csv carry each row's id and name.
+// reconstructions, the projector's metadata and anomalies' scores.csv
+// carry each row's id and name.
 func TestOwnDataColumns(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains a model")
@@ -52,7 +53,10 @@ func TestOwnDataColumns(t *testing.T) {
 	if string(unasked) != string(asked) || !strings.HasPrefix(string(asked), "id,name,a,b,c,d,e,f\nsb,nb,") || strings.Count(string(asked), "\n") != 601 {
 		t.Errorf("reconstruct with the model's columns and with the flags' differ, or the header is not the input's: %q", string(asked[:min(40, len(asked))]))
 	}
-	latentOK(t, bin, dir, "encode", m, people, "--out", "codes.csv")
+	latentOK(t, bin, dir, "encode", m, people, "--out", "codes.csv", "--projector", "proj")
+	if meta, _ := os.ReadFile(filepath.Join(dir, "proj", "metadata.tsv")); !strings.HasPrefix(string(meta), "label\tid\tname\nx\tsb\tnb\n") || strings.Count(string(meta), "\n") != 601 {
+		t.Errorf("the projector's metadata is not the labels, ids and names under a header: %q", string(meta[:min(40, len(meta))]))
+	}
 	if codes, _ := os.ReadFile(filepath.Join(dir, "codes.csv")); !strings.HasPrefix(string(codes), "id,name,z0,z1\nsb,nb,") {
 		t.Errorf("the codes do not start with their rows' ids and names: %q", string(codes[:min(40, len(codes))]))
 	}

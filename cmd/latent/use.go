@@ -227,6 +227,7 @@ type projectorFiles struct {
 	tensors *os.File
 	labels  []int
 	classes []string
+	keys    data.Keyed // nil: none
 	rows    int
 }
 
@@ -239,7 +240,8 @@ func newProjector(dir string, src data.Source) (*projectorFiles, error) {
 		return nil, err
 	}
 	labels, classes := data.LabelsOf(src)
-	return &projectorFiles{dir: dir, tensors: f, labels: labels, classes: classes}, nil
+	keys, _ := data.KeyedOf(src)
+	return &projectorFiles{dir: dir, tensors: f, labels: labels, classes: classes, keys: keys}, nil
 }
 
 func (p *projectorFiles) Write(x *tensor.Tensor) error {
@@ -259,20 +261,56 @@ func (p *projectorFiles) Write(x *tensor.Tensor) error {
 	return err
 }
 
+// close finishes tensors.tsv and writes metadata.tsv: each row's label
+// and keys (a CSV's ignored columns), with a header row when there are
+// several columns, as the Embedding Projector reads it.
 func (p *projectorFiles) close(err error) error {
 	if cerr := p.tensors.Close(); err == nil {
 		err = cerr
 	}
-	if err != nil || p.labels == nil {
+	if err != nil || p.labels == nil && p.keys == nil {
 		return err
 	}
+	var header []string
+	if p.labels != nil {
+		header = append(header, "label")
+	}
+	if p.keys != nil {
+		header = append(header, p.keys.KeyColumns()...)
+	}
 	var b strings.Builder
-	for _, l := range p.labels {
+	if len(header) > 1 {
+		b.WriteString(strings.Join(header, "\t") + "\n")
+	}
+	for r := range p.rows {
+		row, err := p.metadataRow(r)
+		if err != nil {
+			return err
+		}
+		b.WriteString(strings.Join(row, "\t") + "\n")
+	}
+	return os.WriteFile(filepath.Join(p.dir, "metadata.tsv"), []byte(b.String()), 0o644)
+}
+
+// metadataRow is row r's label (by its class name) and keys.
+func (p *projectorFiles) metadataRow(r int) ([]string, error) {
+	var row []string
+	if p.labels != nil {
+		l := p.labels[r]
 		name := fmt.Sprint(l)
 		if l >= 0 && l < len(p.classes) {
 			name = p.classes[l]
 		}
-		b.WriteString(name + "\n")
+		row = append(row, name)
 	}
-	return os.WriteFile(filepath.Join(p.dir, "metadata.tsv"), []byte(b.String()), 0o644)
+	if p.keys != nil {
+		keys, err := p.keys.Keys(r)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range keys {
+			row = append(row, strings.NewReplacer("\t", " ", "\n", " ").Replace(k))
+		}
+	}
+	return row, nil
 }
