@@ -3,19 +3,20 @@
 // class, and its input and output shapes, joined by arrows. It draws PNG
 // in pure Go: there is no Graphviz to install.
 //
-// It imports nn and tensor.
+// It imports nn, tensor and internal/atomic.
 package diagram
 
 import (
 	"fmt"
 	"image/color"
-	"os"
+	"io"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/vgimg"
 
+	"github.com/latent-go/latent/internal/atomic"
 	"github.com/latent-go/latent/nn"
 	"github.com/latent-go/latent/tensor"
 )
@@ -97,15 +98,14 @@ func WritePNG(path string, m *nn.Model) error {
 			}
 		}
 	}
-	f, err := os.Create(path)
-	if err != nil {
+	err := atomic.WriteFile(path, 0o644, func(w io.Writer) error {
+		_, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(w)
 		return err
-	}
-	if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(f); err != nil {
-		f.Close()
+	})
+	if err != nil {
 		return fmt.Errorf("diagram %s: %w", path, err)
 	}
-	return f.Close()
+	return nil
 }
 
 // layout places the nodes by rank (the longest path from an input), one

@@ -36,7 +36,7 @@ func Histogram(path, title string, scores []float64, threshold float64) error {
 	p.Add(line)
 	p.Legend.Add(fmt.Sprintf("threshold %.4g", threshold), line)
 	p.Legend.Top = true
-	return p.Save(6*vg.Inch, 4*vg.Inch, path)
+	return savePlot(p, 6*vg.Inch, 4*vg.Inch, path)
 }
 
 // ROC plots a receiver operating characteristic curve with its AUC.
@@ -63,5 +63,5 @@ func ROC(path, title string, fpr, tpr []float64, auc float64) error {
 	p.Add(curve, chance)
 	p.Legend.Add(fmt.Sprintf("AUC %.4f", auc), curve)
 	p.Legend.Top, p.Legend.Left = false, false // bottom right, below the curve
-	return p.Save(5*vg.Inch, 5*vg.Inch, path)
+	return savePlot(p, 5*vg.Inch, 5*vg.Inch, path)
 }

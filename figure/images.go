@@ -2,7 +2,8 @@
 // rows of digits over their reconstructions, the decoded latent grid, the
 // codes of the test set scattered by label, and the loss curves.
 //
-// It imports gonum/plot and the standard library, nothing of latent.
+// It imports gonum/plot, the standard library and internal/atomic (files
+// written whole or not at all), nothing else of latent.
 package figure
 
 import (
@@ -10,8 +11,14 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"io"
 	"os"
 	"path/filepath"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/latent-go/latent/internal/atomic"
 )
 
 // Colormap turns a value in [0, 1] into a gray level.
@@ -86,20 +93,26 @@ func paint(img *image.Gray, values []float32, x0, y0, height, width, scale int, 
 	}
 }
 
-// SavePNG writes img to path, creating the folder if needed.
+// SavePNG writes img to path, creating the folder if needed, whole or
+// not at all.
 func SavePNG(path string, img image.Image) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	f, err := os.Create(path)
+	return atomic.WriteFile(path, 0o644, func(w io.Writer) error { return png.Encode(w, img) })
+}
+
+// savePlot writes p as a PNG image of width by height to path, whole or
+// not at all.
+func savePlot(p *plot.Plot, width, height vg.Length, path string) error {
+	image, err := p.WriterTo(width, height, "png")
 	if err != nil {
 		return err
 	}
-	if err := png.Encode(f, img); err != nil {
-		f.Close()
+	return atomic.WriteFile(path, 0o644, func(w io.Writer) error {
+		_, err := image.WriteTo(w)
 		return err
-	}
-	return f.Close()
+	})
 }
 
 // GreyImage says whether samples of shape are grey images, and their

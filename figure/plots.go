@@ -37,7 +37,7 @@ func LossCurves(path, title string, loss, valLoss []float64) error {
 		p.Legend.Add([]string{"loss", "val_loss"}[i], line)
 	}
 	p.Legend.Top = true
-	return p.Save(6*vg.Inch, 4*vg.Inch, path)
+	return savePlot(p, 6*vg.Inch, 4*vg.Inch, path)
 }
 
 // palette is matplotlib's tab10, the colours of its default cycle.
@@ -93,5 +93,5 @@ func LatentScatter(path, title string, codes [][2]float32, labels []int, classes
 		p.Legend.Add(name, entry)
 	}
 	p.Legend.Top = true
-	return p.Save(7*vg.Inch, 6*vg.Inch, path)
+	return savePlot(p, 7*vg.Inch, 6*vg.Inch, path)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/latent-go/latent/data"
 	"github.com/latent-go/latent/figure"
 	"github.com/latent-go/latent/infer"
+	"github.com/latent-go/latent/internal/atomic"
 	"github.com/latent-go/latent/model"
 )
 
@@ -183,7 +184,7 @@ func writeDetection(dir string, m *infer.Model, src data.Source, det *infer.Dete
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "scores.csv"), []byte(scores), 0o644); err != nil {
+	if err := atomic.WriteBytes(filepath.Join(dir, "scores.csv"), []byte(scores), 0o644); err != nil {
 		return err
 	}
 	title := fmt.Sprintf("%d samples, %d flagged (%s)", len(det.Scores), det.Flagged, det.Rule)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/latent-go/latent/data"
 	"github.com/latent-go/latent/infer"
+	"github.com/latent-go/latent/internal/atomic"
 	"github.com/latent-go/latent/model"
 	"github.com/latent-go/latent/tensor"
 )
@@ -235,7 +236,8 @@ func newProjector(dir string, src data.Source) (*projectorFiles, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	f, err := os.Create(filepath.Join(dir, "tensors.tsv"))
+	// tensors.tsv is written under a temporary name and renamed by close.
+	f, err := os.CreateTemp(dir, ".tensors.tsv.*.tmp")
 	if err != nil {
 		return nil, err
 	}
@@ -265,11 +267,24 @@ func (p *projectorFiles) Write(x *tensor.Tensor) error {
 // and keys (a CSV's ignored columns), with a header row when there are
 // several columns, as the Embedding Projector reads it.
 func (p *projectorFiles) close(err error) error {
+	if err == nil {
+		err = p.tensors.Chmod(0o644)
+	}
+	if err == nil {
+		err = p.tensors.Sync()
+	}
 	if cerr := p.tensors.Close(); err == nil {
 		err = cerr
 	}
-	if err != nil || p.labels == nil && p.keys == nil {
+	if err == nil {
+		err = os.Rename(p.tensors.Name(), filepath.Join(p.dir, "tensors.tsv"))
+	}
+	if err != nil {
+		os.Remove(p.tensors.Name())
 		return err
+	}
+	if p.labels == nil && p.keys == nil {
+		return nil
 	}
 	var header []string
 	if p.labels != nil {
@@ -289,7 +304,7 @@ func (p *projectorFiles) close(err error) error {
 		}
 		b.WriteString(strings.Join(row, "\t") + "\n")
 	}
-	return os.WriteFile(filepath.Join(p.dir, "metadata.tsv"), []byte(b.String()), 0o644)
+	return atomic.WriteBytes(filepath.Join(p.dir, "metadata.tsv"), []byte(b.String()), 0o644)
 }
 
 // metadataRow is row r's label (by its class name) and keys.
