@@ -43,6 +43,9 @@ func TestOwnDataColumns(t *testing.T) {
 		t.Errorf("the losses with the columns ignored differ from those without them:\n%s\n%s", plain, ignored)
 	}
 	m := filepath.Join(dir, "ignored", "model.safetensors")
+	if summary := latentOK(t, bin, dir, "summary", m); !strings.Contains(summary, "label:     kind\nignored:   id, name\nfeatures:  a, b, c, d, e, f\n") {
+		t.Errorf("the summary does not say which columns the model was trained on:\n%s", summary)
+	}
 	note := latentOK(t, bin, dir, "reconstruct", m, people, "--out", "unasked.csv")
 	if !strings.Contains(note, "people.csv: leaving out the columns the model was trained without: kind (the label), id, name") {
 		t.Errorf("reconstruct does not say which columns it leaves out: %q", note)

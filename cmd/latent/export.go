@@ -74,7 +74,7 @@ func cmdImport(args []string, stdout, _ io.Writer) error {
 	if len(pos) != 2 || *out == "" {
 		return usageErr("import needs a MODEL (or RECIPE), a WEIGHTS.safetensors file and --out FILE")
 	}
-	m, err := modelOrRecipe(pos[0])
+	m, _, err := modelOrRecipe(pos[0])
 	if err != nil {
 		return err
 	}

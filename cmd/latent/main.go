@@ -183,26 +183,29 @@ func cmdSummary(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	m, err := modelOrRecipe(name)
+	m, meta, err := modelOrRecipe(name)
 	if err != nil {
 		return err
 	}
 	runner.Summaries(stdout, m)
-	return nil
+	if meta == nil {
+		return nil
+	}
+	return printTraining(stdout, meta)
 }
 
-// modelOrRecipe loads a saved model file (.safetensors), or builds a
-// recipe's model.
-func modelOrRecipe(name string) (model.Model, error) {
+// modelOrRecipe loads a saved model file (.safetensors) with its
+// metadata, or builds a recipe's model (no metadata).
+func modelOrRecipe(name string) (model.Model, map[string]string, error) {
 	if strings.HasSuffix(name, ".safetensors") {
-		m, _, err := latent.Open(name)
-		return m, err
+		return latent.Open(name)
 	}
 	r, err := recipe.Load(name)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return r.Build()
+	m, err := r.Build()
+	return m, nil, err
 }
 
 // checkDataset refuses a dataset name latent does not know, unless the
