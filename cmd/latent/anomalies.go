@@ -26,6 +26,8 @@ type anomaliesReport struct {
 	N         int      `json:"n"`
 	Flagged   int      `json:"flagged"`
 	AUC       *float64 `json:"auc,omitempty"`
+	// Worst are the worst-reconstructed samples, up to five.
+	Worst []worstSample `json:"worst"`
 }
 
 func cmdAnomalies(args []string, stdout, stderr io.Writer) error {
@@ -78,11 +80,16 @@ func cmdAnomalies(args []string, stdout, stderr io.Writer) error {
 	if err := writeDetection(*u.out, m, src, det, truth); err != nil {
 		return err
 	}
-	rep := anomaliesReport{Rule: rule.String(), Threshold: det.Threshold, N: len(det.Scores), Flagged: det.Flagged, AUC: det.AUC}
+	worst, err := worstSamples(src, det.Scores, 5)
+	if err != nil {
+		return err
+	}
+	rep := anomaliesReport{Rule: rule.String(), Threshold: det.Threshold, N: len(det.Scores), Flagged: det.Flagged, AUC: det.AUC, Worst: worst}
 	if *asJSON {
 		return json.NewEncoder(stdout).Encode(rep)
 	}
 	fmt.Fprintf(stdout, "rule %s: threshold %.6g; %d of %d samples flagged\n", rep.Rule, rep.Threshold, rep.Flagged, rep.N)
+	fmt.Fprintf(stdout, "the worst: %s\n", formatWorst(worst))
 	if det.AUC != nil {
 		fmt.Fprintf(stdout, "ROC AUC against the labels: %.4f\n", *det.AUC)
 	}
@@ -246,12 +253,7 @@ func drawWorst(path string, m *infer.Model, src data.Source, scores []float64) e
 	if !ok {
 		return nil
 	}
-	order := make([]int, len(scores))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortFunc(order, func(a, b int) int { return cmpDesc(scores[a], scores[b]) })
-	order = order[:min(10, len(order))]
+	order := worstOrder(scores, 10)
 	x, err := data.ReadAll(data.Rows(m.Scaled(src), order))
 	if err != nil {
 		return err
@@ -266,14 +268,4 @@ func drawWorst(path string, m *infer.Model, src data.Source, scores []float64) e
 		rows[1] = append(rows[1], r.Row(i))
 	}
 	return figure.ImageRows(path, rows, h, w, 3, figure.Gray)
-}
-
-func cmpDesc(a, b float64) int {
-	switch {
-	case a > b:
-		return -1
-	case a < b:
-		return 1
-	}
-	return 0
 }

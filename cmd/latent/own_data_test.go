@@ -106,6 +106,13 @@ func TestOwnDataWalkthrough(t *testing.T) {
 	if an.N != 620 || an.AUC == nil || *an.AUC < 0.99 || an.Flagged < 20 || an.Flagged > 40 {
 		t.Errorf("anomalies %+v (auc %v)", an, an.AUC)
 	}
+	// The worst five, highest first, are far-away points (rows 600 on).
+	for i, w := range an.Worst {
+		if len(an.Worst) != 5 || w.Index < 600 || i > 0 && w.Score > an.Worst[i-1].Score {
+			t.Errorf("the worst samples %+v", an.Worst)
+			break
+		}
+	}
 	for _, f := range []string{"scores.csv", "histogram.png", "roc.png"} {
 		if _, err := os.Stat(filepath.Join(dir, "anomalies", f)); err != nil {
 			t.Error(err)
