@@ -83,6 +83,10 @@ func load(r *recipe.Recipe, opt Options) (*Prepared, data.Source, data.Source, e
 	return p, data.Head(ds.Train, opt.Limit), data.Head(ds.Test, opt.Limit), nil
 }
 
+// inMemoryBytes bounds the user's data that training holds in memory as
+// float32, read once, rather than reads from its file every epoch: 1 GiB.
+const inMemoryBytes = 1 << 30
+
 // loadFiles opens the user's training data and its validation data, or
 // holds out a seeded part of the training data.
 func loadFiles(r *recipe.Recipe) (*Prepared, data.Source, data.Source, error) {
@@ -96,8 +100,14 @@ func loadFiles(r *recipe.Recipe) (*Prepared, data.Source, data.Source, error) {
 		p.Height, p.Width = s[0], s[1]
 	}
 	p.Features = data.FeatureNamesOf(train)
+	if train, err = data.InMemory(train, inMemoryBytes); err != nil {
+		return nil, nil, nil, err
+	}
 	if r.Val != "" {
 		val, err := data.Open(r.Val, opt)
+		if err == nil {
+			val, err = data.InMemory(val, inMemoryBytes)
+		}
 		if err != nil {
 			return nil, nil, nil, err
 		}
