@@ -31,6 +31,7 @@ type CSV struct {
 	labelCol int     // -1: none
 	skip     []bool  // by column: the label and the ignored columns
 	header   []string
+	missing  missingValues
 	labels   []int
 	classes  []string
 	sep      byte
@@ -44,6 +45,12 @@ type CSVOptions struct {
 	// Ignore names columns to leave out of the features (an id, a
 	// name), as Label names its column.
 	Ignore []string
+	// Missing says what a missing value (an empty field, NA, N/A, NaN,
+	// null, ?) becomes: "mean", its column's mean over the file; "zero";
+	// or, empty, nothing: it is an error. Fill, when set, gives the value
+	// of each feature instead (a model's, fitted on its training data).
+	Missing string
+	Fill    []float32
 }
 
 // utf8BOM is the byte order mark some programs (spreadsheets) write at
@@ -61,6 +68,10 @@ func OpenCSV(path string, opt CSVOptions) (*CSV, error) {
 		return nil, err
 	}
 	c := &CSV{path: path, f: f, labelCol: -1, sep: separatorOf(path)}
+	if err := checkMissing(opt); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	if err := c.scan(opt); err != nil {
 		f.Close()
 		return nil, err
@@ -112,13 +123,8 @@ func (c *CSV) scan(opt CSVOptions) error {
 		if len(fields) != width {
 			return c.errorf(line, 0, "%d columns, but the first line has %d", len(fields), width)
 		}
-		for j, f := range fields {
-			if c.skip[j] {
-				continue
-			}
-			if _, err := parseValue(f); err != nil {
-				return c.errorf(line, j+1, "%v%s", err, c.ignoreHint(j, len(c.starts) == 0))
-			}
+		if err := c.scanValues(fields, line); err != nil {
+			return err
 		}
 		if c.labelCol >= 0 {
 			l := field(fields[c.labelCol])
@@ -134,11 +140,8 @@ func (c *CSV) scan(opt CSVOptions) error {
 	if len(c.starts) == 0 {
 		return fmt.Errorf("%s: no rows of numbers", c.path)
 	}
-	c.cols = 0
-	for _, s := range c.skip {
-		if !s {
-			c.cols++
-		}
+	if err := c.missing.settle(c, opt); err != nil {
+		return err
 	}
 	if c.labelCol >= 0 {
 		c.labels, c.classes = labelIndices(rawLabels, labelNames)
@@ -322,7 +325,7 @@ func (c *CSV) Read(dst []float32, rows []int) error {
 			if j >= len(c.skip) || c.skip[j] {
 				continue
 			}
-			v, err := parseValue(f)
+			v, err := c.value(f, k)
 			if err != nil || k >= c.cols {
 				return c.errorf(c.lines[r], j+1, "the file changed since it was opened")
 			}

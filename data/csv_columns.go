@@ -29,6 +29,13 @@ func (c *CSV) chooseColumns(opt CSVOptions, width, line int) error {
 		}
 		c.skip[j] = true
 	}
+	c.cols = 0
+	for _, skip := range c.skip {
+		if !skip {
+			c.cols++
+		}
+	}
+	c.missing.start(c.cols, opt)
 	return nil
 }
 

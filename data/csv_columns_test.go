@@ -143,3 +143,49 @@ func TestCSVQuotedFields(t *testing.T) {
 		t.Errorf("an open quote: %v", err)
 	}
 }
+
+// TestCSVMissing: missing values (empty, NA, N/A, NaN, null, None, ?) are
+// an error that says how to fill them, or become their column's mean over
+// the file's present values, zero, or the values given; the file says how
+// many it filled.
+func TestCSVMissing(t *testing.T) {
+	dir := t.TempDir()
+	p := write(t, dir, "holes.csv", "a,b,c\n1,,10\nNA,4,?\n3,n/a,30\nnull,None,NaN\n")
+	for _, c := range []struct {
+		opt  data.FileOptions
+		want []float32
+	}{
+		{data.FileOptions{Missing: "mean"}, []float32{1, 4, 10, 2, 4, 20, 3, 4, 30, 2, 4, 20}},
+		{data.FileOptions{Missing: "zero"}, []float32{1, 0, 10, 0, 4, 0, 3, 0, 30, 0, 0, 0}},
+		{data.FileOptions{Fill: []float32{7, 8, 9}}, []float32{1, 8, 10, 7, 4, 9, 3, 8, 30, 7, 8, 9}},
+	} {
+		src, err := data.Open(p, c.opt)
+		if err != nil {
+			t.Fatalf("%+v: %v", c.opt, err)
+		}
+		x, err := data.ReadAll(src)
+		if err != nil || !slices.Equal(x.Data, c.want) {
+			t.Errorf("%+v: read %v (%v), want %v", c.opt, x.Data, err, c.want)
+		}
+		if fill, n := data.FillOf(src); n != 7 || len(fill) != 3 {
+			t.Errorf("%+v: fill %v of %d values, want 7 filled", c.opt, fill, n)
+		}
+	}
+	for name, c := range map[string]struct {
+		content string
+		opt     data.FileOptions
+		want    string
+	}{
+		"empty":         {"a,b\n1,\n", data.FileOptions{}, "holes.csv: line 2, column 2: the value is empty (--missing mean or --missing zero fills missing values)"},
+		"NA":            {"a,b\n1,2\nNA,3\n", data.FileOptions{}, `line 3, column 1: "NA" is a missing value (--missing mean`},
+		"NaN":           {"a,b\n1,NaN\n", data.FileOptions{}, `"NaN": NaN and infinite values are not allowed (--missing mean`},
+		"rule":          {"a,b\n1,2\n", data.FileOptions{Missing: "median"}, `holes.csv: unknown rule for missing values "median" (known: mean, zero)`},
+		"nothing":       {"a,b\n1,NA\n2,?\n", data.FileOptions{Missing: "mean"}, "holes.csv: feature 1 has no values to take the mean of"},
+		"fill too long": {"a,b\n1,2\n", data.FileOptions{Fill: []float32{1, 2, 3}}, "holes.csv: 3 fill values for missing values, but the file has 2 features"},
+	} {
+		_, err := data.Open(write(t, dir, "holes.csv", c.content), c.opt)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", name, err, c.want)
+		}
+	}
+}

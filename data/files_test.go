@@ -345,20 +345,26 @@ func TestSplitAndWithoutClasses(t *testing.T) {
 	}
 }
 
-// FuzzCSV: a CSV that opens reads back whole, with finite values, the
-// keys of every row and as many feature names as features.
+// FuzzCSV: a CSV that opens (its missing values filled with means, or
+// not) reads back whole, with finite values, the keys of every row and as
+// many feature names as features.
 func FuzzCSV(f *testing.F) {
-	f.Add([]byte("a,b\n1,2\n3,4\n"), "", "")
-	f.Add([]byte("1,x\n2,y\n"), "1", "")
-	f.Add([]byte("\xef\xbb\xbfid,\"name\",a,k\ns1,\"Smith, J\",1,x\ns2,\"a \"\"b\"\"\",2,y\n"), "k", "id,name")
-	f.Fuzz(func(t *testing.T, content []byte, label, ignore string) {
+	f.Add([]byte("a,b\n1,2\n3,4\n"), "", "", false)
+	f.Add([]byte("1,x\n2,y\n"), "1", "", false)
+	f.Add([]byte("\xef\xbb\xbfid,\"name\",a,k\ns1,\"Smith, J\",1,x\ns2,\"a \"\"b\"\"\",2,y\n"), "k", "id,name", false)
+	f.Add([]byte("a,b\n1,NA\n,4\n?,nan\n"), "", "", true)
+	f.Fuzz(func(t *testing.T, content []byte, label, ignore string, fillMissing bool) {
 		p := filepath.Join(t.TempDir(), "f.csv")
 		os.WriteFile(p, content, 0o644)
 		var ignored []string
 		if ignore != "" {
 			ignored = strings.Split(ignore, ",")
 		}
-		s, err := data.Open(p, data.FileOptions{Label: label, Ignore: ignored})
+		opt := data.FileOptions{Label: label, Ignore: ignored}
+		if fillMissing {
+			opt.Missing = "mean"
+		}
+		s, err := data.Open(p, opt)
 		if err != nil {
 			return
 		}

@@ -15,6 +15,10 @@ type FileOptions struct {
 	// Ignore names a CSV file's columns to leave out of the features (an
 	// id, a name), as Label names its column.
 	Ignore []string
+	// Missing and Fill say what a CSV file's missing values become (see
+	// CSVOptions).
+	Missing string
+	Fill    []float32
 }
 
 // Open opens a user's data, by what the path is: a CSV (or TSV) file, a
@@ -34,11 +38,14 @@ func Open(path string, opt FileOptions) (Source, error) {
 	if len(opt.Ignore) > 0 && !isCSVName(name) {
 		return nil, fmt.Errorf("%s: ignored columns are for CSV files", path)
 	}
+	if opt.Missing != "" && !isCSVName(name) {
+		return nil, fmt.Errorf("%s: filling missing values is for CSV files", path)
+	}
 	switch {
 	case st.IsDir():
 		return OpenPNGDir(path)
 	case isCSVName(name):
-		return OpenCSV(path, CSVOptions{Label: opt.Label, Ignore: opt.Ignore})
+		return OpenCSV(path, CSVOptions{Label: opt.Label, Ignore: opt.Ignore, Missing: opt.Missing, Fill: opt.Fill})
 	case strings.HasSuffix(name, ".npy"):
 		return OpenNPY(path)
 	case strings.Contains(name, "idx") || strings.HasSuffix(name, ".idx"):

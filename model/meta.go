@@ -20,6 +20,10 @@ const (
 	// MetaFeatures is the names of the input's values, from the training
 	// CSV's header (a JSON array of strings).
 	MetaFeatures = "features"
+	// MetaFill is what each input value that is missing in a CSV becomes
+	// (a JSON array of numbers, fitted on the training file); absent when
+	// the training data was not filled.
+	MetaFill = "fill"
 	// MetaLoss is the loss it was trained with, which also scores samples.
 	MetaLoss = "loss"
 	// MetaScaler is the input transform fitted on the training data (JSON).
@@ -48,6 +52,25 @@ func FeaturesOf(meta map[string]string) []string {
 		return nil
 	}
 	return names
+}
+
+// FillMeta is the MetaFill value of fill: empty for none.
+func FillMeta(fill []float32) string {
+	if fill == nil {
+		return ""
+	}
+	b, _ := json.Marshal(fill)
+	return string(b)
+}
+
+// FillOf is the fill of missing values a model file records; nil when
+// it records none or it is unreadable.
+func FillOf(meta map[string]string) []float32 {
+	var fill []float32
+	if json.Unmarshal([]byte(meta[MetaFill]), &fill) != nil {
+		return nil
+	}
+	return fill
 }
 
 // ScalerOf reads the scaler a model file holds; none when it holds none.

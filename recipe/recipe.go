@@ -50,6 +50,10 @@ type Recipe struct {
 	// Ignore names columns of a CSV file to leave out of the features
 	// (an id, a name), as Label names its column.
 	Ignore []string `json:"ignore,omitempty"`
+	// Missing fills a CSV file's missing values (empty, NA, NaN, ...):
+	// "mean" with each column's mean over the training file, "zero"; by
+	// default a missing value is an error.
+	Missing string `json:"missing,omitempty"`
 	// Scale transforms the inputs: "none" (the default), "max=V",
 	// "minmax" or "standard", fitted on the training data and saved in
 	// the model file.
@@ -320,8 +324,11 @@ func (r *Recipe) checkData() error {
 	if r.ValSplit != 0 && !(r.ValSplit > 0 && r.ValSplit < 1) {
 		return fmt.Errorf("val_split must be between 0 and 1, got %v", r.ValSplit)
 	}
-	if r.Train == "" && (r.Val != "" || r.Label != "" || len(r.Ignore) > 0) {
-		return fmt.Errorf("val, label and ignore go with train, the user's own data")
+	if r.Train == "" && (r.Val != "" || r.Label != "" || len(r.Ignore) > 0 || r.Missing != "") {
+		return fmt.Errorf("val, label, ignore and missing go with train, the user's own data")
+	}
+	if r.Missing != "" && r.Missing != "mean" && r.Missing != "zero" {
+		return fmt.Errorf("missing must be mean or zero, got %q", r.Missing)
 	}
 	if r.Train != "" && r.TrainOnTest {
 		return fmt.Errorf("train_on_test is for the built-in datasets")

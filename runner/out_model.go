@@ -31,5 +31,6 @@ func saveModel(r *run) error {
 		model.MetaLabel:          r.recipe.Label,
 		model.MetaIgnore:         strings.Join(r.recipe.Ignore, ","),
 		model.MetaFeatures:       model.FeaturesMeta(r.data.Features),
+		model.MetaFill:           model.FillMeta(r.data.Fill),
 	})
 }

@@ -37,6 +37,9 @@ type Prepared struct {
 	// Features are the names of the samples' values (a CSV file's
 	// header); nil when the data has none.
 	Features []string
+	// Fill is what each feature's missing values became (a CSV's), for
+	// the model to fill the data it is used on alike; nil for none.
+	Fill []float32
 	// Notes are lines that say how the data was prepared (a split drawn
 	// from the training data, classes left out), printed by the run.
 	Notes []string
@@ -83,6 +86,14 @@ func load(r *recipe.Recipe, opt Options) (*Prepared, data.Source, data.Source, e
 	return p, data.Head(ds.Train, opt.Limit), data.Head(ds.Test, opt.Limit), nil
 }
 
+// fillRule says what the missing values became.
+func fillRule(rule string) string {
+	if rule == "mean" {
+		return "their column's mean over the file"
+	}
+	return "zero"
+}
+
 // inMemoryBytes bounds the user's data that training holds in memory as
 // float32, read once, rather than reads from its file every epoch: 1 GiB.
 const inMemoryBytes = 1 << 30
@@ -91,7 +102,7 @@ const inMemoryBytes = 1 << 30
 // holds out a seeded part of the training data.
 func loadFiles(r *recipe.Recipe) (*Prepared, data.Source, data.Source, error) {
 	p := &Prepared{Dataset: r.Train}
-	opt := data.FileOptions{Label: r.Label, Ignore: r.Ignore}
+	opt := data.FileOptions{Label: r.Label, Ignore: r.Ignore, Missing: r.Missing}
 	train, err := data.Open(r.Train, opt)
 	if err != nil {
 		return nil, nil, nil, err
@@ -100,6 +111,11 @@ func loadFiles(r *recipe.Recipe) (*Prepared, data.Source, data.Source, error) {
 		p.Height, p.Width = s[0], s[1]
 	}
 	p.Features = data.FeatureNamesOf(train)
+	fill, filled := data.FillOf(train)
+	if filled > 0 {
+		p.Notes = append(p.Notes, fmt.Sprintf("missing values: %d of %s's filled with %s", filled, r.Train, fillRule(r.Missing)))
+	}
+	p.Fill, opt.Fill = fill, fill // the validation file is filled as the training data
 	if train, err = data.InMemory(train, inMemoryBytes); err != nil {
 		return nil, nil, nil, err
 	}

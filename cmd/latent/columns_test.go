@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -72,5 +73,50 @@ func TestOwnDataColumns(t *testing.T) {
 	lines := strings.Split(string(scores), "\n")
 	if len(lines) != 602 || lines[0] != "index,id,name,score,anomaly" || !strings.HasPrefix(lines[2], "1,sc,nc,") {
 		t.Errorf("scores.csv: %q ...", lines[:min(3, len(lines))])
+	}
+}
+
+// TestOwnDataMissing: a CSV with holes trains with --missing mean and says
+// how many values it filled; the model records the fill, so reconstruct
+// fills the same file's holes alike unasked, and says so.
+func TestOwnDataMissing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a model")
+	}
+	bin := binary(t)
+	dir := t.TempDir()
+	normal, _ := blobs(t, dir)
+	rows, _ := os.ReadFile(normal)
+	var holes strings.Builder
+	n := 0
+	for i, line := range strings.Split(strings.TrimSpace(string(rows)), "\n") {
+		fields := strings.Split(line, ",")
+		for j := range fields[:6] {
+			if i > 0 && (i*6+j)%17 == 0 {
+				fields[j] = []string{"", "NA", "?"}[n%3]
+				n++
+			}
+		}
+		holes.WriteString(strings.Join(fields, ",") + "\n")
+	}
+	path := filepath.Join(dir, "holes.csv")
+	os.WriteFile(path, []byte(holes.String()), 0o644)
+	recipePath := filepath.Join(dir, "tab.json")
+	os.WriteFile(recipePath, []byte(`{"name": "tab", "loss": "mean_squared_error", "epochs": 3, "batch_size": 32, "seed": 7,
+		"encoder": [{"type": "Dense", "units": 2}], "decoder": [{"type": "Dense", "units": 6}]}`), 0o644)
+	out := latentOK(t, bin, dir, "run", recipePath, "--train", path, "--label", "kind", "--missing", "mean")
+	if !strings.Contains(out, fmt.Sprintf("missing values: %d of %s's filled with their column's mean over the file", n, path)) {
+		t.Errorf("the run does not say it filled %d values:\n%s", n, out)
+	}
+	m := filepath.Join(dir, "tab", "model.safetensors")
+	if summary := latentOK(t, bin, dir, "summary", m); !strings.Contains(summary, "missing:   filled with ") {
+		t.Errorf("the summary does not give the fill:\n%s", summary)
+	}
+	note := latentOK(t, bin, dir, "reconstruct", m, path, "--out", "recon.csv")
+	if !strings.Contains(note, fmt.Sprintf("holes.csv: %d missing values filled as the model's training data's were", n)) {
+		t.Errorf("reconstruct does not say it filled the holes: %q", note)
+	}
+	if recon, _ := os.ReadFile(filepath.Join(dir, "recon.csv")); strings.Count(string(recon), "\n") != 601 {
+		t.Errorf("reconstruct wrote %d lines, want 601", strings.Count(string(recon), "\n"))
 	}
 }

@@ -102,7 +102,7 @@ func savePCA(p *pca.PCA, ratio []float64, prep *runner.Prepared, r *recipe.Recip
 	evr, _ := json.Marshal(ratio)
 	return model.Save(p, filepath.Join(dir, "model.safetensors"), map[string]string{
 		model.MetaRecipe: "pca", model.MetaDataset: prep.Dataset, model.MetaLoss: "mean_squared_error",
-		model.MetaLabel: r.Label, model.MetaIgnore: strings.Join(r.Ignore, ","), model.MetaFeatures: model.FeaturesMeta(prep.Features),
+		model.MetaLabel: r.Label, model.MetaIgnore: strings.Join(r.Ignore, ","), model.MetaFeatures: model.FeaturesMeta(prep.Features), model.MetaFill: model.FillMeta(prep.Fill),
 		model.MetaScaler:            model.ScalerMeta(prep.Scaler),
 		model.MetaTrainingErrors:    anomaly.NewDistribution(scores).JSON(),
 		model.MetaExplainedVariance: string(evr),
@@ -120,8 +120,8 @@ func formatList(v []float64) string {
 // dataFlags are the flags that say which data a command fits on: a
 // built-in dataset or the user's files.
 type dataFlags struct {
-	val, scale, label, ignore, exclude, dataDir *string
-	seed                                        *int64
+	val, scale, label, ignore, missing, exclude, dataDir *string
+	seed                                                 *int64
 }
 
 func addDataFlags(fs *flag.FlagSet) *dataFlags {
@@ -130,6 +130,7 @@ func addDataFlags(fs *flag.FlagSet) *dataFlags {
 		scale:   fs.String("scale", "", "input scaling: none, max=V, minmax or standard (fitted on the training data)"),
 		label:   fs.String("label", "", "the label column of a CSV file (header name or index)"),
 		ignore:  ignoreFlag(fs),
+		missing: missingFlag(fs),
 		exclude: fs.String("exclude", "", "classes to leave out, comma-separated"),
 		dataDir: fs.String("data-dir", "", "read a built-in dataset's four IDX files from this folder"),
 		seed:    fs.Int64("seed", 7, "seed of the validation split"),
@@ -138,7 +139,7 @@ func addDataFlags(fs *flag.FlagSet) *dataFlags {
 
 // recipe is a recipe that only says where the data comes from.
 func (d *dataFlags) recipe(name, dataArg string) (*recipe.Recipe, error) {
-	r := &recipe.Recipe{Name: name, Dataset: dataArg, Val: *d.val, Scale: *d.scale, Label: *d.label, Ignore: columnList(*d.ignore), Seed: uint64(*d.seed)}
+	r := &recipe.Recipe{Name: name, Dataset: dataArg, Val: *d.val, Scale: *d.scale, Label: *d.label, Ignore: columnList(*d.ignore), Missing: *d.missing, Seed: uint64(*d.seed)}
 	if _, ok := data.Builtins[dataArg]; !ok {
 		r.Dataset, r.Train = "", dataArg
 	} else if r.Val != "" {

@@ -21,7 +21,7 @@ type runFlags struct {
 	noDownload, resume, force, restoreBest bool
 	minDelta                               float64
 	trainFile, valFile, scale, label       string
-	exclude, ignore                        string
+	exclude, ignore, missing               string
 }
 
 func newRunFlags() (*flag.FlagSet, *runFlags) {
@@ -42,6 +42,7 @@ func newRunFlags() (*flag.FlagSet, *runFlags) {
 	fs.StringVar(&f.scale, "scale", "", "input scaling: none, max=V, minmax or standard, fitted on the training data (default: the recipe's, or none)")
 	fs.StringVar(&f.label, "label", "", "the label column of a CSV file (header name or index), left out of the features")
 	fs.StringVar(&f.ignore, "ignore", "", ignoreUsage)
+	fs.StringVar(&f.missing, "missing", "", missingUsage)
 	fs.StringVar(&f.exclude, "exclude", "", "classes to leave out of the data, comma-separated (e.g. 7)")
 	fs.IntVar(&f.patience, "patience", 0, "stop when val_loss has not improved for this many epochs (Keras's EarlyStopping)")
 	fs.Float64Var(&f.minDelta, "min-delta", 0, "with --patience: the least change of val_loss that counts as an improvement")
@@ -155,6 +156,9 @@ func (f *runFlags) applyData(r *recipe.Recipe, set map[string]bool) error {
 	}
 	if set["ignore"] {
 		r.Ignore = columnList(f.ignore)
+	}
+	if set["missing"] {
+		r.Missing = f.missing
 	}
 	if set["exclude"] {
 		r.Exclude = strings.Split(f.exclude, ",")

@@ -28,6 +28,13 @@ func printTraining(w io.Writer, meta map[string]string) error {
 	line("label", meta[model.MetaLabel])
 	line("ignored", strings.ReplaceAll(meta[model.MetaIgnore], ",", ", "))
 	line("features", abbreviate(model.FeaturesOf(meta)))
+	if fill := model.FillOf(meta); fill != nil {
+		values := make([]string, len(fill))
+		for i, v := range fill {
+			values[i] = fmt.Sprintf("%.4g", v)
+		}
+		line("missing", "filled with "+abbreviate(values))
+	}
 	return nil
 }
 

@@ -20,6 +20,7 @@ type useFlags struct {
 	batch   *int
 	label   *string
 	ignore  *string
+	missing *string
 	dataDir *string
 }
 
@@ -31,6 +32,7 @@ func newUseFlags(name string) *useFlags {
 		batch:   fs.Int("batch-size", 256, "samples per batch"),
 		label:   fs.String("label", "", "the label column of a CSV input (its header name or index), left out of the features"),
 		ignore:  ignoreFlag(fs),
+		missing: missingFlag(fs),
 		dataDir: fs.String("data-dir", "", "read a built-in dataset's four IDX files from this folder"),
 	}
 }
@@ -55,13 +57,14 @@ func (u *useFlags) parse(args []string, stdout io.Writer) (modelPath, input stri
 // (its label, its ignored columns; only the ignored ones in codes) when
 // input has them; notes says so.
 func (u *useFlags) inputOptions(m *infer.Model, input string, notes io.Writer, codes bool) infer.InputOptions {
-	opt := withModelColumns(data.FileOptions{Label: *u.label, Ignore: columnList(*u.ignore)}, m.Meta, input, notes, !codes)
+	opt := withModelColumns(data.FileOptions{Label: *u.label, Ignore: columnList(*u.ignore), Missing: *u.missing}, m.Meta, input, notes, !codes)
 	return infer.InputOptions{File: opt, Data: data.Options{Dir: *u.dataDir, NoDownload: *u.dataDir != ""}}
 }
 
-// withModelColumns fills in the ignored columns and, with label, the
-// label column that opt leaves unset with those the model file records,
-// where input has them.
+// withModelColumns fills in the ignored columns and, with label (samples,
+// not codes), the label column that opt leaves unset with those the model
+// file records, where input has them, and the fill of missing values the
+// model's training data had, for a CSV input.
 func withModelColumns(opt data.FileOptions, meta map[string]string, input string, notes io.Writer, label bool) data.FileOptions {
 	var used []string
 	if name := meta[model.MetaLabel]; label && opt.Label == "" && name != "" && data.HasColumns(input, []string{name}) {
@@ -74,6 +77,9 @@ func withModelColumns(opt data.FileOptions, meta map[string]string, input string
 	}
 	if len(used) > 0 {
 		fmt.Fprintf(notes, "%s: leaving out the columns the model was trained without: %s (--label and --ignore choose others)\n", input, strings.Join(used, ", "))
+	}
+	if fill := model.FillOf(meta); label && opt.Missing == "" && fill != nil && data.HasColumns(input, nil) {
+		opt.Fill = fill // missing values become what the training data's did
 	}
 	return opt
 }
@@ -92,6 +98,13 @@ func openModelAndInput(modelPath, input string, u *useFlags, codes bool, notes i
 	src, err := infer.OpenInput(input, shape, u.inputOptions(m, input, notes, codes))
 	if err != nil {
 		return nil, nil, err
+	}
+	if _, n := data.FillOf(src); n > 0 {
+		how := "as the model's training data's were"
+		if *u.missing != "" {
+			how = "by --missing " + *u.missing
+		}
+		fmt.Fprintf(notes, "%s: %d missing values filled %s\n", input, n, how)
 	}
 	return m, src, nil
 }
