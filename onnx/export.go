@@ -16,6 +16,7 @@ import (
 	"github.com/latent-go/latent/data"
 	"github.com/latent-go/latent/model"
 	"github.com/latent-go/latent/nn"
+	"github.com/latent-go/latent/tensor"
 )
 
 // Opset is the ONNX operator set the exports use; irVersion the IR.
@@ -32,7 +33,19 @@ var Parts = []string{"autoencoder", "encoder", "decoder"}
 // autoencoder's outputs are in the data's units too, as latent's decode and
 // reconstruct give them.
 func Export(m model.Model, scaler data.Scaler, part string) ([]byte, error) {
+	return ExportFilled(m, scaler, nil, part)
+}
+
+// ExportFilled is Export for a model whose training data had its missing
+// values filled (fill: each input value's, as the model file records
+// it): the graph's input takes NaN for a missing value and fills it as
+// latent fills a CSV's, before the scaler.
+func ExportFilled(m model.Model, scaler data.Scaler, fill []float32, part string) ([]byte, error) {
+	if fill != nil && len(fill) != tensor.Size(m.Encoder().Inputs()[0].Shape()) {
+		return nil, fmt.Errorf("%d fill values for inputs of %d values", len(fill), tensor.Size(m.Encoder().Inputs()[0].Shape()))
+	}
 	g := newGraph()
+	g.fill = fill
 	var err error
 	switch part {
 	case "encoder":
@@ -58,7 +71,7 @@ func (g *graph) encoder(m model.Model, s data.Scaler) error {
 		outs = outs[:2] // z_mean and z_log_var; z is a random draw
 	}
 	x := g.input("input", enc.Inputs()[0].Shape())
-	x = g.scale(x, s, enc.Inputs()[0].Shape())
+	x = g.scale(g.fillMissing(x, enc.Inputs()[0].Shape()), s, enc.Inputs()[0].Shape())
 	return g.run(enc, x, outs, outputNames(m, len(outs), "code"), false, s)
 }
 
@@ -73,7 +86,7 @@ func (g *graph) decoder(m model.Model, s data.Scaler) error {
 func (g *graph) autoencoder(m model.Model, s data.Scaler) error {
 	enc, dec := m.Encoder(), m.Decoder()
 	x := g.input("input", enc.Inputs()[0].Shape())
-	x = g.scale(x, s, enc.Inputs()[0].Shape())
+	x = g.scale(g.fillMissing(x, enc.Inputs()[0].Shape()), s, enc.Inputs()[0].Shape())
 	codes, err := g.values(enc, x, enc.Outputs()[:1])
 	if err != nil {
 		return err
@@ -93,6 +106,16 @@ func (g *graph) input(name string, shape []int) string {
 	g.inputs = append(g.inputs, valueInfo(name, shape))
 	g.names[name]++
 	return name
+}
+
+// fillMissing replaces x's NaNs (missing values) with each value's fill,
+// Where(IsNaN(x), fill, x); x itself without a fill.
+func (g *graph) fillMissing(x string, shape []int) string {
+	if g.fill == nil {
+		return x
+	}
+	fill := g.init("fill/values", shape, g.fill)
+	return g.node("fill/where", "Where", []string{g.node("fill/isnan", "IsNaN", []string{x}), fill, x})
 }
 
 // scale applies the scaler: (x - shift) * mul, per feature.

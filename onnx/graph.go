@@ -13,6 +13,7 @@ import (
 type graph struct {
 	nodes, inits, inputs, outputs []message
 	names                         map[string]int
+	fill                          []float32 // missing inputs' values; nil: none
 }
 
 func newGraph() *graph { return &graph{names: map[string]int{}} }

@@ -47,9 +47,19 @@ func ortRun(t *testing.T, modelBytes []byte, feeds map[string]*tensor.Tensor) ma
 		Dims []int     `json:"dims"`
 		Data []float32 `json:"data"`
 	}
-	req := map[string]any{"model": path, "feeds": map[string]tj{}}
+	type feed struct {
+		Dims []int `json:"dims"`
+		Data []any `json:"data"` // nil for a NaN, which JSON cannot hold
+	}
+	req := map[string]any{"model": path, "feeds": map[string]feed{}}
 	for name, x := range feeds {
-		req["feeds"].(map[string]tj)[name] = tj{x.Shape, x.Data}
+		values := make([]any, len(x.Data))
+		for i, v := range x.Data {
+			if v == v {
+				values[i] = v
+			}
+		}
+		req["feeds"].(map[string]feed)[name] = feed{x.Shape, values}
 	}
 	b, _ := json.Marshal(req)
 	abs, _ := filepath.Abs(runtimeDir)
@@ -73,7 +83,8 @@ func ortRun(t *testing.T, modelBytes []byte, feeds map[string]*tensor.Tensor) ma
 	return got
 }
 
-// maxDiff is the largest |a-b| over two tensors of one size.
+// maxDiff is the largest |a-b| over two tensors of one size; +Inf where
+// either holds a NaN.
 func maxDiff(t *testing.T, what string, a, b *tensor.Tensor) float64 {
 	t.Helper()
 	if len(a.Data) != len(b.Data) {
@@ -81,7 +92,11 @@ func maxDiff(t *testing.T, what string, a, b *tensor.Tensor) float64 {
 	}
 	d := 0.0
 	for i := range a.Data {
-		d = math.Max(d, math.Abs(float64(a.Data[i]-b.Data[i])))
+		diff := math.Abs(float64(a.Data[i] - b.Data[i]))
+		if diff != diff {
+			return math.Inf(1) // a NaN on either side
+		}
+		d = math.Max(d, diff)
 	}
 	return d
 }
@@ -162,6 +177,56 @@ func checkModel(t *testing.T, name string, m model.Model, s data.Scaler) {
 			t.Errorf("%s %s: ONNX Runtime differs from latent by %g", name, part, d)
 		}
 		fmt.Printf("%-8s %-12s max |ONNX Runtime - latent| = %.3g\n", name, part, d)
+	}
+}
+
+// TestMissingValuesFilled: a model trained on filled data exports a graph
+// that takes NaN for a missing value and fills it as latent fills a CSV's
+// (then scales): ONNX Runtime's reconstructions and codes of digits with
+// holes equal latent's of the same digits filled.
+func TestMissingValuesFilled(t *testing.T) {
+	m, err := ae.Build(model.Architecture{InputShape: []int{784},
+		Encoder: []nn.LayerSpec{{Type: "Dense", Units: 8, Activation: "relu"}},
+		Decoder: []nn.LayerSpec{{Type: "Dense", Units: 784, Activation: "sigmoid"}}}, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := data.ParseScale("standard")
+	ds, _ := data.Load("mnist", data.Options{NoDownload: true})
+	s.Fit(data.Head(ds.Train, 500))
+	fill := make([]float32, 784)
+	for i := range fill {
+		fill[i] = float32(i%7) / 7
+	}
+	x := mnistInputs(t, []int{784})
+	holes, filled := x.Clone(), x.Clone()
+	for i := 0; i < len(holes.Data); i += 13 {
+		holes.Data[i], filled.Data[i] = float32(math.NaN()), fill[i%784]
+	}
+	s.Apply(filled.Data)
+	codes, _ := model.Encode(m, filled, 5)
+	recon, _ := model.Reconstruct(m, filled, 5)
+	s.Invert(recon.Data)
+	for part, want := range map[string]*tensor.Tensor{"encoder": codes, "autoencoder": recon} {
+		b, err := onnx.ExportFilled(m, s, fill, part)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{"encoder": "code", "autoencoder": "reconstruction"}[part]
+		got := ortRun(t, b, map[string]*tensor.Tensor{"input": holes})[out]
+		if got == nil {
+			t.Fatalf("%s: no output %q", part, out)
+		}
+		scale := 1.0 // the tolerance is 1e-5 of the largest value, or 1e-5
+		for _, v := range want.Data {
+			scale = math.Max(scale, math.Abs(float64(v)))
+		}
+		if d := maxDiff(t, part, got, want); d > 1e-5*scale {
+			t.Errorf("%s with holes: ONNX Runtime differs from latent on the filled digits by %g (values up to %g)", part, d, scale)
+		}
+	}
+	if _, err := onnx.ExportFilled(m, s, fill[:10], "encoder"); err == nil || !strings.Contains(err.Error(), "10 fill values for inputs of 784 values") {
+		t.Errorf("a fill of the wrong length: %v", err)
 	}
 }
 

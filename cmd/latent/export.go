@@ -33,7 +33,7 @@ func cmdExport(args []string, stdout, _ io.Writer) error {
 	}
 	switch *format {
 	case "onnx":
-		b, err := onnx.Export(m, m.Scaler, *part)
+		b, err := onnx.ExportFilled(m, m.Scaler, model.FillOf(m.Meta), *part)
 		if err != nil {
 			return fmt.Errorf("%s: %w", pos[0], err)
 		}

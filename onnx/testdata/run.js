@@ -1,6 +1,7 @@
 // Runs an ONNX model in ONNX Runtime (onnxruntime-node): reads
 // {"model": PATH, "feeds": {NAME: {"dims": [...], "data": [...]}}} on
-// stdin, writes {NAME: {"dims": [...], "data": [...]}} for every output.
+// stdin (null in data for a NaN, which JSON cannot hold), writes
+// {NAME: {"dims": [...], "data": [...]}} for every output.
 const ort = require("onnxruntime-node");
 let input = "";
 process.stdin.on("data", (d) => (input += d));
@@ -10,7 +11,7 @@ process.stdin.on("end", async () => {
     const session = await ort.InferenceSession.create(req.model);
     const feeds = {};
     for (const [name, t] of Object.entries(req.feeds)) {
-      feeds[name] = new ort.Tensor("float32", Float32Array.from(t.data), t.dims);
+      feeds[name] = new ort.Tensor("float32", Float32Array.from(t.data, (v) => (v === null ? NaN : v)), t.dims);
     }
     const results = await session.run(feeds);
     const out = {};
