@@ -126,6 +126,37 @@ func TestEndpointsEqualTheLibrary(t *testing.T) {
 	}
 }
 
+// TestNullIsMissing: with a model that fills missing values, a null in
+// an input row is its value's fill: the answer is that of the row with
+// the fill written in.
+func TestNullIsMissing(t *testing.T) {
+	m := savedPCA(t)
+	fill := make([]float32, 784)
+	for i := range fill {
+		fill[i] = float32(i%5) / 5
+	}
+	m.Meta[model.MetaFill] = model.FillMeta(fill)
+	s, err := serve.New(m, serve.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	withNulls, filled := make([]any, 784), make([]any, 784)
+	for i := range withNulls {
+		v := float32(i%9) / 9
+		withNulls[i], filled[i] = v, v
+		if i%10 == 3 {
+			withNulls[i], filled[i] = nil, fill[i]
+		}
+	}
+	status, a := post(t, srv.URL+"/v1/encode", map[string]any{"inputs": []any{withNulls}})
+	_, b := post(t, srv.URL+"/v1/encode", map[string]any{"inputs": []any{filled}})
+	if status != 200 || string(a["codes"]) != string(b["codes"]) {
+		t.Errorf("codes with nulls %s (status %d), with the fill written in %s", a["codes"], status, b["codes"])
+	}
+}
+
 // TestModelFeatures: /v1/model names the input's values as the model file
 // records them (a training CSV's header).
 func TestModelFeatures(t *testing.T) {
@@ -179,6 +210,9 @@ func TestErrorStatuses(t *testing.T) {
 		{"POST", "/v1/encode", `{"rows": []}`, 400, "unknown field"},
 		{"POST", "/v1/encode", `{"inputs": [` + strings.Repeat("["+row+"],", 30) + "[" + row + `]]}`, 413, "larger than 65536 bytes"},
 		{"POST", "/v1/decode", `{"codes": [[1, 2, 3]]}`, 400, "has 3 values; the model takes 2"},
+		{"POST", "/v1/encode", `{"inputs": [[null, ` + row[4:] + `]]}`, 400, "value 0 of row 0 of \"inputs\" is null, and this model fills no missing values"},
+		{"POST", "/v1/decode", `{"codes": [[1, null]]}`, 400, "value 1 of row 0 of \"codes\" is null: codes are numbers"},
+		{"POST", "/v1/decode", `{"codes": [[1, 1e300]]}`, 400, "1e+300, is beyond float32's range"},
 		{"POST", "/v1/score?threshold=median", `{"inputs": [[` + row + `]]}`, 400, "unknown threshold rule"},
 		{"GET", "/v1/points", "", 404, "without data to explore"},
 		{"GET", "/v1/sample?i=3", "", 404, "without data to explore"},

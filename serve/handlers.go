@@ -32,12 +32,14 @@ func (s *Server) handleModel(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// The requests' rows hold pointers, so that a null (which JSON would
+// otherwise read as 0) is seen: a missing input value, or an error.
 type inputsRequest struct {
-	Inputs [][]float64 `json:"inputs"`
+	Inputs [][]*float64 `json:"inputs"`
 }
 
 type codesRequest struct {
-	Codes [][]float64 `json:"codes"`
+	Codes [][]*float64 `json:"codes"`
 }
 
 // inputs reads {"inputs": [...]} as a source of the model's input shape.
@@ -46,7 +48,7 @@ func (s *Server) inputs(w http.ResponseWriter, r *http.Request) (data.Source, er
 	if err := s.readJSON(w, r, &req); err != nil {
 		return nil, err
 	}
-	x, err := s.rows("inputs", req.Inputs, s.in, s.m.Network().Inputs()[0].Shape())
+	x, err := s.rows("inputs", req.Inputs, s.in, s.m.Network().Inputs()[0].Shape(), model.FillOf(s.m.Meta))
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +75,7 @@ func (s *Server) handleDecode(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	z, err := s.rows("codes", req.Codes, s.code, model.CodeShape(s.m))
+	z, err := s.rows("codes", req.Codes, s.code, model.CodeShape(s.m), nil)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

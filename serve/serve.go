@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"math"
 	"net/http"
 	"runtime"
 	"strings"
@@ -210,8 +211,11 @@ func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	return nil
 }
 
-// rows checks rows of numbers against a width and makes a tensor of them.
-func (s *Server) rows(name string, rows [][]float64, width int, shape []int) (*tensor.Tensor, error) {
+// rows checks rows of numbers against a width and makes a tensor of them;
+// a null is a missing value, which becomes its fill when the model has
+// one (inputs only) and is refused otherwise, as is a number beyond
+// float32's range.
+func (s *Server) rows(name string, rows [][]*float64, width int, shape []int, fill []float32) (*tensor.Tensor, error) {
 	if len(rows) == 0 {
 		return nil, fail(http.StatusBadRequest, "%q holds no rows", name)
 	}
@@ -224,7 +228,18 @@ func (s *Server) rows(name string, rows [][]float64, width int, shape []int) (*t
 			return nil, fail(http.StatusBadRequest, "row %d of %q has %d values; the model takes %d", i, name, len(row), width)
 		}
 		for j, v := range row {
-			x.Data[i*width+j] = float32(v)
+			switch {
+			case v == nil && fill != nil:
+				x.Data[i*width+j] = fill[j]
+			case v == nil && name == "codes":
+				return nil, fail(http.StatusBadRequest, "value %d of row %d of %q is null: codes are numbers", j, i, name)
+			case v == nil:
+				return nil, fail(http.StatusBadRequest, "value %d of row %d of %q is null, and this model fills no missing values (train it with --missing)", j, i, name)
+			case math.Abs(*v) > math.MaxFloat32:
+				return nil, fail(http.StatusBadRequest, "value %d of row %d of %q, %g, is beyond float32's range", j, i, name, *v)
+			default:
+				x.Data[i*width+j] = float32(*v)
+			}
 		}
 	}
 	return x, nil
