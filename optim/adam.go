@@ -19,32 +19,27 @@ type Optimizer interface {
 	Config() Config
 }
 
-// Config names an optimizer and its settings, as a recipe writes it.
+// Config names an optimizer and its settings, as a recipe writes it; a
+// setting left out (nil) takes Keras's default, and one given is used as
+// it is, 0 included (beta_1 = 0 is a valid Adam).
 type Config struct {
-	Name         string  `json:"name"`
-	LearningRate float32 `json:"learning_rate,omitempty"`
-	Beta1        float32 `json:"beta_1,omitempty"`
-	Beta2        float32 `json:"beta_2,omitempty"`
-	Epsilon      float32 `json:"epsilon,omitempty"`
+	Name         string   `json:"name"`
+	LearningRate *float32 `json:"learning_rate,omitempty"`
+	Beta1        *float32 `json:"beta_1,omitempty"`
+	Beta2        *float32 `json:"beta_2,omitempty"`
+	Epsilon      *float32 `json:"epsilon,omitempty"`
 }
 
-// New makes the optimizer a config names; zero settings take Keras's defaults.
+// New makes the optimizer a config names; settings left out take Keras's
+// defaults.
 func New(c Config) (Optimizer, error) {
 	switch c.Name {
 	case "adam", "Adam", "":
 		a := NewAdam()
-		if c.LearningRate != 0 {
-			a.LearningRate = c.LearningRate
-		}
-		if c.Beta1 != 0 {
-			a.Beta1 = c.Beta1
-		}
-		if c.Beta2 != 0 {
-			a.Beta2 = c.Beta2
-		}
-		if c.Epsilon != 0 {
-			a.Epsilon = c.Epsilon
-		}
+		setIfGiven(&a.LearningRate, c.LearningRate)
+		setIfGiven(&a.Beta1, c.Beta1)
+		setIfGiven(&a.Beta2, c.Beta2)
+		setIfGiven(&a.Epsilon, c.Epsilon)
 		switch {
 		case !(a.LearningRate > 0) || math.IsInf(float64(a.LearningRate), 0):
 			return nil, fmt.Errorf("adam: learning_rate must be a positive number, got %g", a.LearningRate)
@@ -77,6 +72,16 @@ type Adam struct {
 	starts     []int // where each parameter starts in the weights, as one vector
 }
 
+// setIfGiven sets *dst to *v when a setting is given.
+func setIfGiven(dst, v *float32) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
+// Setting is a setting's value for a Config.
+func Setting(v float32) *float32 { return &v }
+
 // NewAdam returns Adam with Keras's defaults.
 func NewAdam() *Adam {
 	return &Adam{LearningRate: 0.001, Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-7}
@@ -84,7 +89,7 @@ func NewAdam() *Adam {
 
 // Config implements Optimizer.
 func (a *Adam) Config() Config {
-	return Config{Name: "adam", LearningRate: a.LearningRate, Beta1: a.Beta1, Beta2: a.Beta2, Epsilon: a.Epsilon}
+	return Config{Name: "adam", LearningRate: Setting(a.LearningRate), Beta1: Setting(a.Beta1), Beta2: Setting(a.Beta2), Epsilon: Setting(a.Epsilon)}
 }
 
 // Moments returns the first and second moment of p (nil before its first step).

@@ -57,14 +57,20 @@ func TestAdamFirstStepIsLearningRate(t *testing.T) {
 }
 
 func TestNewRejectsBadSettings(t *testing.T) {
-	for _, c := range []optim.Config{{Name: "sgd9"}, {Name: "adam", LearningRate: -1}, {Name: "adam", Beta1: 1}} {
+	for _, c := range []optim.Config{{Name: "sgd9"}, {Name: "adam", LearningRate: optim.Setting(-1)}, {Name: "adam", LearningRate: optim.Setting(0)}, {Name: "adam", Epsilon: optim.Setting(0)}, {Name: "adam", Beta1: optim.Setting(1)}} {
 		if _, err := optim.New(c); err == nil {
 			t.Errorf("%+v accepted", c)
 		}
 	}
 	a, err := optim.New(optim.Config{Name: "adam"})
-	if err != nil || a.Config().LearningRate != 0.001 || a.Config().Epsilon != 1e-7 {
+	if err != nil || *a.Config().LearningRate != 0.001 || *a.Config().Epsilon != 1e-7 || *a.Config().Beta1 != 0.9 {
 		t.Errorf("defaults: %+v %v", a.Config(), err)
+	}
+	// A setting given as 0 is 0, not the default: beta_1 = 0 is a valid Adam.
+	if a, err := optim.New(optim.Config{Name: "adam", Beta1: optim.Setting(0)}); err != nil {
+		t.Errorf("beta_1 = 0: %v", err)
+	} else if b := *a.Config().Beta1; b != 0 {
+		t.Errorf("beta_1 = 0 became %v", b)
 	}
 }
 

@@ -62,7 +62,7 @@ func TestBuiltinsMatchTheLecture(t *testing.T) {
 		if a.Network().CountParams() != w.params || r.Epochs != w.epochs || code != w.code {
 			t.Errorf("%s: %d params, %d epochs, code %v", n, a.Network().CountParams(), r.Epochs, model.CodeShape(a))
 		}
-		if r.BatchSize != w.batch || r.Seed != 7 || r.Loss != "binary_crossentropy" || r.Optimizer.LearningRate != 0.001 {
+		if r.BatchSize != w.batch || r.Seed != 7 || r.Loss != "binary_crossentropy" || r.Optimizer.LearningRate == nil || *r.Optimizer.LearningRate != 0.001 {
 			t.Errorf("%s: settings %+v", n, r)
 		}
 	}
@@ -80,7 +80,7 @@ func TestUserRecipeFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.BatchSize != 32 || r.Dataset != "mnist" || r.Optimizer.LearningRate != 0.01 {
+	if r.BatchSize != 32 || r.Dataset != "mnist" || r.Optimizer.LearningRate == nil || *r.Optimizer.LearningRate != 0.01 {
 		t.Errorf("defaults not filled: %+v", r)
 	}
 	for name, bad := range map[string]string{
