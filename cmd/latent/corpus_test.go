@@ -31,7 +31,7 @@ type badCase struct {
 // not there before.
 func TestBadInputCorpus(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs the command some 80 times")
+		t.Skip("runs the command some 85 times")
 	}
 	bin := binary(t)
 	work := t.TempDir()
