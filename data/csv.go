@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/latent-go/latent/tensor"
 )
@@ -86,6 +87,7 @@ func (c *CSV) scan(opt CSVOptions) error {
 	var offset int64
 	labelNames := map[string]bool{}
 	var rawLabels []string
+	var fields [][]byte // reused line after line
 	width := -1
 	for line := 1; ; line++ {
 		text, err := readLine(r)
@@ -103,7 +105,7 @@ func (c *CSV) scan(opt CSVOptions) error {
 		if openQuote(text) {
 			return c.errorf(line, 0, "a quoted field is not closed on its line (fields over several lines are not read)")
 		}
-		fields := splitFields(trimEOL(text), c.sep)
+		fields = appendFields(fields[:0], trimEOL(text), c.sep)
 		if len(fields) == 1 && len(fields[0]) == 0 {
 			continue // a blank line
 		}
@@ -210,18 +212,34 @@ func field(f []byte) string {
 
 // parseValue reads one number, refusing NaN and infinities.
 func parseValue(f []byte) (float32, error) {
-	s := field(f)
-	if s == "" {
+	b := fieldBytes(f)
+	if len(b) == 0 {
 		return 0, fmt.Errorf("the value is empty")
 	}
-	v, err := strconv.ParseFloat(s, 32)
+	// ParseFloat reads b's bytes in place, without a copy: it keeps
+	// nothing of its argument, and the errors below copy it.
+	v, err := strconv.ParseFloat(unsafe.String(&b[0], len(b)), 32)
 	if err != nil && !errors.Is(err, strconv.ErrRange) {
-		return 0, fmt.Errorf("%q is not a number", s)
+		return 0, fmt.Errorf("%q is not a number", field(f))
 	}
 	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, fmt.Errorf("%q: NaN and infinite values are not allowed", s)
+		return 0, fmt.Errorf("%q: NaN and infinite values are not allowed", field(f))
 	}
 	return float32(v), nil
+}
+
+// fieldBytes is a field's bytes without the spaces around it and, for a
+// quoted field without doubled quotes, without its quotes; a quoted field
+// with doubled quotes as field makes it (it is not a number anyway).
+func fieldBytes(f []byte) []byte {
+	b := bytes.TrimSpace(f)
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' {
+		if bytes.Contains(b[1:len(b)-1], []byte{'"'}) {
+			return []byte(field(f))
+		}
+		b = bytes.TrimSpace(b[1 : len(b)-1])
+	}
+	return b
 }
 
 func (c *CSV) errorf(line, col int, format string, args ...any) error {
@@ -267,11 +285,20 @@ func trimEOL(b []byte) []byte { return bytes.TrimRight(b, "\r\n") }
 
 // splitFields splits a line at sep, but not inside double quotes: a
 // quoted field (RFC 4180) may hold the separator, and "" for a quote.
-func splitFields(b []byte, sep byte) [][]byte {
+func splitFields(b []byte, sep byte) [][]byte { return appendFields(nil, b, sep) }
+
+// appendFields appends a line's fields (as splitFields cuts them) to
+// fields: a reader that reuses one slice line after line allocates none.
+func appendFields(fields [][]byte, b []byte, sep byte) [][]byte {
 	if bytes.IndexByte(b, '"') < 0 {
-		return bytes.Split(b, []byte{sep})
+		for {
+			i := bytes.IndexByte(b, sep)
+			if i < 0 {
+				return append(fields, b)
+			}
+			fields, b = append(fields, b[:i]), b[i+1:]
+		}
 	}
-	var fields [][]byte
 	quoted, start := false, 0
 	for i, c := range b {
 		switch {
@@ -310,6 +337,7 @@ func (c *CSV) Read(dst []float32, rows []int) error {
 		return fmt.Errorf("reading %d samples of %d values needs %d values of room, got %d", len(rows), c.cols, len(rows)*c.cols, len(dst))
 	}
 	var buf []byte
+	var fields [][]byte // reused row after row
 	for i, r := range rows {
 		if r < 0 || r >= len(c.starts) {
 			return fmt.Errorf("sample %d is out of range: the data has %d", r, len(c.starts))
@@ -321,7 +349,8 @@ func (c *CSV) Read(dst []float32, rows []int) error {
 		}
 		out := dst[i*c.cols : (i+1)*c.cols]
 		k := 0
-		for j, f := range splitFields(trimEOL(buf), c.sep) {
+		fields = appendFields(fields[:0], trimEOL(buf), c.sep)
+		for j, f := range fields {
 			if j >= len(c.skip) || c.skip[j] {
 				continue
 			}

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 )
@@ -44,9 +45,9 @@ func (c *CSV) scanValues(fields [][]byte, line int) error {
 		if c.skip[j] {
 			continue
 		}
-		if s := field(f); isMissing(s) {
+		if isMissing(fieldBytes(f)) {
 			if !c.missing.allowed {
-				return c.errorf(line, j+1, "%s (--missing mean or --missing zero fills missing values)", missingError(s))
+				return c.errorf(line, j+1, "%s (--missing mean or --missing zero fills missing values)", missingError(field(f)))
 			}
 			c.missing.count++
 			k++
@@ -101,20 +102,27 @@ func (m *missingValues) settle(c *CSV, opt CSVOptions) error {
 // value is feature k's value in field f: the number, or the fill of a
 // missing value.
 func (c *CSV) value(f []byte, k int) (float32, error) {
-	if c.missing.fill != nil && k < len(c.missing.fill) && isMissing(field(f)) {
+	if c.missing.fill != nil && k < len(c.missing.fill) && isMissing(fieldBytes(f)) {
 		return c.missing.fill[k], nil
 	}
 	return parseValue(f)
 }
 
 // isMissing says whether a field's text marks a missing value.
-func isMissing(s string) bool {
-	switch strings.ToLower(s) {
-	case "", "na", "n/a", "nan", "null", "none", "?":
-		return true
+func isMissing(b []byte) bool {
+	if len(b) > 4 {
+		return false // a number, mostly: no allocation, no comparisons
+	}
+	for _, m := range missingMarks {
+		if bytes.EqualFold(b, m) {
+			return true
+		}
 	}
 	return false
 }
+
+// missingMarks are the texts of a missing value besides the empty one.
+var missingMarks = [][]byte{[]byte(""), []byte("na"), []byte("n/a"), []byte("nan"), []byte("null"), []byte("none"), []byte("?")}
 
 // Fill is the value each feature's missing values become; nil when the
 // file was opened without a fill.
