@@ -31,7 +31,7 @@ func checkMissing(opt CSVOptions) error {
 	return fmt.Errorf("unknown rule for missing values %q (known: mean, zero)", opt.Missing)
 }
 
-// start readies the counts for features values a row.
+// start readies the sums and counts for rows of features values.
 func (m *missingValues) start(features int, opt CSVOptions) {
 	m.allowed = opt.Missing != "" || opt.Fill != nil
 	m.sums, m.counts = make([]float64, features), make([]int, features)
