@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 )
 
 // LockFile keeps two runs out of one folder: it holds the process id of
@@ -84,5 +83,5 @@ func lockHolder(path string) (int, bool) {
 	if pid == os.Getpid() {
 		return pid, true
 	}
-	return pid, syscall.Kill(pid, 0) == nil || errors.Is(syscall.Kill(pid, 0), syscall.EPERM)
+	return pid, processRuns(pid)
 }

@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command loadtest serves a model on loopback (in this process, as latent
 // serve does) and sends it requests from many clients at once: it reports
 // the latency percentiles, the throughput and the errors, then sends
