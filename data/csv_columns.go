@@ -177,6 +177,14 @@ func KeyedOf(s Source) (Keyed, bool) {
 	return k, true
 }
 
+// keyColumnsOf is s's key columns; none when it has none.
+func keyColumnsOf(s Source) []string {
+	if k, ok := KeyedOf(s); ok {
+		return k.KeyColumns()
+	}
+	return nil
+}
+
 // FeatureNamesOf is the names of s's features (a CSV file's header), or
 // nil when it has none.
 func FeatureNamesOf(s Source) []string {

@@ -176,12 +176,7 @@ func (r *reshaped) Labels() []int { l, _ := LabelsOf(r.Source); return l }
 func (r *reshaped) FeatureNames() []string { return FeatureNamesOf(r.Source) }
 
 // KeyColumns are the source's key columns, if it has them.
-func (r *reshaped) KeyColumns() []string {
-	if k, ok := KeyedOf(r.Source); ok {
-		return k.KeyColumns()
-	}
-	return nil
-}
+func (r *reshaped) KeyColumns() []string { return keyColumnsOf(r.Source) }
 
 // Keys are row i's keys, if the source has them.
 func (r *reshaped) Keys(i int) ([]string, error) {
@@ -302,12 +297,7 @@ func (s *subset) Read(dst []float32, rows []int) error {
 func (s *subset) FeatureNames() []string { return FeatureNamesOf(s.Source) }
 
 // KeyColumns are the source's key columns, if it has them.
-func (s *subset) KeyColumns() []string {
-	if k, ok := KeyedOf(s.Source); ok {
-		return k.KeyColumns()
-	}
-	return nil
-}
+func (s *subset) KeyColumns() []string { return keyColumnsOf(s.Source) }
 
 // Keys are the keys of the source's row that is row r here.
 func (s *subset) Keys(r int) ([]string, error) {

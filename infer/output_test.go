@@ -26,14 +26,7 @@ func TestFileOutputsReadBack(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, rows := range [][2]int{{0, 2}, {2, 3}} {
-			if err := o.Write(x.Slice(rows[0], rows[1])); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := o.Close(nil); err != nil {
-			t.Fatal(err)
-		}
+		writeInTwo(t, o, x)
 		src, err := data.Open(path, data.FileOptions{})
 		if err != nil {
 			t.Fatal(err)
@@ -115,6 +108,19 @@ func TestStdoutOutputAndBadExtension(t *testing.T) {
 	}
 }
 
+// writeInTwo writes x's three rows to o in two batches and closes it.
+func writeInTwo(t *testing.T, o *infer.File, x *tensor.Tensor) {
+	t.Helper()
+	for _, rows := range [][2]int{{0, 2}, {2, 3}} {
+		if err := o.Write(x.Slice(rows[0], rows[1])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := o.Close(nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestKeyedOutput: with the input's keys, each CSV row written in batches
 // starts with its row's keys (quoted where they need it) and the header
 // with their columns, and the file reads back with them ignored; a .npy
@@ -138,14 +144,7 @@ func TestKeyedOutput(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, rows := range [][2]int{{0, 2}, {2, 3}} {
-			if err := o.Write(x.Slice(rows[0], rows[1])); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := o.Close(nil); err != nil {
-			t.Fatal(err)
-		}
+		writeInTwo(t, o, x)
 		if name == "out.csv" {
 			got, _ := os.ReadFile(path)
 			if want := "id,p,q\na,0.5,-1.25\n\"b\"\"c\",3,0.001\nd,7,0.1\n"; string(got) != want {

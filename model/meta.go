@@ -36,41 +36,36 @@ const (
 )
 
 // FeaturesMeta is the MetaFeatures value of names: empty for none.
-func FeaturesMeta(names []string) string {
-	if names == nil {
-		return ""
-	}
-	b, _ := json.Marshal(names)
-	return string(b)
-}
+func FeaturesMeta(names []string) string { return jsonMeta(names) }
 
 // FeaturesOf is the names of a model's input values that its file
 // records; nil when it records none or they are unreadable.
-func FeaturesOf(meta map[string]string) []string {
-	var names []string
-	if json.Unmarshal([]byte(meta[MetaFeatures]), &names) != nil {
-		return nil
-	}
-	return names
-}
+func FeaturesOf(meta map[string]string) []string { return fromJSONMeta[string](meta, MetaFeatures) }
 
 // FillMeta is the MetaFill value of fill: empty for none.
-func FillMeta(fill []float32) string {
-	if fill == nil {
-		return ""
-	}
-	b, _ := json.Marshal(fill)
-	return string(b)
-}
+func FillMeta(fill []float32) string { return jsonMeta(fill) }
 
 // FillOf is the fill of missing values a model file records; nil when
 // it records none or it is unreadable.
-func FillOf(meta map[string]string) []float32 {
-	var fill []float32
-	if json.Unmarshal([]byte(meta[MetaFill]), &fill) != nil {
+func FillOf(meta map[string]string) []float32 { return fromJSONMeta[float32](meta, MetaFill) }
+
+// jsonMeta is a list as a metadata value, in JSON: empty for nil.
+func jsonMeta[T any](list []T) string {
+	if list == nil {
+		return ""
+	}
+	b, _ := json.Marshal(list)
+	return string(b)
+}
+
+// fromJSONMeta reads the list a metadata value holds; nil when there is
+// none or it is unreadable.
+func fromJSONMeta[T any](meta map[string]string, key string) []T {
+	var list []T
+	if json.Unmarshal([]byte(meta[key]), &list) != nil {
 		return nil
 	}
-	return fill
+	return list
 }
 
 // ScalerOf reads the scaler a model file holds; none when it holds none.

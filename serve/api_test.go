@@ -35,6 +35,19 @@ func post(t *testing.T, url string, body any) (int, map[string]json.RawMessage) 
 	return resp.StatusCode, out
 }
 
+// getJSON GETs url and decodes its JSON answer into v.
+func getJSON(t *testing.T, url string, v any) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+}
+
 // rowsOf reads samples as JSON rows, as a client sends them.
 func rowsOf(t *testing.T, s data.Source) [][]float32 {
 	x, err := data.ReadAll(s)
@@ -114,13 +127,8 @@ func TestEndpointsEqualTheLibrary(t *testing.T) {
 	if status != 200 || flagged != 5 {
 		t.Errorf("score: status %d, %d of 50 flagged at contamination 0.1", status, flagged)
 	}
-	resp, err := http.Get(srv.URL + "/v1/model")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var info map[string]any
-	json.NewDecoder(resp.Body).Decode(&info)
-	resp.Body.Close()
+	getJSON(t, srv.URL+"/v1/model", &info)
 	if info["family"] != "pca" || info["params"].(float64) != 3922 || !strings.Contains(info["summary"].(string), `Model: "encoder"`) || info["features"] != nil {
 		t.Errorf("model: %v", info)
 	}
@@ -172,13 +180,8 @@ func TestModelFeatures(t *testing.T) {
 	}
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
-	resp, err := http.Get(srv.URL + "/v1/model")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
 	var info struct{ Features []string }
-	json.NewDecoder(resp.Body).Decode(&info)
+	getJSON(t, srv.URL+"/v1/model", &info)
 	if len(info.Features) != 784 || info.Features[0] != "pixel 0" || info.Features[783] != "pixel 783" {
 		t.Errorf("features %v", info.Features)
 	}
@@ -326,16 +329,11 @@ func TestPointsKeys(t *testing.T) {
 	}
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
-	resp, err := http.Get(srv.URL + "/v1/points")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
 	var view struct {
 		KeyColumns []string   `json:"key_columns"`
 		Keys       [][]string `json:"keys"`
 	}
-	json.NewDecoder(resp.Body).Decode(&view)
+	getJSON(t, srv.URL+"/v1/points", &view)
 	if len(view.KeyColumns) != 1 || view.KeyColumns[0] != "id" || len(view.Keys) != 5 || view.Keys[3][0] != "row-3" {
 		t.Errorf("key columns %v, keys %v", view.KeyColumns, view.Keys)
 	}

@@ -57,7 +57,7 @@ func TestExplorerInBrowser(t *testing.T) {
 	if err != nil || count != "300" {
 		t.Errorf("the scatter drew %s points, want 300 (%v)", count, err)
 	}
-	rect, err := chromedp.Run(ctx, chromedp.Evaluate[struct{ Left, Top float64 }](`(() => { const r = document.getElementById("scatter").getBoundingClientRect(); return {Left: r.left, Top: r.top}; })()`))
+	rect, err := chromedp.Run(ctx, chromedp.Evaluate[struct{ Left, Top float64 }](scatterCorner))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,18 +76,7 @@ func TestExplorerInBrowser(t *testing.T) {
 	if a == b || a == "" {
 		t.Errorf("moving over the plane did not change the decoded image (sums %s and %s)", a, b)
 	}
-	px, err := chromedp.Run(ctx, chromedp.Evaluate[[2]float64](`window.latent.pointPixel(0)`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := chromedp.Do(ctx,
-		chromedp.MouseClickXY(rect.Left+px[0], rect.Top+px[1]),
-		chromedp.WaitVisible(chromedp.CSS(`#sample-output[data-index]`)),
-	); err != nil {
-		t.Fatal(err)
-	}
-	index, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("sample-output").dataset.index`))
-	info, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("sample-info").textContent`))
+	index, info := clickPoint(t, ctx, 0)
 	if i, err := strconv.Atoi(index); err != nil || i < 0 || i >= 300 {
 		t.Errorf("the click showed point %q", index)
 	}
@@ -101,6 +90,32 @@ func TestExplorerInBrowser(t *testing.T) {
 		}
 		os.WriteFile(filepath.Join(dir, "explorer-test.png"), png, 0o644)
 	}
+}
+
+// scatterCorner is the page's script for the scatter's top left corner.
+const scatterCorner = `(() => { const r = document.getElementById("scatter").getBoundingClientRect(); return {Left: r.left, Top: r.top}; })()`
+
+// clickPoint clicks the scatter at point i's pixel and returns the index
+// of the point the page then shows and its line.
+func clickPoint(t *testing.T, ctx context.Context, i int) (index, info string) {
+	t.Helper()
+	rect, err := chromedp.Run(ctx, chromedp.Evaluate[struct{ Left, Top float64 }](scatterCorner))
+	if err != nil {
+		t.Fatal(err)
+	}
+	px, err := chromedp.Run(ctx, chromedp.Evaluate[[2]float64](fmt.Sprintf(`window.latent.pointPixel(%d)`, i)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.MouseClickXY(rect.Left+px[0], rect.Top+px[1]),
+		chromedp.WaitVisible(chromedp.CSS(`#sample-output[data-index]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	index, _ = chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("sample-output").dataset.index`))
+	info, _ = chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("sample-info").textContent`))
+	return index, info
 }
 
 // TestExplorerShowsKeys: a click on a point of a CSV with an id column
@@ -119,22 +134,7 @@ func TestExplorerShowsKeys(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	rect, err := chromedp.Run(ctx, chromedp.Evaluate[struct{ Left, Top float64 }](`(() => { const r = document.getElementById("scatter").getBoundingClientRect(); return {Left: r.left, Top: r.top}; })()`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	px, err := chromedp.Run(ctx, chromedp.Evaluate[[2]float64](`window.latent.pointPixel(7)`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := chromedp.Do(ctx,
-		chromedp.MouseClickXY(rect.Left+px[0], rect.Top+px[1]),
-		chromedp.WaitVisible(chromedp.CSS(`#sample-output[data-index]`)),
-	); err != nil {
-		t.Fatal(err)
-	}
-	index, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("sample-output").dataset.index`))
-	info, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("sample-info").textContent`))
+	index, info := clickPoint(t, ctx, 7)
 	if !strings.Contains(info, "point "+index+", id row-"+index+":") {
 		t.Errorf("the clicked point %s's line: %q", index, info)
 	}
@@ -167,7 +167,7 @@ func TestExplorerScreenshots(t *testing.T) {
 		srv := httptest.NewServer(s.Handler())
 		err = chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)))
 		if err == nil {
-			rect, _ := chromedp.Run(ctx, chromedp.Evaluate[struct{ Left, Top float64 }](`(() => { const r = document.getElementById("scatter").getBoundingClientRect(); return {Left: r.left, Top: r.top}; })()`))
+			rect, _ := chromedp.Run(ctx, chromedp.Evaluate[struct{ Left, Top float64 }](scatterCorner))
 			px, _ := chromedp.Run(ctx, chromedp.Evaluate[[2]float64](`window.latent.pointPixel(3)`))
 			err = chromedp.Do(ctx, chromedp.MouseClickXY(rect.Left+px[0], rect.Top+px[1]), chromedp.WaitVisible(chromedp.CSS(`#sample-output[data-index]`)),
 				chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, rect.Left+200, rect.Top+220), chromedp.Sleep(500*time.Millisecond))

@@ -20,23 +20,14 @@ func TestOwnDataColumns(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains a model")
 	}
-	bin := binary(t)
-	dir := t.TempDir()
-	normal, _ := blobs(t, dir)
-	rows, _ := os.ReadFile(normal)
-	var withIDs strings.Builder
-	for i, line := range strings.Split(strings.TrimSpace(string(rows)), "\n") {
+	bin, dir, normal, recipePath := ownDataSetup(t)
+	people := rewriteRows(t, normal, "people.csv", func(i int, fields []string) []string {
 		id, name := "id", "name"
 		if i > 0 {
 			id, name = "s"+string(rune('a'+i%26)), "n"+string(rune('a'+i%7))
 		}
-		withIDs.WriteString(id + "," + line + "," + name + "\n")
-	}
-	people := filepath.Join(dir, "people.csv")
-	os.WriteFile(people, []byte(withIDs.String()), 0o644)
-	recipePath := filepath.Join(dir, "tab.json")
-	os.WriteFile(recipePath, []byte(`{"name": "tab", "loss": "mean_squared_error", "epochs": 3, "batch_size": 32, "seed": 7,
-		"encoder": [{"type": "Dense", "units": 2}], "decoder": [{"type": "Dense", "units": 6}]}`), 0o644)
+		return append(append([]string{id}, fields...), name)
+	})
 	plain := latentOK(t, bin, dir, "run", recipePath, "--train", normal, "--label", "kind", "--out", "plain")
 	ignored := latentOK(t, bin, dir, "run", recipePath, "--train", people, "--label", "kind", "--ignore", "id, name", "--out", "ignored")
 	lastEpoch := regexp.MustCompile(`loss: \S+ - val_loss: \S+\n`)
@@ -83,27 +74,17 @@ func TestOwnDataMissing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains a model")
 	}
-	bin := binary(t)
-	dir := t.TempDir()
-	normal, _ := blobs(t, dir)
-	rows, _ := os.ReadFile(normal)
-	var holes strings.Builder
+	bin, dir, normal, recipePath := ownDataSetup(t)
 	n := 0
-	for i, line := range strings.Split(strings.TrimSpace(string(rows)), "\n") {
-		fields := strings.Split(line, ",")
+	path := rewriteRows(t, normal, "holes.csv", func(i int, fields []string) []string {
 		for j := range fields[:6] {
 			if i > 0 && (i*6+j)%17 == 0 {
 				fields[j] = []string{"", "NA", "?"}[n%3]
 				n++
 			}
 		}
-		holes.WriteString(strings.Join(fields, ",") + "\n")
-	}
-	path := filepath.Join(dir, "holes.csv")
-	os.WriteFile(path, []byte(holes.String()), 0o644)
-	recipePath := filepath.Join(dir, "tab.json")
-	os.WriteFile(recipePath, []byte(`{"name": "tab", "loss": "mean_squared_error", "epochs": 3, "batch_size": 32, "seed": 7,
-		"encoder": [{"type": "Dense", "units": 2}], "decoder": [{"type": "Dense", "units": 6}]}`), 0o644)
+		return fields
+	})
 	out := latentOK(t, bin, dir, "run", recipePath, "--train", path, "--label", "kind", "--missing", "mean")
 	if !strings.Contains(out, fmt.Sprintf("missing values: %d of %s's filled with their column's mean over the file", n, path)) {
 		t.Errorf("the run does not say it filled %d values:\n%s", n, out)
@@ -119,4 +100,35 @@ func TestOwnDataMissing(t *testing.T) {
 	if recon, _ := os.ReadFile(filepath.Join(dir, "recon.csv")); strings.Count(string(recon), "\n") != 601 {
 		t.Errorf("reconstruct wrote %d lines, want 601", strings.Count(string(recon), "\n"))
 	}
+}
+
+// ownDataSetup builds the command and writes, in a temporary folder, the
+// blobs CSV and a small recipe for it (6 -> 2 -> 6, 3 epochs).
+func ownDataSetup(t *testing.T) (bin, dir, normal, recipePath string) {
+	t.Helper()
+	bin, dir = binary(t), t.TempDir()
+	normal, _ = blobs(t, dir)
+	recipePath = filepath.Join(dir, "tab.json")
+	os.WriteFile(recipePath, []byte(`{"name": "tab", "loss": "mean_squared_error", "epochs": 3, "batch_size": 32, "seed": 7,
+		"encoder": [{"type": "Dense", "units": 2}], "decoder": [{"type": "Dense", "units": 6}]}`), 0o644)
+	return bin, dir, normal, recipePath
+}
+
+// rewriteRows writes a copy of the CSV at path, each line's fields
+// through edit (line 0 is the header), as name beside it.
+func rewriteRows(t *testing.T, path, name string, edit func(i int, fields []string) []string) string {
+	t.Helper()
+	rows, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for i, line := range strings.Split(strings.TrimSpace(string(rows)), "\n") {
+		b.WriteString(strings.Join(edit(i, strings.Split(line, ",")), ",") + "\n")
+	}
+	out := filepath.Join(filepath.Dir(path), name)
+	if err := os.WriteFile(out, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
