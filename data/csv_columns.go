@@ -153,6 +153,19 @@ func (c *CSV) Keys(r int) ([]string, error) {
 	return keys, nil
 }
 
+// featureColumn is the column of feature k (the k-th column not left out).
+func (c *CSV) featureColumn(k int) int {
+	for j, skip := range c.skip {
+		if !skip {
+			if k == 0 {
+				return j
+			}
+			k--
+		}
+	}
+	return -1
+}
+
 // columnName is column j's header name, or its index without a header.
 func (c *CSV) columnName(j int) string {
 	if c.header != nil {

@@ -180,7 +180,7 @@ func TestCSVMissing(t *testing.T) {
 		"NA":            {"a,b\n1,2\nNA,3\n", data.FileOptions{}, `line 3, column 1: "NA" is a missing value (--missing mean`},
 		"NaN":           {"a,b\n1,NaN\n", data.FileOptions{}, `"NaN": NaN and infinite values are not allowed (--missing mean`},
 		"rule":          {"a,b\n1,2\n", data.FileOptions{Missing: "median"}, `holes.csv: unknown rule for missing values "median" (known: mean, zero)`},
-		"nothing":       {"a,b\n1,NA\n2,?\n", data.FileOptions{Missing: "mean"}, "holes.csv: feature 1 has no values to take the mean of"},
+		"nothing":       {"a,b\n1,NA\n2,?\n", data.FileOptions{Missing: "mean"}, "holes.csv: column b has no values to take the mean of (leave it out with --ignore)"},
 		"fill too long": {"a,b\n1,2\n", data.FileOptions{Fill: []float32{1, 2, 3}}, "holes.csv: 3 fill values for missing values, but the file has 2 features"},
 	} {
 		_, err := data.Open(write(t, dir, "holes.csv", c.content), c.opt)

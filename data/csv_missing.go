@@ -88,7 +88,7 @@ func (m *missingValues) settle(c *CSV, opt CSVOptions) error {
 		m.fill = make([]float32, c.cols)
 		for k, n := range m.counts {
 			if n == 0 {
-				return fmt.Errorf("%s: feature %d has no values to take the mean of", c.path, k)
+				return fmt.Errorf("%s: column %s has no values to take the mean of (leave it out with --ignore)", c.path, c.columnName(c.featureColumn(k)))
 			}
 			m.fill[k] = float32(m.sums[k] / float64(n))
 		}
