@@ -13,8 +13,11 @@ import (
 
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
+	"github.com/latent-go/latent/ae"
 	"github.com/latent-go/latent/data"
 	"github.com/latent-go/latent/infer"
+	"github.com/latent-go/latent/model"
+	"github.com/latent-go/latent/nn"
 	"github.com/latent-go/latent/serve"
 )
 
@@ -137,6 +140,52 @@ func TestExplorerShowsKeys(t *testing.T) {
 	index, info := clickPoint(t, ctx, 7)
 	if !strings.Contains(info, "point "+index+", id row-"+index+":") {
 		t.Errorf("the clicked point %s's line: %q", index, info)
+	}
+}
+
+// TestExplorerNamesFeatures: for a model of a table (not images), the
+// clicked point's bar chart names each bar's feature and value on hover,
+// as the model file names its features.
+func TestExplorerNamesFeatures(t *testing.T) {
+	ctx := browser(t)
+	a, err := ae.Build(model.Architecture{InputShape: []int{3},
+		Encoder: []nn.LayerSpec{{Type: "Dense", Units: 2}}, Decoder: []nn.LayerSpec{{Type: "Dense", Units: 3}}}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "table.safetensors")
+	if err := model.Save(a, path, map[string]string{model.MetaLoss: "mean_squared_error", model.MetaFeatures: model.FeaturesMeta([]string{"height", "weight", "age"})}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := infer.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	table := filepath.Join(dir, "people.csv")
+	os.WriteFile(table, []byte("height,weight,age\n1.6,55,30\n1.8,80,41\n1.7,66,25\n1.5,49,62\n"), 0o644)
+	points, err := data.Open(table, data.FileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := serve.New(m, serve.Options{Points: points})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	index, _ := clickPoint(t, ctx, 1)
+	title, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("sample-input").title`))
+	i, _ := strconv.Atoi(index)
+	want := [][]string{{"1.600", "55.00", "30.00"}, {"1.800", "80.00", "41.00"}, {"1.700", "66.00", "25.00"}, {"1.500", "49.00", "62.00"}}[i]
+	if title != "height: "+want[0]+"\nweight: "+want[1]+"\nage: "+want[2] {
+		t.Errorf("point %s's bars are titled %q", index, title)
 	}
 }
 
