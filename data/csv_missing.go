@@ -31,14 +31,17 @@ func checkMissing(opt CSVOptions) error {
 	return fmt.Errorf("unknown rule for missing values %q (known: mean, zero)", opt.Missing)
 }
 
-// start readies the sums and counts for rows of features values.
+// start readies the sums and counts of rows of features values, which
+// only a fill by the mean needs.
 func (m *missingValues) start(features int, opt CSVOptions) {
 	m.allowed = opt.Missing != "" || opt.Fill != nil
-	m.sums, m.counts = make([]float64, features), make([]int, features)
+	if opt.Missing == "mean" && opt.Fill == nil {
+		m.sums, m.counts = make([]float64, features), make([]int, features)
+	}
 }
 
 // scanValues checks one row's feature values, counting the missing ones
-// and summing the others by feature.
+// and, for a fill by the mean, summing the others by feature.
 func (c *CSV) scanValues(fields [][]byte, line int) error {
 	k := 0
 	for j, f := range fields {
@@ -57,8 +60,10 @@ func (c *CSV) scanValues(fields [][]byte, line int) error {
 		if err != nil {
 			return c.errorf(line, j+1, "%v%s", err, c.ignoreHint(j, len(c.starts) == 0))
 		}
-		c.missing.sums[k] += float64(v)
-		c.missing.counts[k]++
+		if c.missing.sums != nil {
+			c.missing.sums[k] += float64(v)
+			c.missing.counts[k]++
+		}
 		k++
 	}
 	return nil

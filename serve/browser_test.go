@@ -47,15 +47,7 @@ func browser(t *testing.T) context.Context {
 // its reconstruction. With LATENT_SCREENSHOTS=DIR it saves a screenshot.
 func TestExplorerInBrowser(t *testing.T) {
 	ctx := browser(t)
-	srv := httptest.NewServer(newServer(t, 300).Handler())
-	defer srv.Close()
-
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(srv.URL+"/"),
-		chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)),
-	); err != nil {
-		t.Fatal(err)
-	}
+	openExplorer(t, ctx, newServer(t, 300))
 	count, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("scatter").dataset.count`))
 	if err != nil || count != "300" {
 		t.Errorf("the scatter drew %s points, want 300 (%v)", count, err)
@@ -95,6 +87,20 @@ func TestExplorerInBrowser(t *testing.T) {
 	}
 }
 
+// openExplorer serves s on loopback for the test and opens its explorer
+// page in the browser, ready.
+func openExplorer(t *testing.T, ctx context.Context, s *serve.Server) {
+	t.Helper()
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // scatterCorner is the page's script for the scatter's top left corner.
 const scatterCorner = `(() => { const r = document.getElementById("scatter").getBoundingClientRect(); return {Left: r.left, Top: r.top}; })()`
 
@@ -129,14 +135,7 @@ func TestExplorerShowsKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(s.Handler())
-	defer srv.Close()
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(srv.URL+"/"),
-		chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)),
-	); err != nil {
-		t.Fatal(err)
-	}
+	openExplorer(t, ctx, s)
 	index, info := clickPoint(t, ctx, 7)
 	if !strings.Contains(info, "point "+index+", id row-"+index+":") {
 		t.Errorf("the clicked point %s's line: %q", index, info)
@@ -172,14 +171,7 @@ func TestExplorerNamesFeatures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(s.Handler())
-	defer srv.Close()
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(srv.URL+"/"),
-		chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)),
-	); err != nil {
-		t.Fatal(err)
-	}
+	openExplorer(t, ctx, s)
 	index, _ := clickPoint(t, ctx, 1)
 	title, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("sample-input").title`))
 	i, _ := strconv.Atoi(index)
